@@ -1,0 +1,126 @@
+package dev.agentservices.common.agent;
+
+import dev.agentservices.common.agent.AgentsConfig.AgentConfig;
+import dev.agentservices.common.agent.AgentsConfig.GithubConfig;
+import dev.agentservices.common.agent.AgentsConfig.JiraConfig;
+import dev.agentservices.common.agent.AgentsConfig.SlackConfig;
+import dev.agentservices.common.signature.Secret;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The agents this deployment answers for, validated once at start-up: an agent that enables a source
+ * without the secret it needs stops the service with a message naming the missing key.
+ */
+@Startup
+@Singleton
+public class AgentRegistry {
+
+    private final Map<String, Agent> agents;
+
+    public AgentRegistry(AgentsConfig agentsConfig, AgentRegistryConfig registryConfig) {
+        Set<String> names = new LinkedHashSet<>();
+        registryConfig.names().stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(names::add);
+        names.addAll(new java.util.TreeSet<>(agentsConfig.byName().keySet()));
+        Map<String, Agent> built = new LinkedHashMap<>();
+        for (String name : names) {
+            AgentConfig config = agentsConfig.byName().get(name);
+            if (config == null) {
+                continue;
+            }
+            Agent agent = new Agent(name,
+                    slack(name, config.slack(), registryConfig.defaultAgent()),
+                    jira(name, config.jira(), registryConfig.defaultAgent()),
+                    github(name, config.github(), registryConfig.defaultAgent()));
+            if (agent.slack().isPresent() || agent.jira().isPresent() || agent.github().isPresent()) {
+                built.put(name, agent);
+            }
+        }
+        this.agents = Collections.unmodifiableMap(built);
+    }
+
+    /** All agents with at least one source, in configuration order. */
+    public List<Agent> all() {
+        return List.copyOf(agents.values());
+    }
+
+    public Optional<Agent> byName(String name) {
+        return Optional.ofNullable(agents.get(name));
+    }
+
+    /** The agents that answer on one source, e.g. {@code withSource(Agent::slack)}. */
+    public <T> List<AgentSource<T>> withSource(Function<Agent, Optional<T>> source) {
+        List<AgentSource<T>> result = new ArrayList<>();
+        for (Agent agent : agents.values()) {
+            source.apply(agent).ifPresent(settings -> result.add(new AgentSource<>(agent, settings)));
+        }
+        return result;
+    }
+
+    /** An agent together with its settings for one source. */
+    public record AgentSource<T>(Agent agent, T settings) {
+    }
+
+    private static Optional<Agent.SlackApp> slack(String name, SlackConfig c, String defaultAgent) {
+        boolean enabled = c.enabled().orElse(anyPresent(c.signingSecret(), c.botToken(), c.appId(), c.botUserId()));
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Secret signingSecret = required(name, "slack", "signing-secret", "SLACK_SIGNING_SECRET", c.signingSecret(), defaultAgent);
+        return Optional.of(new Agent.SlackApp(signingSecret, c.botToken().map(Secret::of), c.appId(), c.botUserId()));
+    }
+
+    private static Optional<Agent.JiraAccount> jira(String name, JiraConfig c, String defaultAgent) {
+        boolean enabled = c.enabled().orElse(anyPresent(c.webhookSecret(), c.accountId(), c.email(), c.apiToken()));
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Secret secret = required(name, "jira", "webhook-secret", "JIRA_WEBHOOK_SECRET", c.webhookSecret(), defaultAgent);
+        String accountId = requiredValue(name, "jira", "account-id", "JIRA_ACCOUNT_ID", c.accountId(), defaultAgent);
+        return Optional.of(new Agent.JiraAccount(secret, accountId, c.baseUrl(), c.email(), c.apiToken().map(Secret::of)));
+    }
+
+    private static Optional<Agent.GithubApp> github(String name, GithubConfig c, String defaultAgent) {
+        boolean enabled = c.enabled().orElse(anyPresent(c.webhookSecret(), c.token()));
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Secret secret = required(name, "github", "webhook-secret", "GITHUB_WEBHOOK_SECRET", c.webhookSecret(), defaultAgent);
+        String handle = c.handle().map(h -> h.startsWith("@") ? h.substring(1) : h).orElse(name);
+        return Optional.of(new Agent.GithubApp(secret, handle, c.token().map(Secret::of)));
+    }
+
+    private static Secret required(String agent, String source, String key, String variable, Optional<String> value,
+            String defaultAgent) {
+        return Secret.of(requiredValue(agent, source, key, variable, value, defaultAgent));
+    }
+
+    private static String requiredValue(String agent, String source, String key, String variable, Optional<String> value,
+            String defaultAgent) {
+        return value.filter(v -> !v.isBlank()).orElseThrow(() -> {
+            String env = agent.equals(defaultAgent) ? variable : AgentEnvironmentConfigSourceFactory.environmentPrefix(agent) + variable;
+            return new AgentConfigurationException("Agent '" + agent + "' enables " + source + " but agents." + agent + "."
+                    + source + "." + key + " is not set: set " + env + " (or the property), or disable the source with agents."
+                    + agent + "." + source + ".enabled=false");
+        });
+    }
+
+    @SafeVarargs
+    private static boolean anyPresent(Optional<String>... values) {
+        for (Optional<String> value : values) {
+            if (value.filter(v -> !v.isBlank()).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

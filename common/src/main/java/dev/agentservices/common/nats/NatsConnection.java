@@ -1,0 +1,144 @@
+package dev.agentservices.common.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The service's one NATS connection. It reconnects forever (also when the server is down at start-up),
+ * sets up the {@link NatsTopology} after every (re)connect, and tells readiness whether NATS can take
+ * work right now.
+ */
+@Startup
+@Singleton
+public class NatsConnection {
+
+    private static final Logger LOG = Logger.getLogger(NatsConnection.class);
+
+    private final NatsConfig config;
+    private final NatsTopology topology;
+    private final String applicationName;
+    private final AtomicBoolean topologyReady = new AtomicBoolean();
+    private final ExecutorService setup = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "nats-topology");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Connection connection;
+    private volatile JetStream jetStream;
+
+    public NatsConnection(NatsConfig config,
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "agent-services") String applicationName) {
+        this.config = config;
+        this.topology = new NatsTopology(config);
+        this.applicationName = applicationName;
+    }
+
+    void onStart(@Observes StartupEvent event) throws IOException, InterruptedException {
+        Options options = Options.builder()
+                .servers(config.url().toArray(String[]::new))
+                .connectionName(config.connectionName().orElse(applicationName))
+                .connectionTimeout(config.connectionTimeout())
+                .reconnectWait(config.reconnectWait())
+                .maxReconnects(-1)
+                .connectionListener(this::onConnectionEvent)
+                .errorListener(new LoggingErrorListener())
+                .build();
+        connection = Nats.connectReconnectOnConnect(options);
+        jetStream = connection.jetStream();
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            scheduleTopology();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        setup.shutdownNow();
+        Connection current = connection;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public JetStream jetStream() {
+        return jetStream;
+    }
+
+    public NatsConfig config() {
+        return config;
+    }
+
+    /** Connected and the streams and buckets exist: a publish now can be acknowledged. */
+    public boolean isReady() {
+        Connection current = connection;
+        return current != null && current.getStatus() == Connection.Status.CONNECTED && topologyReady.get();
+    }
+
+    public boolean isConnected() {
+        Connection current = connection;
+        return current != null && current.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
+        switch (event) {
+            case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
+                LOG.infof("NATS %s (%s)", event.name().toLowerCase(), conn.getConnectedUrl());
+                if (event != ConnectionListener.Events.RESUBSCRIBED) {
+                    scheduleTopology();
+                }
+            }
+            case DISCONNECTED -> LOG.warn("NATS disconnected; reconnecting");
+            case CLOSED -> topologyReady.set(false);
+            default -> LOG.debugf("NATS %s", event);
+        }
+    }
+
+    private void scheduleTopology() {
+        if (!config.manageTopology()) {
+            topologyReady.set(true);
+            return;
+        }
+        if (setup.isShutdown()) {
+            return;
+        }
+        setup.execute(() -> {
+            try {
+                topology.ensure(connection);
+                topologyReady.set(true);
+            } catch (Exception e) {
+                topologyReady.set(false);
+                LOG.errorf("Could not set up the NATS streams and buckets: %s", e.getMessage());
+            }
+        });
+    }
+
+    /** jnats reports asynchronous errors here; they go to the log, never silently away. */
+    private static final class LoggingErrorListener implements ErrorListener {
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warnf("NATS error: %s", error);
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            LOG.debugf("NATS exception: %s", exp.toString());
+        }
+    }
+}

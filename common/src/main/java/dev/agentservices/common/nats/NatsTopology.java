@@ -1,0 +1,110 @@
+package dev.agentservices.common.nats;
+
+import dev.agentservices.common.nats.NatsConfig.BucketSettings;
+import dev.agentservices.common.nats.NatsConfig.StreamSettings;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The streams and KeyValue buckets of the NATS contract, created when missing and brought to the
+ * configured limits when present. Idempotent: every service runs it at start-up and on reconnect.
+ */
+public final class NatsTopology {
+
+    /** JetStream's error code for "stream not found". */
+    private static final int STREAM_NOT_FOUND = 10059;
+
+    private final NatsConfig config;
+
+    public NatsTopology(NatsConfig config) {
+        this.config = config;
+    }
+
+    public List<StreamConfiguration> streams() {
+        NatsConfig.Streams s = config.streams();
+        return List.of(
+                stream(s.webhooks(), Subjects.WEBHOOKS_ALL),
+                stream(s.runner(), Subjects.RUNNER_ALL),
+                stream(s.control(), Subjects.CONTROL_ALL),
+                stream(s.deadletter(), Subjects.DEADLETTER_ALL));
+    }
+
+    public List<KeyValueConfiguration> buckets() {
+        NatsConfig.Buckets b = config.buckets();
+        return List.of(bucket(b.sessions()), bucket(b.sessionIndex()), bucket(b.processed()), bucket(b.teams()));
+    }
+
+    /** Creates or updates every stream and bucket. Blocks on JetStream management calls. */
+    public void ensure(Connection connection) throws IOException, JetStreamApiException {
+        JetStreamOptions jsOptions = JetStreamOptions.builder().requestTimeout(config.managementTimeout()).build();
+        JetStreamManagement jsm = connection.jetStreamManagement(jsOptions);
+        for (StreamConfiguration stream : streams()) {
+            if (exists(jsm, stream.getName())) {
+                jsm.updateStream(stream);
+            } else {
+                jsm.addStream(stream);
+            }
+        }
+        KeyValueManagement kvm = connection.keyValueManagement(
+                KeyValueOptions.builder().jetStreamOptions(jsOptions).build());
+        List<String> existing = kvm.getBucketNames();
+        for (KeyValueConfiguration bucket : buckets()) {
+            if (existing.contains(bucket.getBucketName())) {
+                kvm.update(bucket);
+            } else {
+                kvm.create(bucket);
+            }
+        }
+    }
+
+    private static boolean exists(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
+        try {
+            jsm.getStreamInfo(stream);
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private StreamConfiguration stream(StreamSettings settings, String subjects) {
+        return StreamConfiguration.builder()
+                .name(settings.name())
+                .subjects(subjects)
+                .storageType(StorageType.File)
+                .replicas(config.replicas())
+                .maxAge(settings.maxAge())
+                .maxBytes(settings.maxBytes())
+                .duplicateWindow(settings.duplicateWindow())
+                .build();
+    }
+
+    private KeyValueConfiguration bucket(BucketSettings settings) {
+        KeyValueConfiguration.Builder builder = KeyValueConfiguration.builder()
+                .name(settings.name())
+                .storageType(StorageType.File)
+                .replicas(config.replicas())
+                .maxHistoryPerKey(settings.history());
+        if (!settings.maxAge().isZero()) {
+            builder.ttl(settings.maxAge());
+        }
+        return builder.build();
+    }
+
+    /** The time JetStream may take to answer one management call. */
+    public Duration managementTimeout() {
+        return config.managementTimeout();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.agentservices.common.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.agentservices.common.model.WebhookSource;
+import org.junit.jupiter.api.Test;
+
+class SubjectsTest {
+
+    @Test
+    void subjectsFollowTheContract() {
+        assertEquals("webhooks.buck.slack", Subjects.webhook("buck", WebhookSource.SLACK));
+        assertEquals("webhooks.dolly.interactivity", Subjects.webhook("dolly", WebhookSource.INTERACTIVITY));
+        assertEquals("runner.buck.01J0ABC.complete", Subjects.runner("buck", "01J0ABC", "complete"));
+        assertEquals("control.buck.01J0ABC.terminate", Subjects.control("buck", "01J0ABC", "terminate"));
+        assertEquals("deadletter.webhooks.buck.jira", Subjects.deadletter("webhooks.buck.jira"));
+    }
+
+    @Test
+    void tokensThatWouldChangeTheSubjectAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Subjects.webhook("buck.x", WebhookSource.SLACK));
+        assertThrows(IllegalArgumentException.class, () -> Subjects.runner("buck", "*", "complete"));
+        assertThrows(IllegalArgumentException.class, () -> Subjects.control("buck", "a b", "pause"));
+    }
+}
