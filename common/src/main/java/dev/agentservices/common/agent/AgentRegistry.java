@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 
 /**
@@ -25,17 +27,24 @@ import java.util.function.Function;
 @Singleton
 public class AgentRegistry {
 
+    /** Agent names become NATS subject tokens and session-key prefixes. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
     private final Map<String, Agent> agents;
 
     public AgentRegistry(AgentsConfig agentsConfig, AgentRegistryConfig registryConfig) {
         Set<String> names = new LinkedHashSet<>();
         registryConfig.names().stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(names::add);
-        names.addAll(new java.util.TreeSet<>(agentsConfig.byName().keySet()));
+        names.addAll(new TreeSet<>(agentsConfig.byName().keySet()));
         Map<String, Agent> built = new LinkedHashMap<>();
         for (String name : names) {
             AgentConfig config = agentsConfig.byName().get(name);
             if (config == null) {
                 continue;
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw new AgentConfigurationException("Agent name '" + name
+                        + "' must be lower-case letters, digits, '-' or '_' (it names NATS subjects and session keys)");
             }
             Agent agent = new Agent(name,
                     slack(name, config.slack(), registryConfig.defaultAgent()),

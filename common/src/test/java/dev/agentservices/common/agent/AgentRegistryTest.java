@@ -82,4 +82,11 @@ class AgentRegistryTest {
                 AgentsConfig.class, AgentRegistryConfig.class);
         return new AgentRegistry(config.getConfigMapping(AgentsConfig.class), config.getConfigMapping(AgentRegistryConfig.class));
     }
+
+    @Test
+    void agentNameThatCannotBeASubjectTokenStopsStartUp() {
+        AgentConfigurationException e = assertThrows(AgentConfigurationException.class,
+                () -> registryFromEnvironment(Map.of(), Map.of("agents.\"Big.Bot\".slack.signing-secret", "s")));
+        assertTrue(e.getMessage().contains("Big.Bot"), e.getMessage());
+    }
 }

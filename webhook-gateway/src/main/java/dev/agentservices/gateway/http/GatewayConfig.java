@@ -1,0 +1,31 @@
+package dev.agentservices.gateway.http;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code gateway.*}: limits and timings of the webhook endpoints. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** Largest webhook body accepted; larger ones get 413. */
+    @WithDefault("1M")
+    MemorySize maxBodySize();
+
+    /** How long to wait for JetStream to acknowledge a publish before answering 503. */
+    @WithDefault("5s")
+    Duration ackTimeout();
+
+    /** The {@code Retry-After} sent with a 503. */
+    @WithDefault("5s")
+    Duration retryAfter();
+
+    /** How far a Slack request timestamp may be from the server's clock, either way. */
+    @WithDefault("5m")
+    Duration slackTimestampTolerance();
+
+    /** Serves {@code POST /bench/baseline}, a bare 200, for the benchmark's baseline. Off in production. */
+    @WithDefault("false")
+    boolean benchBaseline();
+}

@@ -1,0 +1,22 @@
+package dev.agentservices.gateway.slack;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The fields of a Slack Events API request that the gateway routes on. */
+@RegisterForReflection
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SlackEventPayload(String type, String challenge, String eventId, String apiAppId, String teamId, Event event) {
+
+    /** The inner event of an {@code event_callback}. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Event(String type, String subtype, String channel, String ts, String threadTs, String user) {
+
+        /** The thread this message belongs to: its parent's ts, or its own when it starts one. */
+        String threadRoot() {
+            return threadTs != null && !threadTs.isBlank() ? threadTs : ts;
+        }
+    }
+}

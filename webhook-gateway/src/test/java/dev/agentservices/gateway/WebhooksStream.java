@@ -1,0 +1,61 @@
+package dev.agentservices.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.testing.JetStreamProbe;
+import dev.agentservices.common.testing.NatsTestServer;
+import io.nats.client.api.MessageInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The {@code WEBHOOKS} stream as a test sees it: mark the position before a request, then assert exactly
+ * what the request stored after it.
+ */
+public final class WebhooksStream implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final JetStreamProbe probe = new JetStreamProbe(NatsTestServer.url(), "WEBHOOKS");
+    private long mark;
+
+    /** A stored message: its subject, {@code Nats-Msg-Id} and envelope. */
+    public record Stored(String subject, String msgId, JsonNode envelope) {
+    }
+
+    public WebhooksStream mark() {
+        mark = probe.lastSequence();
+        return this;
+    }
+
+    public List<Stored> sinceMark() {
+        return probe.messagesAfter(mark).stream().map(WebhooksStream::stored).toList();
+    }
+
+    public Stored onlyOneSinceMark() {
+        List<Stored> stored = sinceMark();
+        assertEquals(1, stored.size(), "messages stored: " + stored);
+        return stored.get(0);
+    }
+
+    public void assertNothingSinceMark() {
+        assertEquals(List.of(), sinceMark());
+    }
+
+    private static Stored stored(MessageInfo info) {
+        try {
+            return new Stored(info.getSubject(), info.getHeaders() == null ? null : info.getHeaders().getFirst("Nats-Msg-Id"),
+                    MAPPER.readTree(info.getData()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        probe.close();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.agentservices.gateway.slack;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.agentservices.gateway.GatewayTestProfile;
+import dev.agentservices.gateway.Signing;
+import dev.agentservices.gateway.WebhooksStream;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(GatewayTestProfile.class)
+class SlackEventsResourceTest {
+
+    private static final String PATH = "/webhooks/slack/events";
+
+    private WebhooksStream stream;
+
+    @BeforeEach
+    void markStream() {
+        stream = new WebhooksStream().mark();
+    }
+
+    @AfterEach
+    void closeStream() throws InterruptedException {
+        stream.close();
+    }
+
+    @Test
+    void signedMentionIsStoredOnceWithItsEnvelope() {
+        String eventId = "Ev" + UUID.randomUUID();
+        String body = mention(eventId, "A0BUCK", "C0123", "1712345678.000100", null);
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200).body(emptyString());
+
+        WebhooksStream.Stored stored = stream.onlyOneSinceMark();
+        assertEquals("webhooks.buck.slack", stored.subject());
+        assertEquals("buck:slack:" + eventId, stored.msgId());
+        assertEquals(1, stored.envelope().get("v").asInt());
+        assertEquals("buck", stored.envelope().get("agent").asText());
+        assertEquals("slack", stored.envelope().get("source").asText());
+        assertEquals("buck:slack:" + eventId, stored.envelope().get("dedupId").asText());
+        assertEquals("buck:slack:C0123:1712345678.000100", stored.envelope().get("sessionKey").asText());
+        assertEquals("app_mention", stored.envelope().get("eventType").asText());
+        assertEquals(body, stored.envelope().get("body").asText());
+    }
+
+    @Test
+    void threadReplyCarriesTheThreadsSessionKey() {
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345999.000200", "1712345678.000100")
+                .replace("\"app_mention\"", "\"message\"");
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
+
+        assertEquals("buck:slack:C0123:1712345678.000100", stream.onlyOneSinceMark().envelope().get("sessionKey").asText());
+    }
+
+    @Test
+    void theSigningSecretThatMatchesNamesTheAgent() {
+        String eventId = "Ev" + UUID.randomUUID();
+        signed(GatewayTestProfile.DOLLY_SLACK_SECRET, mention(eventId, "A0DOLLY", "C9", "1.2", null)).post(PATH)
+                .then().statusCode(200);
+
+        WebhooksStream.Stored stored = stream.onlyOneSinceMark();
+        assertEquals("webhooks.dolly.slack", stored.subject());
+        assertEquals("dolly:slack:" + eventId, stored.msgId());
+    }
+
+    @Test
+    void slackRetriesOfOneEventAreStoredOnce() {
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345678.000300", null);
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
+        for (int retry = 1; retry <= 2; retry++) {
+            signed(GatewayTestProfile.BUCK_SLACK_SECRET, body)
+                    .header("X-Slack-Retry-Num", retry).header("X-Slack-Retry-Reason", "http_timeout")
+                    .post(PATH).then().statusCode(200);
+        }
+
+        stream.onlyOneSinceMark();
+    }
+
+    @Test
+    void urlVerificationIsAnsweredWithItsChallengeAndNotStored() {
+        String body = "{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}";
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200)
+                .body("challenge", equalTo("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void otherEventTypesAreAcknowledgedButNotStored() {
+        String body = "{\"type\":\"event_callback\",\"event_id\":\"Ev" + UUID.randomUUID()
+                + "\",\"api_app_id\":\"A0BUCK\",\"event\":{\"type\":\"reaction_added\",\"user\":\"U1\"}}";
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void missingSignatureIs401() {
+        given().contentType("application/json").body(mention("Ev1", "A0BUCK", "C1", "1.1", null)).post(PATH)
+                .then().statusCode(401).body("error", equalTo("missing_signature"))
+                .body("message", containsString("X-Slack-Signature"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void wrongSignatureIs401() {
+        signed("not-the-secret", mention("Ev2", "A0BUCK", "C1", "1.1", null)).post(PATH)
+                .then().statusCode(401).body("error", equalTo("bad_signature"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void staleTimestampIs401() {
+        String body = mention("Ev3", "A0BUCK", "C1", "1.1", null);
+        long stale = Signing.now() - 6 * 60;
+        given().contentType("application/json").header("X-Slack-Request-Timestamp", stale)
+                .header("X-Slack-Signature", Signing.slack(GatewayTestProfile.BUCK_SLACK_SECRET, stale, body))
+                .body(body).post(PATH)
+                .then().statusCode(401).body("error", equalTo("stale_timestamp"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void futureTimestampIs401() {
+        String body = mention("Ev4", "A0BUCK", "C1", "1.1", null);
+        long future = Signing.now() + 6 * 60;
+        given().contentType("application/json").header("X-Slack-Request-Timestamp", future)
+                .header("X-Slack-Signature", Signing.slack(GatewayTestProfile.BUCK_SLACK_SECRET, future, body))
+                .body(body).post(PATH)
+                .then().statusCode(401).body("error", equalTo("stale_timestamp"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void eventForAnotherAppIs401UnknownAgent() {
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, mention("Ev5", "A0SOMEONE", "C1", "1.1", null)).post(PATH)
+                .then().statusCode(401).body("error", equalTo("unknown_agent"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, "{\"type\":\"event_callback\",").post(PATH)
+                .then().statusCode(400).body("error", equalTo("malformed_json"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void eventWithoutEventIdIs400() {
+        String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0BUCK\",\"event\":{\"type\":\"app_mention\",\"channel\":\"C1\",\"ts\":\"1.1\"}}";
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH)
+                .then().statusCode(400).body("error", equalTo("missing_event_id"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void wrongContentTypeIs415() {
+        String body = mention("Ev6", "A0BUCK", "C1", "1.1", null);
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).contentType("text/plain").post(PATH)
+                .then().statusCode(415).body("error", equalTo("unsupported_media_type"))
+                .body("message", containsString("application/json"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String body = mention("Ev7", "A0BUCK", "C1", "1.1", null).replace("<@U0BUCK> please", "x".repeat(70_000));
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH)
+                .then().statusCode(413).body("error", equalTo("body_too_large"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIs413() {
+        String body = mention("Ev8", "A0BUCK", "C1", "1.1", null).replace("<@U0BUCK> please", "x".repeat(70_000));
+        long timestamp = Signing.now();
+        given().contentType("application/json")
+                .header("X-Slack-Request-Timestamp", timestamp)
+                .header("X-Slack-Signature", Signing.slack(GatewayTestProfile.BUCK_SLACK_SECRET, timestamp, body))
+                .body(new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .post(PATH)
+                .then().statusCode(413).body("error", equalTo("body_too_large"));
+        stream.assertNothingSinceMark();
+    }
+
+    static String mention(String eventId, String appId, String channel, String ts, String threadTs) {
+        return "{\"token\":\"legacy\",\"team_id\":\"T0001\",\"api_app_id\":\"" + appId + "\",\"type\":\"event_callback\","
+                + "\"event_id\":\"" + eventId + "\",\"event_time\":1712345678,\"event\":{\"type\":\"app_mention\","
+                + "\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please fix the build\",\"ts\":\"" + ts + "\",\"channel\":\"" + channel + "\""
+                + (threadTs == null ? "" : ",\"thread_ts\":\"" + threadTs + "\"") + ",\"event_ts\":\"" + ts + "\"}}";
+    }
+
+    static RequestSpecification signed(String secret, String body) {
+        long timestamp = Signing.now();
+        return given().contentType("application/json")
+                .header("X-Slack-Request-Timestamp", timestamp)
+                .header("X-Slack-Signature", Signing.slack(secret, timestamp, body))
+                .body(body);
+    }
+}
