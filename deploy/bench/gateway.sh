@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmark of the webhook gateway: signed Slack events at POST /webhooks/slack/events against the same
+# requests at a bare 200 endpoint on the same server (the baseline), in one run.
+#
+#   deploy/bench/gateway.sh [SECONDS_PER_RUN] [CONNECTIONS]      (defaults: 15, 32)
+#
+# Starts its own nats-server (JetStream, temporary store) and gateway on free ports; prints a Markdown
+# table for docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. deploy/lib/ensure-packages.sh
+ensure_command nats-server nats-server
+ensure_command curl curl
+
+seconds=${1:-15}
+connections=${2:-32}
+state=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway -am
+
+nats_port=$(free_port)
+"$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
+pids+=($!)
+gateway_port=$(free_port)
+secret=bench-signing-secret
+NATS_URL="nats://127.0.0.1:$nats_port" SLACK_SIGNING_SECRET=$secret QUARKUS_HTTP_PORT=$gateway_port \
+  GATEWAY_BENCH_BASELINE=true QUARKUS_LOG_LEVEL=WARN \
+  java -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$gateway_port/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
+java deploy/bench/LoadGenerator.java "http://127.0.0.1:$gateway_port/bench/baseline" \
+  "http://127.0.0.1:$gateway_port/webhooks/slack/events" "$secret" "$seconds" "$connections"
