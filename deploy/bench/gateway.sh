@@ -4,6 +4,8 @@
 #
 #   deploy/bench/gateway.sh [SECONDS_PER_RUN] [CONNECTIONS]      (defaults: 15, 32)
 #
+# The load generator runs with a small young generation and the serial collector, so its own pauses
+# stay short and off the second core (LOADGEN_JAVA_OPTS overrides; GATEWAY_JAVA_OPTS adds to the gateway).
 # Starts its own nats-server (JetStream, temporary store) and gateway on free ports; prints a Markdown
 # table for docs/benchmarks.md.
 set -euo pipefail
@@ -32,7 +34,7 @@ gateway_port=$(free_port)
 secret=bench-signing-secret
 NATS_URL="nats://127.0.0.1:$nats_port" SLACK_SIGNING_SECRET=$secret QUARKUS_HTTP_PORT=$gateway_port \
   GATEWAY_BENCH_BASELINE=true QUARKUS_LOG_LEVEL=WARN \
-  java -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
+  java ${GATEWAY_JAVA_OPTS:-} -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$gateway_port/q/health/ready" >/dev/null 2>&1 && break
@@ -40,5 +42,5 @@ for _ in $(seq 1 100); do
 done
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
-java deploy/bench/LoadGenerator.java "http://127.0.0.1:$gateway_port/bench/baseline" \
+java ${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} deploy/bench/LoadGenerator.java "http://127.0.0.1:$gateway_port/bench/baseline" \
   "http://127.0.0.1:$gateway_port/webhooks/slack/events" "$secret" "$seconds" "$connections"

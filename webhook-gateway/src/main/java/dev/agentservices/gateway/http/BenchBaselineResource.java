@@ -1,0 +1,29 @@
+package dev.agentservices.gateway.http;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code POST /bench/baseline}: reads the body like a webhook endpoint and answers 200, the floor that
+ * the benchmark compares the webhook endpoints with on the same server and stack. It answers 404
+ * unless {@code gateway.bench-baseline=true}, which only the benchmark sets.
+ */
+@Path("/bench/baseline")
+public class BenchBaselineResource {
+
+    private final boolean enabled;
+
+    public BenchBaselineResource(GatewayConfig config) {
+        this.enabled = config.benchBaseline();
+    }
+
+    @POST
+    public Response baseline(byte[] body) {
+        if (!enabled) {
+            throw new NotFoundException();
+        }
+        return Response.ok().build();
+    }
+}
