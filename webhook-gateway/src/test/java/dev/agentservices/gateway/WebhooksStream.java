@@ -10,12 +10,16 @@ import io.nats.client.api.MessageInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The {@code WEBHOOKS} stream as a test sees it: mark the position before a request, then assert exactly
- * what the request stored after it.
+ * The {@code WEBHOOKS} stream as a test sees it: the position is marked before each test (or by
+ * {@link #mark()}), then a test asserts exactly what its requests stored after it. Register it with
+ * {@code @RegisterExtension}.
  */
-public final class WebhooksStream implements AutoCloseable {
+public final class WebhooksStream implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -52,6 +56,16 @@ public final class WebhooksStream implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        mark();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        close();
     }
 
     @Override

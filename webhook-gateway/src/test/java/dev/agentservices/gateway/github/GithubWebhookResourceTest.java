@@ -14,9 +14,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
@@ -24,17 +23,8 @@ class GithubWebhookResourceTest {
 
     private static final String PATH = "/webhooks/github";
 
-    private WebhooksStream stream;
-
-    @BeforeEach
-    void markStream() {
-        stream = new WebhooksStream().mark();
-    }
-
-    @AfterEach
-    void closeStream() throws InterruptedException {
-        stream.close();
-    }
+    @RegisterExtension
+    final WebhooksStream stream = new WebhooksStream();
 
     @Test
     void mentionOnAnIssueIsStoredWithTheIssuesSessionKey() {

@@ -11,9 +11,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
@@ -21,17 +20,8 @@ class JiraWebhookResourceTest {
 
     private static final String PATH = "/webhooks/jira";
 
-    private WebhooksStream stream;
-
-    @BeforeEach
-    void markStream() {
-        stream = new WebhooksStream().mark();
-    }
-
-    @AfterEach
-    void closeStream() throws InterruptedException {
-        stream.close();
-    }
+    @RegisterExtension
+    final WebhooksStream stream = new WebhooksStream();
 
     @Test
     void assignmentToTheAgentIsStoredWithTheIssuesSessionKey() {

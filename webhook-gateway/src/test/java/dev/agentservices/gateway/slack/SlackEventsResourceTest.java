@@ -13,9 +13,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
@@ -23,17 +22,8 @@ class SlackEventsResourceTest {
 
     private static final String PATH = "/webhooks/slack/events";
 
-    private WebhooksStream stream;
-
-    @BeforeEach
-    void markStream() {
-        stream = new WebhooksStream().mark();
-    }
-
-    @AfterEach
-    void closeStream() throws InterruptedException {
-        stream.close();
-    }
+    @RegisterExtension
+    final WebhooksStream stream = new WebhooksStream();
 
     @Test
     void signedMentionIsStoredOnceWithItsEnvelope() {

@@ -15,9 +15,8 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
@@ -26,17 +25,8 @@ class SlackInteractivityResourceTest {
     private static final String PATH = "/webhooks/slack/interactivity";
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    private WebhooksStream stream;
-
-    @BeforeEach
-    void markStream() {
-        stream = new WebhooksStream().mark();
-    }
-
-    @AfterEach
-    void closeStream() throws InterruptedException {
-        stream.close();
-    }
+    @RegisterExtension
+    final WebhooksStream stream = new WebhooksStream();
 
     @Test
     void buttonClickIsStoredWithTheThreadsSessionKey() {
