@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 . deploy/lib/ensure-packages.sh
 
 ensure_command nats-server nats-server
+ensure_command tmux tmux
 
 ./mvnw -B -ntp verify "$@"

@@ -4,13 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.agentservices.common.testing.NatsTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(NatsTestResource.class)
+@TestProfile(WorkerTestProfile.class)
 class HealthTest {
 
     @Test

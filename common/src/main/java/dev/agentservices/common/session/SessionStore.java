@@ -1,0 +1,195 @@
+package dev.agentservices.common.session;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.nats.NatsConfig;
+import dev.agentservices.common.nats.NatsConnection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Sessions in the {@code sessions} bucket, found by key through {@code session-index}, and the
+ * {@code processed} record of applied messages. Every change is a compare-and-set on the KV revision,
+ * and index entries are made with KV {@code create}, so replicas racing on one conversation converge on
+ * one session. All methods block on NATS: call them from worker threads, never the event loop.
+ */
+@Singleton
+public class SessionStore {
+
+    /** JetStream's error code for a compare-and-set whose expected revision is not the current one. */
+    private static final int WRONG_LAST_SEQUENCE = 10071;
+
+    private final NatsConnection nats;
+    private final ObjectMapper mapper;
+    private final NatsConfig.Buckets buckets;
+    private final Map<String, KeyValue> handles = new ConcurrentHashMap<>();
+
+    public SessionStore(NatsConnection nats, ObjectMapper mapper) {
+        this.nats = nats;
+        this.mapper = mapper;
+        this.buckets = nats.config().buckets();
+    }
+
+    /** A session with the KV revision it was read at. */
+    public record Versioned(Session session, long revision) {
+    }
+
+    /** The session of a conversation, and whether this call created it. */
+    public record Opened(Versioned versioned, boolean created) {
+    }
+
+    public Optional<Versioned> get(String id) {
+        try {
+            KeyValueEntry entry = sessions().get(id);
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Versioned(mapper.readValue(entry.getValue(), Session.class), entry.getRevision()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JetStreamApiException e) {
+            throw new SessionStoreException("reading session " + id, e);
+        }
+    }
+
+    public Optional<String> idFor(SessionKey key) {
+        try {
+            KeyValueEntry entry = index().get(key.kvKey());
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(entry.getValueAsString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JetStreamApiException e) {
+            throw new SessionStoreException("reading the index of " + key, e);
+        }
+    }
+
+    /**
+     * The session of {@code key}, created from {@code factory} (given the new id) when there is none.
+     * The record is written first and the index entry second with KV create; the loser of a race deletes
+     * its record and returns the winner's session.
+     */
+    public Opened open(SessionKey key, Function<String, Session> factory) {
+        Optional<String> existing = idFor(key);
+        if (existing.isPresent()) {
+            return new Opened(require(existing.get()), false);
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            Session created = factory.apply(id);
+            long revision = sessions().create(id, mapper.writeValueAsBytes(created));
+            try {
+                index().create(key.kvKey(), id.getBytes(StandardCharsets.UTF_8));
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                    throw e;
+                }
+                sessions().purge(id);
+                String winner = idFor(key).orElseThrow(() -> new SessionStoreException("index of " + key + " vanished", e));
+                return new Opened(require(winner), false);
+            }
+            return new Opened(new Versioned(created, revision), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JetStreamApiException e) {
+            throw new SessionStoreException("creating the session of " + key, e);
+        }
+    }
+
+    /**
+     * Applies {@code change} with compare-and-set, reading again and retrying when another writer got
+     * there first. A change that returns the same instance writes nothing.
+     */
+    public Versioned update(String id, UnaryOperator<Session> change) {
+        for (int attempt = 0; ; attempt++) {
+            Versioned current = require(id);
+            Session changed = change.apply(current.session());
+            if (changed == current.session()) {
+                return current;
+            }
+            try {
+                long revision = sessions().update(id, mapper.writeValueAsBytes(changed), current.revision());
+                return new Versioned(changed, revision);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt >= 50) {
+                    throw new SessionStoreException("updating session " + id, e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Records that the message with this dedup id was applied; the bucket forgets after its max age. */
+    public void markProcessed(String dedupId) {
+        try {
+            processed().put(processedKey(dedupId), Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JetStreamApiException e) {
+            throw new SessionStoreException("recording " + dedupId + " as processed", e);
+        }
+    }
+
+    public boolean isProcessed(String dedupId) {
+        try {
+            KeyValueEntry entry = processed().get(processedKey(dedupId));
+            return entry != null && entry.getOperation() == KeyValueOperation.PUT;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JetStreamApiException e) {
+            throw new SessionStoreException("reading processed " + dedupId, e);
+        }
+    }
+
+    private Versioned require(String id) {
+        return get(id).orElseThrow(() -> new SessionStoreException("session " + id + " does not exist", null));
+    }
+
+    static String processedKey(String dedupId) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dedupId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private KeyValue sessions() throws IOException {
+        return bucket(buckets.sessions().name());
+    }
+
+    private KeyValue index() throws IOException {
+        return bucket(buckets.sessionIndex().name());
+    }
+
+    private KeyValue processed() throws IOException {
+        return bucket(buckets.processed().name());
+    }
+
+    private KeyValue bucket(String name) throws IOException {
+        KeyValue bucket = handles.get(name);
+        if (bucket == null) {
+            bucket = nats.connection().keyValue(name);
+            handles.put(name, bucket);
+        }
+        return bucket;
+    }
+}

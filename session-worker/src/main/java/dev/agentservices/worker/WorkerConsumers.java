@@ -1,0 +1,87 @@
+package dev.agentservices.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.agent.AgentRegistry;
+import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.worker.consume.ConsumerConfig;
+import dev.agentservices.worker.consume.StreamConsumer;
+import dev.agentservices.worker.runner.RunnerMessageHandler;
+import dev.agentservices.worker.slack.SlackWebhookHandler;
+import io.nats.client.Message;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
+ * outcomes and replies. All replicas share the same durable names, so JetStream spreads the work.
+ */
+@Singleton
+public class WorkerConsumers {
+
+    private static final Logger LOG = Logger.getLogger(WorkerConsumers.class);
+
+    private final NatsConnection nats;
+    private final ConsumerConfig config;
+    private final ObjectMapper mapper;
+    private final AgentRegistry agents;
+    private final SlackWebhookHandler slack;
+    private final RunnerMessageHandler runner;
+    private final boolean enabled;
+    private List<StreamConsumer> consumers = List.of();
+
+    public WorkerConsumers(NatsConnection nats, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
+            SlackWebhookHandler slack, RunnerMessageHandler runner,
+            @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
+        this.nats = nats;
+        this.config = config;
+        this.mapper = mapper;
+        this.agents = agents;
+        this.slack = slack;
+        this.runner = runner;
+        this.enabled = enabled;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
+        NatsConfigNames names = new NatsConfigNames(nats);
+        consumers = List.of(
+                new StreamConsumer(nats, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
+                new StreamConsumer(nats, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle));
+        consumers.forEach(StreamConsumer::start);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        for (StreamConsumer consumer : consumers) {
+            consumer.stop();
+        }
+    }
+
+    private void webhook(Message message) throws Exception {
+        WebhookEnvelope envelope = mapper.readValue(message.getData(), WebhookEnvelope.class);
+        Agent agent = agents.byName(envelope.agent()).orElse(null);
+        if (agent == null) {
+            throw new IllegalStateException("agent " + envelope.agent() + " is not configured on this worker");
+        }
+        switch (envelope.source()) {
+            case SLACK -> slack.handle(envelope, agent);
+            default -> LOG.infof("No handler yet for %s webhooks; %s left unapplied", envelope.source().subjectToken(),
+                    envelope.dedupId());
+        }
+    }
+
+    private record NatsConfigNames(String webhooks, String runner) {
+        NatsConfigNames(NatsConnection nats) {
+            this(nats.config().streams().webhooks().name(), nats.config().streams().runner().name());
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.agentservices.worker.consume;
+
+import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.Subjects;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One durable pull consumer shared by every worker replica (that is how the worker scales out): it
+ * fetches in batches on its own thread, acknowledges a message only after its handler stored the
+ * result, asks for redelivery with backoff when the handler fails, and after the last attempt
+ * publishes the message with its error to {@code deadletter.{subject}} instead of dropping it.
+ */
+public final class StreamConsumer implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+
+    private final NatsConnection nats;
+    private final ConsumerConfig config;
+    private final String stream;
+    private final String durable;
+    private final String filter;
+    private final MessageHandler handler;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public StreamConsumer(NatsConnection nats, ConsumerConfig config, String stream, String durable, String filter,
+            MessageHandler handler) {
+        this.nats = nats;
+        this.config = config;
+        this.stream = stream;
+        this.durable = durable;
+        this.filter = filter;
+        this.handler = handler;
+    }
+
+    public void start() {
+        thread = new Thread(this, "consumer-" + durable);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public void stop() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(5_000);
+        }
+    }
+
+    @Override
+    public void run() {
+        JetStreamSubscription subscription = null;
+        while (running) {
+            try {
+                if (!nats.isReady()) {
+                    Thread.sleep(200);
+                    continue;
+                }
+                if (subscription == null) {
+                    subscription = subscribe();
+                }
+                List<Message> batch = subscription.fetch(config.batchSize(), config.fetchWait());
+                for (Message message : batch) {
+                    process(message);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("Consumer %s on %s: %s; retrying", durable, stream, e.toString());
+                subscription = null;
+                pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private JetStreamSubscription subscribe() throws Exception {
+        ConsumerConfiguration consumer = ConsumerConfiguration.builder()
+                .durable(durable)
+                .filterSubject(filter)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(config.ackWait())
+                .maxDeliver(config.maxDeliver())
+                .build();
+        nats.connection().jetStreamManagement().addOrUpdateConsumer(stream, consumer);
+        return nats.jetStream().subscribe(filter, PullSubscribeOptions.bind(stream, durable));
+    }
+
+    private void process(Message message) {
+        long delivered = message.metaData().deliveredCount();
+        try {
+            handler.handle(message);
+            message.ack();
+        } catch (Exception e) {
+            if (delivered >= config.maxDeliver()) {
+                deadLetter(message, e);
+            } else {
+                Duration delay = backoff(delivered);
+                LOG.warnf(e, "Message %s#%d failed (attempt %d of %d), again in %s: %s", message.getSubject(),
+                        message.metaData().streamSequence(), delivered, config.maxDeliver(), delay, e.toString());
+                message.nakWithDelay(delay);
+            }
+        }
+    }
+
+    private void deadLetter(Message message, Exception error) {
+        long sequence = message.metaData().streamSequence();
+        try {
+            Headers headers = new Headers()
+                    .put("Agent-Services-Stream", stream)
+                    .put("Agent-Services-Subject", message.getSubject())
+                    .put("Agent-Services-Sequence", Long.toString(sequence))
+                    .put("Agent-Services-Deliveries", Long.toString(message.metaData().deliveredCount()))
+                    .put("Agent-Services-Error", headerValue(error));
+            nats.jetStream().publish(NatsMessage.builder().subject(Subjects.deadletter(message.getSubject()))
+                    .headers(headers).data(message.getData()).build(),
+                    PublishOptions.builder().messageId("deadletter:" + stream + ":" + sequence).build());
+            message.term();
+            LOG.errorf("Message %s#%d dead-lettered after %d deliveries: %s", message.getSubject(), sequence,
+                    message.metaData().deliveredCount(), error.toString());
+        } catch (Exception e) {
+            LOG.errorf("Could not dead-letter %s#%d (%s); it will be delivered again", message.getSubject(), sequence, e);
+            message.nakWithDelay(backoff(message.metaData().deliveredCount()));
+        }
+    }
+
+    /** The error as one header line: its type and message, without line breaks, at most 500 characters. */
+    static String headerValue(Exception error) {
+        String text = (error.getClass().getSimpleName() + ": " + error.getMessage()).replaceAll("[\\r\\n\\t]+", " ");
+        return text.length() <= 500 ? text : text.substring(0, 499) + "…";
+    }
+
+    private Duration backoff(long delivered) {
+        List<Duration> steps = config.backoff();
+        return steps.get((int) Math.min(Math.max(delivered - 1, 0), steps.size() - 1));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

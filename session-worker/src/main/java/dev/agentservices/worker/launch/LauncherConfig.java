@@ -1,0 +1,34 @@
+package dev.agentservices.worker.launch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** {@code session.*}: which launcher runs session pods, and the local launcher's settings. */
+@ConfigMapping(prefix = "session")
+public interface LauncherConfig {
+
+    /** {@code kubernetes} (default) or {@code local} ({@code SESSION_LAUNCHER}). */
+    @WithDefault("kubernetes")
+    String launcher();
+
+    Local local();
+
+    /** The local launcher: the reference runner as a process inside tmux. */
+    interface Local {
+        /** The runner to start; the reference runner by default. */
+        @WithDefault("deploy/runner/entrypoint.sh")
+        String runnerCommand();
+
+        /** The tmux server socket name ({@code tmux -L}), kept apart from the user's own sessions. */
+        @WithDefault("agent-services")
+        String tmuxSocket();
+
+        /** Where runs keep their files; a temporary folder by default. */
+        Optional<Path> workDir();
+
+        /** The agent command the runner starts ({@code AGENT_COMMAND}); the runner's default when unset. */
+        Optional<String> agentCommand();
+    }
+}

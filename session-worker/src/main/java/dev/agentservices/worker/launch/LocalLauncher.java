@@ -1,0 +1,111 @@
+package dev.agentservices.worker.launch;
+
+import dev.agentservices.common.runner.RunnerConfig;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Local mode's launcher: the reference runner as a local process inside a tmux session named after the
+ * run, with the environment a pod would get. The token goes through a file only the user can read,
+ * which the runner deletes once read, so it never shows on a command line.
+ */
+public class LocalLauncher implements SessionLauncher {
+
+    private static final Logger LOG = Logger.getLogger(LocalLauncher.class);
+
+    private final LauncherConfig.Local config;
+    private final RunnerConfig runner;
+    private final Path workDir;
+
+    public LocalLauncher(LauncherConfig.Local config, RunnerConfig runner) {
+        this.config = config;
+        this.runner = runner;
+        try {
+            this.workDir = config.workDir().isPresent() ? Files.createDirectories(config.workDir().get())
+                    : Files.createTempDirectory("agent-services-runs-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Launched launch(Session session, String podToken) {
+        String name = SessionLauncher.podName(session);
+        if (tmux("has-session", "-t", name) == 0) {
+            return new Launched(name, SessionStatus.RUNNING);
+        }
+        Path runDir = workDir.resolve(name);
+        try {
+            Files.createDirectories(runDir);
+            Path envFile = runDir.resolve("runner.env");
+            Files.deleteIfExists(envFile);
+            Files.createFile(envFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            List<String> lines = new ArrayList<>(List.of(
+                    "SESSION_ID=" + quote(session.id()),
+                    "RUNNER_API_URL=" + quote(runner.apiUrl().orElse("http://127.0.0.1:8081")),
+                    "RUNNER_TOKEN=" + quote(podToken),
+                    "RUNNER_WORK_DIR=" + quote(runDir.toString())));
+            config.agentCommand().ifPresent(command -> lines.add("AGENT_COMMAND=" + quote(command)));
+            Files.write(envFile, lines, StandardCharsets.UTF_8);
+            int exit = tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", runDir.toString(),
+                    "-e", "RUNNER_ENV_FILE=" + envFile,
+                    "exec " + Path.of(config.runnerCommand()).toAbsolutePath());
+            if (exit != 0) {
+                throw new IllegalStateException("tmux could not start session " + name + " (exit " + exit + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LOG.infof("Started run %d of session %s locally in tmux session %s (tmux -L %s attach -t %s)", session.run(),
+                session.id(), name, config.tmuxSocket(), name);
+        return new Launched(name, SessionStatus.RUNNING);
+    }
+
+    @Override
+    public void deliver(Session session, String text) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        if (tmux("send-keys", "-t", name, "-l", text) != 0 || tmux("send-keys", "-t", name, "Enter") != 0) {
+            throw new IllegalStateException("could not type into tmux session " + name);
+        }
+    }
+
+    @Override
+    public void terminate(Session session) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        tmux("kill-session", "-t", name);
+    }
+
+    private int tmux(String... args) {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", config.tmuxSocket()));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return -1;
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("tmux is not available; install it (apt-get install tmux)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Single-quotes a value for a shell {@code .} of the env file. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+}

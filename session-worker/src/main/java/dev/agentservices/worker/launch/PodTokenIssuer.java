@@ -1,0 +1,39 @@
+package dev.agentservices.worker.launch;
+
+import dev.agentservices.common.runner.RunnerConfig;
+import dev.agentservices.common.session.Session;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Mints the pod JWT a session pod presents to runner-api: HS256 with {@code RUNNER_TOKEN_SECRET},
+ * subject the session id, the agent and run as claims, valid for {@code runner.token-ttl}.
+ */
+@Singleton
+public class PodTokenIssuer {
+
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final RunnerConfig config;
+
+    public PodTokenIssuer(RunnerConfig config) {
+        this.config = config;
+    }
+
+    public String mint(Session session) {
+        String secret = config.tokenSecret().orElseThrow(() -> new IllegalStateException(
+                "RUNNER_TOKEN_SECRET is not set; the worker cannot give session pods a token"));
+        if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException("RUNNER_TOKEN_SECRET must be at least " + MIN_SECRET_BYTES + " bytes for HS256");
+        }
+        return Jwt.issuer(config.tokenIssuer())
+                .audience(config.tokenAudience())
+                .subject(session.id())
+                .claim("agent", session.agent())
+                .claim("run", session.run())
+                .expiresIn(config.tokenTtl())
+                .jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.HS256)
+                .signWithSecret(secret);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.agentservices.worker.reply;
+
+import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.session.Session;
+
+/**
+ * What an agent does when a run ends: the seam where an agent that "resumes reasoning" plugs in. The
+ * worker calls it once per run, after the outcome is stored; it must throw when its work did not
+ * succeed, so that the outcome message is retried.
+ */
+public interface AgentPolicy {
+
+    void onRunEnded(Agent agent, Session session);
+}

@@ -1,0 +1,21 @@
+package dev.agentservices.worker.slack;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The parts of a Slack {@code event_callback} the worker acts on. */
+@RegisterForReflection
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SlackEvent(String type, String eventId, Event event) {
+
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Event(String type, String subtype, String channel, String ts, String threadTs, String user, String botId,
+            String text) {
+
+        String threadRoot() {
+            return threadTs != null ? threadTs : ts;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.agentservices.worker.session;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Artifact;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.testing.JetStreamProbe;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.worker.WireMockSlack;
+import dev.agentservices.worker.WorkerTestProfile;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
+class SlackSessionFlowTest {
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    @BeforeEach
+    void slackAnswersOk() {
+        WireMockSlack.server().resetAll();
+        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+    }
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void mentionStartsASessionAndLaunchesItsFirstRunWithAPodToken() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> please fix the flaky test"), "Ev" + UUID.randomUUID());
+
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(1, session.run());
+        assertEquals("<@U0BUCK> please fix the flaky test", session.prompt());
+        assertEquals("please fix the flaky test", session.title());
+        assertEquals("C0123", session.origin().slackChannel());
+        assertEquals(thread, session.origin().slackThreadTs());
+        Path started = runDir(session).resolve("started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started));
+        String env = Files.readString(started);
+        assertTrue(env.contains("SESSION_ID=" + session.id()), env);
+        assertTrue(env.contains("TOKEN_PARTS=2"), "a JWT has three dot-separated parts: " + env);
+    }
+
+    @Test
+    void theSameMessageDeliveredThreeTimesMakesOneSessionAndOneRun() throws Exception {
+        String thread = thread();
+        String body = mention(thread, thread, "<@U0BUCK> once");
+        publishSlack(body, "Ev" + UUID.randomUUID());
+        publishSlack(body, "Ev" + UUID.randomUUID());
+        publishSlack(body.replace("app_mention", "message"), "Ev" + UUID.randomUUID());
+
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        awaitProcessed(3);
+        session = store.get(session.id()).orElseThrow().session();
+        assertEquals(1, session.run());
+        assertEquals(1, session.messages().size());
+    }
+
+    @Test
+    void threadReplyToARunningSessionIsTypedIntoItsTmuxSession() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> start"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("started")));
+
+        String reply = mention(thread(), thread, "also update the docs").replace("app_mention", "message");
+        publishSlack(reply, "Ev" + UUID.randomUUID());
+
+        Path typed = runDir(session).resolve("typed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(typed) && Files.readString(typed).contains("also update the docs"));
+        Session after = awaitSession(key, s -> s.messages().size() == 2);
+        assertEquals(1, after.run());
+    }
+
+    @Test
+    void theAgentsOwnMessagesAndUnthreadedChatterAreIgnored() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "I am the bot").replace("\"user\":\"U0ANA\"", "\"user\":\"U0BUCK\""),
+                "Ev" + UUID.randomUUID());
+        String chatter = thread();
+        publishSlack(mention(chatter, null, "lunch?").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
+
+        awaitProcessed(2);
+        assertTrue(store.idFor(SessionKey.slack("buck", "C0123", thread)).isEmpty());
+        assertTrue(store.idFor(SessionKey.slack("buck", "C0123", chatter)).isEmpty());
+    }
+
+    @Test
+    void completedRunIsRepliedInTheThreadExactlyOnce() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> fix it"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.SUCCEEDED, "Fixed the test.",
+                List.of(new Artifact("pull_request", "Fix flaky test", "https://github.com/acme/api/pull/7")),
+                new Usage(1200, 300, 0.02), null);
+        publishRunner(outcome, outcome.dedupId());
+        publishRunner(outcome, "redelivered-" + UUID.randomUUID());
+
+        Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
+        assertEquals(SessionStatus.SUCCEEDED, done.status());
+        assertEquals("Fixed the test.", done.lastAssistantMessage());
+        awaitProcessed(0);
+        Thread.sleep(500);
+        WireMockSlack.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
+                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":"
+                        + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\"}")));
+    }
+
+    @Test
+    void aFailingSlackPostIsRetriedUntilItSucceeds() throws Exception {
+        WireMockSlack.server().resetAll();
+        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("recovered")
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
+        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
+                .whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> go"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.FAILED, null, List.of(), null,
+                "agent exited with 2");
+        publishRunner(outcome, outcome.dedupId());
+
+        Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
+        assertEquals(SessionStatus.FAILED, done.status());
+        WireMockSlack.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
+    void aMessageThatKeepsFailingGoesToTheDeadLetterStream() throws Exception {
+        try (JetStreamProbe deadletters = new JetStreamProbe(NatsTestServer.url(), "DEADLETTER")) {
+            long mark = deadletters.lastSequence();
+            try (Connection nats = Nats.connect(NatsTestServer.url())) {
+                nats.jetStream().publish("webhooks.buck.slack", "{not json".getBytes(),
+                        PublishOptions.builder().messageId("broken-" + UUID.randomUUID()).build());
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> !deadletters.messagesAfter(mark).isEmpty());
+            var dead = deadletters.messagesAfter(mark).get(0);
+            assertEquals("deadletter.webhooks.buck.slack", dead.getSubject());
+            assertEquals("{not json", new String(dead.getData()));
+            assertEquals("5", dead.getHeaders().getFirst("Agent-Services-Deliveries"));
+            assertFalse(dead.getHeaders().getFirst("Agent-Services-Error").isBlank());
+        }
+    }
+
+    private Session awaitSession(SessionKey key, java.util.function.Predicate<Session> condition) {
+        return await().atMost(Duration.ofSeconds(15)).until(
+                () -> store.idFor(key).flatMap(store::get).map(SessionStore.Versioned::session).orElse(null),
+                s -> s != null && condition.test(s));
+    }
+
+    /** Waits until the webhook consumer has no message left to process. */
+    private void awaitProcessed(int ignored) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                var webhooks = nats.jetStreamManagement().getConsumerInfo("WEBHOOKS", "session-worker-webhooks");
+                var runner = nats.jetStreamManagement().getConsumerInfo("RUNNER", "session-worker-runner");
+                return webhooks.getNumPending() == 0 && webhooks.getNumAckPending() == 0
+                        && runner.getNumPending() == 0 && runner.getNumAckPending() == 0;
+            });
+        }
+    }
+
+    private static Path runDir(Session session) {
+        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(session.podName());
+    }
+
+    private void publishSlack(String body, String eventId) throws Exception {
+        WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, "buck", WebhookSource.SLACK,
+                "buck:slack:" + eventId, null, "app_mention", Instant.now(), Map.of(), "application/json", body);
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("webhooks.buck.slack", mapper.writeValueAsBytes(envelope),
+                    PublishOptions.builder().messageId(envelope.dedupId()).build());
+        }
+    }
+
+    private void publishRunner(RunOutcome outcome, String msgId) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("runner.buck." + outcome.sessionId() + ".complete", mapper.writeValueAsBytes(outcome),
+                    PublishOptions.builder().messageId(msgId).build());
+        }
+    }
+
+    private static String thread() {
+        return "17123" + String.format("%05d", (int) (Math.random() * 100_000)) + "." + String.format("%06d",
+                (int) (Math.random() * 1_000_000));
+    }
+
+    private static String mention(String ts, String threadTs, String text) {
+        return "{\"type\":\"event_callback\",\"event_id\":\"x\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\","
+                + "\"text\":\"" + text + "\",\"ts\":\"" + ts + "\",\"channel\":\"C0123\""
+                + (threadTs == null ? "" : ",\"thread_ts\":\"" + threadTs + "\"") + "}}";
+    }
+}
