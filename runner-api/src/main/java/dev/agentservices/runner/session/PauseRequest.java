@@ -1,0 +1,11 @@
+package dev.agentservices.runner.session;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** {@code POST .../pause}: where the pod saved its state. */
+@RegisterForReflection
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record PauseRequest(String stateKey, String scrollbackKey, String lastAssistantMessage) {
+}

@@ -1,0 +1,21 @@
+package dev.agentservices.runner.session;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** What a session pod needs to do its run: {@code GET /api/runner/sessions/{id}}. */
+@RegisterForReflection
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RunnerContext(String sessionId, String agent, int run, String source, String sessionKey, String title,
+        String prompt, String instructions, List<SessionMessage> messages, String stateKey, String scrollbackKey) {
+
+    static RunnerContext of(Session session) {
+        return new RunnerContext(session.id(), session.agent(), session.run(), session.source().token(),
+                session.key().toString(), session.title(), session.prompt(), session.instructions(), session.messages(),
+                session.stateKey(), session.scrollbackKey());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.agentservices.runner.session;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.runner.auth.PodTokenVerifier;
+import dev.agentservices.runner.http.RunnerApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.NatsMessage;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The session pod's API: its context, and how its run ended or paused. Outcomes are published to
+ * {@code runner.{agent}.{id}.complete|pause} with one {@code Nats-Msg-Id} per run, answered 202 once
+ * JetStream acknowledged them. The methods block on NATS, so Quarkus REST runs them on worker threads
+ * (they return plain values, not {@code Uni}).
+ */
+@Path("/api/runner/sessions/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunnerSessionResource {
+
+    private static final Map<String, SessionStatus> OUTCOMES = Map.of(
+            "succeeded", SessionStatus.SUCCEEDED, "failed", SessionStatus.FAILED);
+
+    private final PodTokenVerifier tokens;
+    private final SessionStore store;
+    private final NatsConnection nats;
+    private final ObjectMapper mapper;
+
+    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, ObjectMapper mapper) {
+        this.tokens = tokens;
+        this.store = store;
+        this.nats = nats;
+        this.mapper = mapper;
+    }
+
+    @GET
+    public RunnerContext context(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return RunnerContext.of(authorizedSession(id, authorization).session());
+    }
+
+    @POST
+    @Path("complete")
+    public Response complete(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        CompleteRequest request = parse(body, CompleteRequest.class);
+        SessionStatus status = request.status() == null ? null : OUTCOMES.get(request.status().toLowerCase(Locale.ROOT));
+        if (status == null) {
+            throw new RunnerApiException(400, "invalid_status", "status must be \"succeeded\" or \"failed\"");
+        }
+        Usage usage = request.usage() == null ? null
+                : new Usage(request.usage().inputTokens(), request.usage().outputTokens(), request.usage().costUsd());
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, id, authorized.token().run(), status, request.finalMessage(),
+                request.artifacts(), usage, request.error());
+        publish(Subjects.runner(authorized.session().agent(), id, "complete"), outcome.dedupId(), outcome);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("pause")
+    public Response pause(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        PauseRequest request = parse(body, PauseRequest.class);
+        if (request.stateKey() == null || request.stateKey().isBlank()) {
+            throw new RunnerApiException(400, "missing_state_key", "A pause must say where the state was saved (state_key)");
+        }
+        RunPause pause = new RunPause(RunPause.VERSION, id, authorized.token().run(), request.stateKey(),
+                request.scrollbackKey(), request.lastAssistantMessage());
+        publish(Subjects.runner(authorized.session().agent(), id, "pause"), pause.dedupId(), pause);
+        return Response.accepted().build();
+    }
+
+    private record Authorized(PodTokenVerifier.PodToken token, Session session) {
+    }
+
+    private Authorized authorizedSession(String id, String authorization) {
+        PodTokenVerifier.PodToken token = tokens.verify(authorization, id);
+        Session session;
+        try {
+            session = store.get(id).orElseThrow(
+                    () -> new RunnerApiException(404, "unknown_session", "There is no session " + id)).session();
+        } catch (RuntimeException e) {
+            if (e instanceof RunnerApiException refused) {
+                throw refused;
+            }
+            throw new RunnerApiException(503, "nats_unavailable", "Sessions cannot be read right now; retry later");
+        }
+        if (session.status() == SessionStatus.TERMINATED) {
+            throw new RunnerApiException(403, "session_terminated", "The session was terminated; stop the run");
+        }
+        return new Authorized(token, session);
+    }
+
+    private <T> T parse(byte[] body, Class<T> type) {
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw new RunnerApiException(400, "malformed_json", "The body must be a JSON object");
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw new RunnerApiException(400, "malformed_json", "The body is not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new RunnerApiException(400, "malformed_json", "The body could not be read");
+        }
+    }
+
+    private void publish(String subject, String msgId, Object value) {
+        if (!nats.isConnected()) {
+            throw new RunnerApiException(503, "nats_unavailable", "The outcome could not be stored; retry later");
+        }
+        try {
+            PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(subject)
+                    .data(mapper.writeValueAsBytes(value)).build(),
+                    PublishOptions.builder().messageId(msgId).expectedStream(nats.config().streams().runner().name()).build());
+            if (ack == null) {
+                throw new IOException("no acknowledgement");
+            }
+        } catch (Exception e) {
+            throw new RunnerApiException(503, "nats_unavailable", "The outcome could not be stored; retry later");
+        }
+    }
+}
