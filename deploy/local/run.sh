@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs agent-services on this machine with nothing from the cloud: nats-server with JetStream in a
-# temporary folder and the webhook gateway with a sample agent ("buck"). Ctrl-C stops everything.
+# temporary folder, the webhook gateway, runner-api and session-worker with the local launcher (session
+# runs are local processes in tmux), and a sample agent ("buck"). Ctrl-C stops everything.
 #
-# Environment: LOCAL_NATS_PORT (default 4222, a free port when taken), GATEWAY_PORT (default 8080).
+# Environment: LOCAL_NATS_PORT (default 4222, a free port when taken), GATEWAY_PORT (8080),
+# RUNNER_API_PORT (8081), WORKER_PORT (8083), AGENT_COMMAND (default: claude -p when installed, else the
+# demo agent deploy/runner/demo-agent.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -11,6 +14,8 @@ root=$(pwd)
 ensure_command nats-server nats-server
 ensure_command curl curl
 ensure_command openssl openssl
+ensure_command tmux tmux
+ensure_command jq jq
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/agent-services.XXXXXX")
 nats_port=${LOCAL_NATS_PORT:-4222}
@@ -18,24 +23,35 @@ if port_in_use "$nats_port"; then
   nats_port=$(free_port)
 fi
 gateway_port=${GATEWAY_PORT:-8080}
-if port_in_use "$gateway_port"; then
-  echo "error: port $gateway_port is taken; set GATEWAY_PORT to a free one" >&2
-  exit 1
+runner_port=${RUNNER_API_PORT:-8081}
+worker_port=${WORKER_PORT:-8083}
+for port_and_variable in "$gateway_port GATEWAY_PORT" "$runner_port RUNNER_API_PORT" "$worker_port WORKER_PORT"; do
+  set -- $port_and_variable
+  if port_in_use "$1"; then
+    echo "error: port $1 is taken; set $2 to a free one" >&2
+    exit 1
+  fi
+done
+agent_command=${AGENT_COMMAND:-}
+if [ -z "$agent_command" ]; then
+  if command -v claude >/dev/null 2>&1; then agent_command="claude -p"; else agent_command="$root/deploy/runner/demo-agent.sh"; fi
 fi
+tmux_socket="agent-services-local-$$"
 
 pids=()
 cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  tmux -L "$tmux_socket" kill-server 2>/dev/null || true
   rm -rf "$state"
   rm -f "$root/.local/env"
   echo "Stopped; removed $state."
 }
 trap cleanup EXIT INT TERM
 
-echo "Building the gateway..."
-./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway -am
+echo "Building the services..."
+./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway,runner-api,session-worker -am
 
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
 "$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
@@ -51,41 +67,57 @@ SLACK_SIGNING_SECRET=local-slack-signing-secret
 JIRA_WEBHOOK_SECRET=local-jira-webhook-secret
 JIRA_ACCOUNT_ID=local-buck-account
 GITHUB_WEBHOOK_SECRET=local-github-webhook-secret
+RUNNER_TOKEN_SECRET=$(openssl rand -hex 32)
 ENV
 
-echo "Starting webhook-gateway on port $gateway_port..."
-(
-  set -a; . .local/env; set +a
-  export QUARKUS_HTTP_PORT=$gateway_port
-  exec java -Dquarkus.profile=local -jar webhook-gateway/target/quarkus-app/quarkus-run.jar
-) >"$state/gateway.log" 2>&1 &
-pids+=($!)
+start_service() { # start_service MODULE PORT [VAR=VALUE...]
+  local module=$1 port=$2
+  shift 2
+  echo "Starting $module on port $port..."
+  (
+    set -a; . .local/env; set +a
+    export QUARKUS_HTTP_PORT=$port "$@"
+    exec java -Dquarkus.profile=local -jar "$module/target/quarkus-app/quarkus-run.jar"
+  ) >"$state/$module.log" 2>&1 &
+  pids+=($!)
+}
 
-for _ in $(seq 1 100); do
-  if curl -fs "http://127.0.0.1:$gateway_port/q/health/ready" >/dev/null 2>&1; then
-    break
+start_service webhook-gateway "$gateway_port"
+start_service runner-api "$runner_port"
+start_service session-worker "$worker_port" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
+  SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
+  SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
+
+for module_port in webhook-gateway:$gateway_port runner-api:$runner_port session-worker:$worker_port; do
+  module=${module_port%%:*} port=${module_port##*:}
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  if ! curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null; then
+    echo "error: $module did not become ready; its log:" >&2
+    cat "$state/$module.log" >&2
+    exit 1
   fi
-  sleep 0.2
 done
-if ! curl -fs "http://127.0.0.1:$gateway_port/q/health/ready" >/dev/null; then
-  echo "error: the gateway did not become ready; its log:" >&2
-  cat "$state/gateway.log" >&2
-  exit 1
-fi
 
 cat <<NEXT
 
 agent-services is running locally.
-  NATS      nats://127.0.0.1:$nats_port   (JetStream store: $state/nats)
-  gateway   http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
+  NATS            nats://127.0.0.1:$nats_port   (JetStream store: $state/nats)
+  webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
+  runner-api      http://127.0.0.1:$runner_port
+  session-worker  http://127.0.0.1:$worker_port   (runs: $agent_command, in tmux -L $tmux_socket)
 
 Next, in another terminal:
-  deploy/local/send-sample.sh slack      # a signed Slack @mention; also: interactivity, jira, github
+  deploy/local/send-sample.sh slack      # a signed Slack @mention: a session starts, runs and replies
   deploy/local/send-sample.sh slack      # the same event again: answered 200, stored once
+  deploy/local/show-sessions.sh          # the session record: status, run, the reply
   deploy/local/show-webhooks.sh          # what the WEBHOOKS stream holds
+  tmux -L $tmux_socket ls                # the runs' terminals (attach -t NAME to watch one)
 
-Gateway log follows (Ctrl-C stops everything):
+The worker's log follows; the reply appears here (Ctrl-C stops everything):
 NEXT
-tail -n +1 -f "$state/gateway.log" &
+tail -n +1 -f "$state/session-worker.log" &
 pids+=($!)
-wait "${pids[1]}"
+wait "${pids[3]}"

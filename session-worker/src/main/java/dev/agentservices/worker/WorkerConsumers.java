@@ -13,7 +13,9 @@ import dev.agentservices.worker.slack.SlackWebhookHandler;
 import io.nats.client.Message;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,7 +62,8 @@ public class WorkerConsumers {
         consumers.forEach(StreamConsumer::start);
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    /** Stops fetching before the NATS connection closes. */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) throws InterruptedException {
         for (StreamConsumer consumer : consumers) {
             consumer.stop();
         }

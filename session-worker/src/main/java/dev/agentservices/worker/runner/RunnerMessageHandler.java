@@ -59,7 +59,7 @@ public class RunnerMessageHandler {
         policy.onRunEnded(agents.byName(session.agent()).orElseThrow(
                 () -> new IllegalStateException("agent " + session.agent() + " is not configured on this worker")), session);
         store.update(session.id(), current -> current.repliedRun() >= outcome.run() ? current : current.withRepliedRun(outcome.run()));
-        LOG.infof("Session %s run %d %s; reply posted", session.id(), outcome.run(), session.status());
+        LOG.infof("Session %s run %d %s; outcome handed to the agent policy", session.id(), outcome.run(), session.status());
     }
 
     private void pause(RunPause pause) {

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Stands in for an agent CLI in local mode when no real one is installed: it "works" for a moment and
+# answers with what it was asked, so the whole path can be seen without an API key.
+set -euo pipefail
+prompt=${*: -1}
+sleep "${DEMO_AGENT_SECONDS:-2}"
+printf 'I looked into: %s\n\nThis is the demo agent of local mode; set AGENT_COMMAND to a real agent CLI.\n' \
+  "$(sed -E 's/<@[A-Z0-9]+> ?//g' <<<"$prompt")"

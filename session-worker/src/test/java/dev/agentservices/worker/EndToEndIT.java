@@ -1,0 +1,161 @@
+package dev.agentservices.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.agentservices.common.testing.NatsTestServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path across processes: a signed Slack event → webhook-gateway → WEBHOOKS → session-worker →
+ * local launcher → the reference runner in tmux → runner-api → RUNNER → session-worker → exactly one
+ * reply at the Slack stub. The three services run from their packaged jars.
+ */
+class EndToEndIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String SIGNING_SECRET = "e2e-slack-signing-secret";
+    private static final String TOKEN_SECRET = "e2e-runner-token-secret-32-bytes-or-more";
+    private static final String TMUX_SOCKET = "agent-services-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static NatsTestServer nats;
+    private static WireMockServer slack;
+    private static final List<Process> services = new ArrayList<>();
+    private static int gatewayPort;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        nats = NatsTestServer.start();
+        slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        slack.start();
+        slack.stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+
+        gatewayPort = freePort();
+        int runnerPort = freePort();
+        int workerPort = freePort();
+        start("webhook-gateway", gatewayPort, Map.of("SLACK_SIGNING_SECRET", SIGNING_SECRET));
+        start("runner-api", runnerPort, Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        start("session-worker", workerPort, Map.of(
+                "SLACK_SIGNING_SECRET", SIGNING_SECRET,
+                "SLACK_BOT_TOKEN", "xoxb-e2e",
+                "SLACK_API_URL", slack.baseUrl() + "/api",
+                "SESSION_LAUNCHER", "local",
+                "SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString(),
+                "SESSION_LOCAL_AGENT_COMMAND", ROOT.resolve("deploy/runner/demo-agent.sh").toString(),
+                "SESSION_LOCAL_TMUX_SOCKET", TMUX_SOCKET,
+                "DEMO_AGENT_SECONDS", "0",
+                "RUNNER_API_URL", "http://127.0.0.1:" + runnerPort,
+                "RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        for (int port : List.of(gatewayPort, runnerPort, workerPort)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ready(port));
+        }
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (Process service : services) {
+            service.destroy();
+            service.waitFor();
+        }
+        new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
+        if (slack != null) {
+            slack.stop();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    @Test
+    void slackMentionIsAnsweredInItsThreadExactlyOnce() throws Exception {
+        String ts = "1712345678." + String.format("%06d", (int) (Math.random() * 1_000_000));
+        String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0E2E\",\"event_id\":\"Ev" + UUID.randomUUID() + "\","
+                + "\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please fix the flaky test\","
+                + "\"ts\":\"" + ts + "\",\"channel\":\"C0E2E\"}}";
+
+        assertEquals(200, sendSlack(body));
+        assertEquals(200, sendSlack(body));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))));
+        Thread.sleep(2_000);
+        slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withHeader("Authorization", equalTo("Bearer xoxb-e2e"))
+                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0E2E")))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(ts)))
+                .withRequestBody(matchingJsonPath("$.text", containing("I looked into: please fix the flaky test"))));
+    }
+
+    private static int sendSlack(String body) throws Exception {
+        long timestamp = System.currentTimeMillis() / 1000;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "v0=" + HexFormat.of().formatHex(
+                mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))
+                .header("Content-Type", "application/json")
+                .header("X-Slack-Request-Timestamp", Long.toString(timestamp))
+                .header("X-Slack-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void start(String module, int port, Map<String, String> environment) throws IOException {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build the whole project (mvn verify) first");
+        }
+        ProcessBuilder builder = new ProcessBuilder("java", "-Dquarkus.profile=e2e", "-jar", jar.toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "e2e-" + module + ".log").toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("NATS_URL", nats.localUrl());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        services.add(builder.start());
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
