@@ -9,6 +9,9 @@ import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
+import dev.agentservices.worker.github.GithubWebhookHandler;
+import dev.agentservices.worker.jira.JiraWebhookHandler;
+import dev.agentservices.worker.slack.InteractionHandler;
 import dev.agentservices.worker.slack.SlackWebhookHandler;
 import io.nats.client.Message;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,7 +22,6 @@ import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
@@ -28,25 +30,31 @@ import org.jboss.logging.Logger;
 @Singleton
 public class WorkerConsumers {
 
-    private static final Logger LOG = Logger.getLogger(WorkerConsumers.class);
 
     private final NatsConnection nats;
     private final ConsumerConfig config;
     private final ObjectMapper mapper;
     private final AgentRegistry agents;
     private final SlackWebhookHandler slack;
+    private final InteractionHandler interactions;
+    private final JiraWebhookHandler jira;
+    private final GithubWebhookHandler github;
     private final RunnerMessageHandler runner;
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
     public WorkerConsumers(NatsConnection nats, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
-            SlackWebhookHandler slack, RunnerMessageHandler runner,
+            SlackWebhookHandler slack, InteractionHandler interactions, JiraWebhookHandler jira, GithubWebhookHandler github,
+            RunnerMessageHandler runner,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.config = config;
         this.mapper = mapper;
         this.agents = agents;
         this.slack = slack;
+        this.interactions = interactions;
+        this.jira = jira;
+        this.github = github;
         this.runner = runner;
         this.enabled = enabled;
     }
@@ -77,8 +85,9 @@ public class WorkerConsumers {
         }
         switch (envelope.source()) {
             case SLACK -> slack.handle(envelope, agent);
-            default -> LOG.infof("No handler yet for %s webhooks; %s left unapplied", envelope.source().subjectToken(),
-                    envelope.dedupId());
+            case INTERACTIVITY -> interactions.handle(envelope, agent);
+            case JIRA -> jira.handle(envelope, agent);
+            case GITHUB -> github.handle(envelope, agent);
         }
     }
 

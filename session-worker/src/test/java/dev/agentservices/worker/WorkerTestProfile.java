@@ -7,29 +7,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The worker with agent buck on Slack, the local launcher running a stand-in runner, WireMock as Slack. */
+/**
+ * The worker with agent buck on Slack, Jira and GitHub, the local launcher running a stand-in runner, and
+ * WireMock as the three APIs.
+ */
 public class WorkerTestProfile implements QuarkusTestProfile {
 
     public static final String BOT_TOKEN = "xoxb-test-token";
     public static final String BOT_USER = "U0BUCK";
+    public static final String JIRA_ACCOUNT = "5b10ac8d82e05b22cc7d4ef5";
+    public static final String JIRA_TOKEN = "jira-api-token";
+    public static final String GITHUB_TOKEN = "ghs_test_token";
     public static final String TMUX_SOCKET = "agent-services-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "agents.buck.slack.signing-secret", "buck-slack-signing-secret",
-                "agents.buck.slack.bot-token", BOT_TOKEN,
-                "agents.buck.slack.bot-user-id", BOT_USER,
-                "session.launcher", "local",
-                "session.local.runner-command", Path.of("target/test-classes/stand-in-runner.sh").toAbsolutePath().toString(),
-                "session.local.tmux-socket", TMUX_SOCKET,
-                "session.local.work-dir", Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test").toString(),
-                "runner.api-url", "http://127.0.0.1:1",
-                "runner.token-secret", "a-test-secret-of-at-least-32-bytes-long");
+        return Map.ofEntries(
+                Map.entry("agents.buck.slack.signing-secret", "buck-slack-signing-secret"),
+                Map.entry("agents.buck.jira.webhook-secret", "buck-jira-secret"),
+                Map.entry("agents.buck.jira.account-id", JIRA_ACCOUNT),
+                Map.entry("agents.buck.jira.email", "buck@example.com"),
+                Map.entry("agents.buck.jira.api-token", JIRA_TOKEN),
+                Map.entry("agents.buck.github.webhook-secret", "buck-github-secret"),
+                Map.entry("agents.buck.github.token", GITHUB_TOKEN),
+                Map.entry("agents.buck.slack.bot-token", BOT_TOKEN),
+                Map.entry("agents.buck.slack.bot-user-id", BOT_USER),
+                Map.entry("session.launcher", "local"),
+                Map.entry("session.local.runner-command", Path.of("target/test-classes/stand-in-runner.sh").toAbsolutePath().toString()),
+                Map.entry("session.local.tmux-socket", TMUX_SOCKET),
+                Map.entry("session.local.work-dir", Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test").toString()),
+                Map.entry("runner.api-url", "http://127.0.0.1:1"),
+                Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"));
     }
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(WireMockSlack.class));
+        return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(ThirdPartyApis.class));
     }
 }

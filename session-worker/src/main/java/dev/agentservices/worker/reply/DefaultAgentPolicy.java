@@ -4,13 +4,23 @@ import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.inject.Singleton;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
  * The default policy: post the run's final assistant message and its artifacts to where the request came
- * from. Without a bot token (local mode) the reply goes to the log; the session record has it too.
+ * from: Slack {@code chat.postMessage} in the thread, a Jira comment, a GitHub issue comment. Without the
+ * credentials for the source (local mode) the reply goes to the log; the session record has it too. A
+ * refused post throws, so the outcome is retried with backoff and dead-lettered at last.
  */
 @Singleton
 public class DefaultAgentPolicy implements AgentPolicy {
@@ -18,9 +28,16 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private static final Logger LOG = Logger.getLogger(DefaultAgentPolicy.class);
 
     private final SlackApi slack;
+    private final Optional<String> jiraApiUrl;
+    private final Map<String, JiraApi> jiraClients = new ConcurrentHashMap<>();
+    private final GithubApi github;
 
-    public DefaultAgentPolicy(@RestClient SlackApi slack) {
+    public DefaultAgentPolicy(@RestClient SlackApi slack,
+            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
+            @ConfigProperty(name = "github.api-url", defaultValue = "https://api.github.com") String githubApiUrl) {
         this.slack = slack;
+        this.jiraApiUrl = jiraApiUrl;
+        this.github = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(githubApiUrl)).build(GithubApi.class);
     }
 
     @Override
@@ -28,8 +45,34 @@ public class DefaultAgentPolicy implements AgentPolicy {
         String text = replyText(session);
         switch (session.source()) {
             case SLACK -> postToSlack(agent, session, text);
-            default -> LOG.infof("Reply for %s (no %s replier configured):%n%s", session.key(), session.source().token(), text);
+            case JIRA -> commentOnJira(agent, session, text);
+            case GITHUB -> commentOnGithub(agent, session, text);
+            case DASHBOARD -> LOG.infof("Run of dashboard session %s ended; its record holds the reply", session.id());
         }
+    }
+
+    private void commentOnJira(Agent agent, Session session, String text) {
+        Agent.JiraAccount jira = agent.jira().orElse(null);
+        String baseUrl = jiraApiUrl.or(() -> jira == null ? Optional.empty() : jira.baseUrl()).orElse(null);
+        if (jira == null || jira.email().isEmpty() || jira.apiToken().isEmpty() || baseUrl == null) {
+            LOG.infof("Reply for %s (no JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN; not posted):%n%s", session.key(), text);
+            return;
+        }
+        String credentials = jira.email().get() + ":" + jira.apiToken().get().reveal();
+        jiraClients.computeIfAbsent(baseUrl, url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class))
+                .addComment("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
+                        session.origin().jiraIssueKey(), new JiraApi.Comment(text));
+    }
+
+    private void commentOnGithub(Agent agent, Session session, String text) {
+        var token = agent.github().flatMap(Agent.GithubApp::token);
+        if (token.isEmpty()) {
+            LOG.infof("Reply for %s (no GITHUB_TOKEN; not posted):%n%s", session.key(), text);
+            return;
+        }
+        String[] repository = session.origin().githubRepository().split("/", 2);
+        github.createComment("Bearer " + token.get().reveal(), "application/vnd.github+json", repository[0], repository[1],
+                session.origin().githubNumber(), new GithubApi.Comment(text));
     }
 
     private void postToSlack(Agent agent, Session session, String text) {

@@ -1,6 +1,7 @@
 package dev.agentservices.worker.reply;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +16,7 @@ public interface SlackApi {
 
     @POST
     @Path("chat.postMessage")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     SlackResponse postMessage(@HeaderParam("Authorization") String authorization, PostMessage message);
 

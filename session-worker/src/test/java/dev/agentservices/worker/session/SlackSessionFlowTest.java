@@ -23,7 +23,8 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
-import dev.agentservices.worker.WireMockSlack;
+import dev.agentservices.worker.ThirdPartyApis;
+import dev.agentservices.worker.WorkerFixtures;
 import dev.agentservices.worker.WorkerTestProfile;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -54,8 +55,8 @@ class SlackSessionFlowTest {
 
     @BeforeEach
     void slackAnswersOk() {
-        WireMockSlack.server().resetAll();
-        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+        ThirdPartyApis.server().resetAll();
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
     }
 
@@ -92,7 +93,7 @@ class SlackSessionFlowTest {
 
         SessionKey key = SessionKey.slack("buck", "C0123", thread);
         Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
-        awaitProcessed(3);
+        fixtures().awaitIdle();
         session = store.get(session.id()).orElseThrow().session();
         assertEquals(1, session.run());
         assertEquals(1, session.messages().size());
@@ -123,7 +124,7 @@ class SlackSessionFlowTest {
         String chatter = thread();
         publishSlack(mention(chatter, null, "lunch?").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
 
-        awaitProcessed(2);
+        fixtures().awaitIdle();
         assertTrue(store.idFor(SessionKey.slack("buck", "C0123", thread)).isEmpty());
         assertTrue(store.idFor(SessionKey.slack("buck", "C0123", chatter)).isEmpty());
     }
@@ -143,9 +144,9 @@ class SlackSessionFlowTest {
         Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
         assertEquals(SessionStatus.SUCCEEDED, done.status());
         assertEquals("Fixed the test.", done.lastAssistantMessage());
-        awaitProcessed(0);
+        fixtures().awaitIdle();
         Thread.sleep(500);
-        WireMockSlack.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
                 .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":"
                         + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\"}")));
@@ -153,11 +154,11 @@ class SlackSessionFlowTest {
 
     @Test
     void aFailingSlackPostIsRetriedUntilItSucceeds() throws Exception {
-        WireMockSlack.server().resetAll();
-        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
+        ThirdPartyApis.server().resetAll();
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
                 .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("recovered")
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
-        WireMockSlack.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
                 .whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
         String thread = thread();
@@ -170,7 +171,7 @@ class SlackSessionFlowTest {
 
         Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
         assertEquals(SessionStatus.FAILED, done.status());
-        WireMockSlack.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
+        ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
     }
 
     @Test
@@ -190,42 +191,24 @@ class SlackSessionFlowTest {
         }
     }
 
-    private Session awaitSession(SessionKey key, java.util.function.Predicate<Session> condition) {
-        return await().atMost(Duration.ofSeconds(15)).until(
-                () -> store.idFor(key).flatMap(store::get).map(SessionStore.Versioned::session).orElse(null),
-                s -> s != null && condition.test(s));
-    }
-
-    /** Waits until the webhook consumer has no message left to process. */
-    private void awaitProcessed(int ignored) throws Exception {
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
-                var webhooks = nats.jetStreamManagement().getConsumerInfo("WEBHOOKS", "session-worker-webhooks");
-                var runner = nats.jetStreamManagement().getConsumerInfo("RUNNER", "session-worker-runner");
-                return webhooks.getNumPending() == 0 && webhooks.getNumAckPending() == 0
-                        && runner.getNumPending() == 0 && runner.getNumAckPending() == 0;
-            });
-        }
-    }
-
     private static Path runDir(Session session) {
         return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(session.podName());
     }
 
     private void publishSlack(String body, String eventId) throws Exception {
-        WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, "buck", WebhookSource.SLACK,
-                "buck:slack:" + eventId, null, "app_mention", Instant.now(), Map.of(), "application/json", body);
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            nats.jetStream().publish("webhooks.buck.slack", mapper.writeValueAsBytes(envelope),
-                    PublishOptions.builder().messageId(envelope.dedupId()).build());
-        }
+        fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:" + eventId, null, "app_mention", "application/json", body);
     }
 
     private void publishRunner(RunOutcome outcome, String msgId) throws Exception {
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            nats.jetStream().publish("runner.buck." + outcome.sessionId() + ".complete", mapper.writeValueAsBytes(outcome),
-                    PublishOptions.builder().messageId(msgId).build());
-        }
+        fixtures().publishOutcome(outcome, msgId);
+    }
+
+    private Session awaitSession(SessionKey key, java.util.function.Predicate<Session> condition) {
+        return fixtures().awaitSession(key, condition);
+    }
+
+    private WorkerFixtures fixtures() {
+        return new WorkerFixtures(mapper, store);
     }
 
     private static String thread() {

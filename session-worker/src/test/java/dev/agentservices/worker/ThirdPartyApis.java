@@ -5,8 +5,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** WireMock in place of the Slack Web API; tests reach it through {@link #server()}. */
-public class WireMockSlack implements QuarkusTestResourceLifecycleManager {
+/** WireMock in place of the Slack, Jira and GitHub APIs; tests reach it through {@link #server()}. */
+public class ThirdPartyApis implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer server;
 
@@ -18,7 +18,8 @@ public class WireMockSlack implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
-        return Map.of("slack.api-url", server.baseUrl() + "/api");
+        return Map.of("slack.api-url", server.baseUrl() + "/api", "jira.api-url", server.baseUrl() + "/jira",
+                "github.api-url", server.baseUrl() + "/github");
     }
 
     @Override

@@ -1,0 +1,68 @@
+package dev.agentservices.worker;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.testing.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** What worker tests do to the worker through NATS, as the gateway and runner-api would, and how they wait. */
+public final class WorkerFixtures {
+
+    private final ObjectMapper mapper;
+    private final SessionStore store;
+
+    public WorkerFixtures(ObjectMapper mapper, SessionStore store) {
+        this.mapper = mapper;
+        this.store = store;
+    }
+
+    /** Publishes a webhook envelope on {@code webhooks.buck.{source}}, as the gateway stores one. */
+    public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType, String contentType,
+            String body) throws Exception {
+        WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, "buck", source, dedupId, sessionKey, eventType,
+                Instant.now(), Map.of(), contentType, body);
+        publish("webhooks.buck." + source.subjectToken(), dedupId, mapper.writeValueAsBytes(envelope));
+    }
+
+    /** Publishes a run outcome on {@code runner.buck.{id}.complete}, as runner-api does. */
+    public void publishOutcome(RunOutcome outcome, String msgId) throws Exception {
+        publish("runner.buck." + outcome.sessionId() + ".complete", msgId, mapper.writeValueAsBytes(outcome));
+    }
+
+    public Session awaitSession(SessionKey key, Predicate<Session> condition) {
+        return await().atMost(Duration.ofSeconds(15)).until(
+                () -> store.idFor(key).flatMap(store::get).map(SessionStore.Versioned::session).orElse(null),
+                s -> s != null && condition.test(s));
+    }
+
+    /** Waits until the worker's consumers have nothing pending or unacknowledged. */
+    public void awaitIdle() throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                var webhooks = nats.jetStreamManagement().getConsumerInfo("WEBHOOKS", "session-worker-webhooks");
+                var runner = nats.jetStreamManagement().getConsumerInfo("RUNNER", "session-worker-runner");
+                return webhooks.getNumPending() == 0 && webhooks.getNumAckPending() == 0
+                        && runner.getNumPending() == 0 && runner.getNumAckPending() == 0;
+            });
+        }
+    }
+
+    private static void publish(String subject, String msgId, byte[] data) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish(subject, data, PublishOptions.builder().messageId(msgId).build());
+        }
+    }
+}
