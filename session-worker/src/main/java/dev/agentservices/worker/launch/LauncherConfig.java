@@ -15,6 +15,33 @@ public interface LauncherConfig {
 
     Local local();
 
+    Kubernetes kubernetes();
+
+    /** The Kubernetes launcher: one pod and one Secret per run in {@code sessions.namespace}. */
+    interface Kubernetes {
+        @WithDefault("500m")
+        String cpuRequest();
+
+        @WithDefault("1Gi")
+        String memoryRequest();
+
+        @WithDefault("2")
+        String cpuLimit();
+
+        @WithDefault("4Gi")
+        String memoryLimit();
+
+        /** {@code activeDeadlineSeconds} of a session pod. */
+        @WithDefault("4h")
+        java.time.Duration activeDeadline();
+
+        /** The service account session pods run as; the namespace's default when unset. */
+        Optional<String> serviceAccount();
+
+        /** The agent command passed to the runner ({@code AGENT_COMMAND}); the image's default when unset. */
+        Optional<String> agentCommand();
+    }
+
     /** The local launcher: the reference runner as a process inside tmux. */
     interface Local {
         /** The runner to start; the reference runner by default. */

@@ -1,21 +1,37 @@
 package dev.agentservices.worker.launch;
 
 import dev.agentservices.common.runner.RunnerConfig;
+import dev.agentservices.common.session.SessionStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Chooses the launcher named by {@code SESSION_LAUNCHER}. */
+/** Chooses the launcher named by {@code SESSION_LAUNCHER}; the Kubernetes one comes with its pod watcher. */
 public class LauncherProducer {
+
+    private PodStatusWatcher watcher;
 
     @Produces
     @Singleton
-    SessionLauncher launcher(LauncherConfig config, RunnerConfig runner) {
+    SessionLauncher launcher(LauncherConfig config, RunnerConfig runner, Instance<KubernetesClient> kubernetes,
+            SessionStore store, @ConfigProperty(name = "sessions.namespace", defaultValue = "agent-sessions") String namespace) {
         return switch (config.launcher()) {
             case "local" -> new LocalLauncher(config.local(), runner);
-            case "kubernetes" -> throw new IllegalStateException(
-                    "SESSION_LAUNCHER=kubernetes is not available in this build yet; set SESSION_LAUNCHER=local");
+            case "kubernetes" -> {
+                watcher = new PodStatusWatcher(kubernetes.get(), namespace, store);
+                yield new KubernetesLauncher(kubernetes.get(), config.kubernetes(), runner, namespace);
+            }
             default -> throw new IllegalStateException(
                     "SESSION_LAUNCHER must be kubernetes or local, not '" + config.launcher() + "'");
         };
+    }
+
+    void close(@Disposes SessionLauncher launcher) {
+        if (watcher != null) {
+            watcher.close();
+        }
     }
 }

@@ -1,0 +1,144 @@
+package dev.agentservices.worker.launch;
+
+import dev.agentservices.common.runner.RunnerConfig;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs each session run as a pod in {@code SESSIONS_NAMESPACE}: a Secret holding the pod JWT and a pod of
+ * the runner image with the session id, the runner API URL and the token from the Secret, labelled with
+ * agent, session and run, {@code restartPolicy: Never} and an active deadline. Creating what already
+ * exists is not an error, so a repeated launch is harmless. {@link PodStatusWatcher} writes the pod's
+ * phase into the session.
+ */
+public class KubernetesLauncher implements SessionLauncher {
+
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String MANAGER = "agent-services";
+    static final String AGENT_LABEL = "agent-services.dev/agent";
+    static final String SESSION_LABEL = "agent-services.dev/session-id";
+    static final String RUN_LABEL = "agent-services.dev/run";
+    static final String CONTAINER = "runner";
+    static final String TOKEN_KEY = "RUNNER_TOKEN";
+    private static final int CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
+
+    private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
+
+    private final KubernetesClient client;
+    private final LauncherConfig.Kubernetes config;
+    private final RunnerConfig runner;
+    private final String namespace;
+
+    public KubernetesLauncher(KubernetesClient client, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace) {
+        this.client = client;
+        this.config = config;
+        this.runner = runner;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public Launched launch(Session session, String podToken) {
+        String name = SessionLauncher.podName(session);
+        Map<String, String> labels = labels(session);
+        Secret secret = new SecretBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withType("Opaque")
+                .withStringData(Map.of(TOKEN_KEY, podToken))
+                .build();
+        createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
+        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels)).create());
+        LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
+        return new Launched(name, SessionStatus.PENDING);
+    }
+
+    Pod pod(Session session, String name, Map<String, String> labels) {
+        List<EnvVar> env = new ArrayList<>(List.of(
+                new EnvVar("SESSION_ID", session.id(), null),
+                new EnvVar("RUNNER_API_URL", runner.apiUrl().orElseThrow(
+                        () -> new IllegalStateException("RUNNER_API_URL is not set; session pods could not reach the runner API")), null),
+                new EnvVarBuilder().withName(TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(TOKEN_KEY, name, false)
+                        .endValueFrom().build()));
+        config.agentCommand().ifPresent(command -> env.add(new EnvVar("AGENT_COMMAND", command, null)));
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withActiveDeadlineSeconds(config.activeDeadline().toSeconds())
+                .withServiceAccountName(config.serviceAccount().orElse(null))
+                .withAutomountServiceAccountToken(false)
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(runner.image())
+                .withEnv(env)
+                .withNewResources()
+                .withRequests(Map.of("cpu", new Quantity(config.cpuRequest()), "memory", new Quantity(config.memoryRequest())))
+                .withLimits(Map.of("cpu", new Quantity(config.cpuLimit()), "memory", new Quantity(config.memoryLimit())))
+                .endResources()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true).endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    @Override
+    public void deliver(Session session, String text) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        exec(name, "tmux", "send-keys", "-t", "runner", "-l", text);
+        exec(name, "tmux", "send-keys", "-t", "runner", "Enter");
+    }
+
+    @Override
+    public void terminate(Session session) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        client.pods().inNamespace(namespace).withName(name).delete();
+        client.secrets().inNamespace(namespace).withName(name).delete();
+    }
+
+    private void exec(String pod, String... command) {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        try (ExecWatch watch = client.pods().inNamespace(namespace).withName(pod).inContainer(CONTAINER)
+                .writingError(errors).exec(command)) {
+            Integer exit = watch.exitCode().get(30, TimeUnit.SECONDS);
+            if (exit == null || exit != 0) {
+                throw new IllegalStateException("exec in " + pod + " exited with " + exit + ": " + errors);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while typing into " + pod, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not type into pod " + pod + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, String> labels(Session session) {
+        return Map.of(MANAGED_BY, MANAGER, AGENT_LABEL, session.agent(), SESSION_LABEL, session.id(),
+                RUN_LABEL, Integer.toString(session.run()));
+    }
+
+    private static void createIfAbsent(Runnable create) {
+        try {
+            create.run();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != CONFLICT) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.agentservices.worker.launch;
+
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Watches the session pods (an informer on the managed-by label) and writes their phase into the session
+ * of their run: {@code Pending} → PENDING, {@code Running} → RUNNING, {@code Succeeded} → SUCCEEDED,
+ * {@code Failed} → FAILED with the reason. Only a run that has not ended yet is changed: the outcome a
+ * pod reports through runner-api is more precise than its phase and is never overwritten.
+ */
+public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PodStatusWatcher.class);
+    private static final Map<String, SessionStatus> PHASES = Map.of("Pending", SessionStatus.PENDING,
+            "Running", SessionStatus.RUNNING, "Succeeded", SessionStatus.SUCCEEDED, "Failed", SessionStatus.FAILED);
+
+    private final SessionStore store;
+    private final SharedIndexInformer<Pod> informer;
+
+    public PodStatusWatcher(KubernetesClient client, String namespace, SessionStore store) {
+        this.store = store;
+        this.informer = client.pods().inNamespace(namespace)
+                .withLabel(KubernetesLauncher.MANAGED_BY, KubernetesLauncher.MANAGER)
+                .inform(this, 0);
+    }
+
+    @Override
+    public void onAdd(Pod pod) {
+        apply(pod);
+    }
+
+    @Override
+    public void onUpdate(Pod before, Pod pod) {
+        apply(pod);
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean finalStateUnknown) {
+        // a deleted pod says nothing new: terminate or the end of a run put the session where it is
+    }
+
+    void apply(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String sessionId = labels.get(KubernetesLauncher.SESSION_LABEL);
+        SessionStatus status = pod.getStatus() == null ? null : PHASES.get(pod.getStatus().getPhase());
+        if (sessionId == null || status == null) {
+            return;
+        }
+        int run = Integer.parseInt(labels.getOrDefault(KubernetesLauncher.RUN_LABEL, "0"));
+        String podName = pod.getMetadata().getName();
+        try {
+            store.update(sessionId, current -> changed(current, run, status, podName, pod));
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record pod %s as %s: %s", podName, status, e.getMessage());
+        }
+    }
+
+    private static Session changed(Session current, int run, SessionStatus status, String podName, Pod pod) {
+        boolean live = current.status() == SessionStatus.PENDING || current.status() == SessionStatus.RUNNING;
+        if (current.run() != run || !live || (current.status() == status && podName.equals(current.podName()))) {
+            return current;
+        }
+        Session next = current.withStatus(status, podName, Instant.now());
+        if (status == SessionStatus.FAILED) {
+            String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
+            next = next.withOutcome(SessionStatus.FAILED, current.lastAssistantMessage(), current.artifacts(), current.usage(),
+                    reason + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage()), null,
+                    Instant.now());
+        }
+        return next;
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}
