@@ -5,6 +5,7 @@ import dev.agentservices.runner.http.RunnerApiException;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
@@ -42,28 +43,35 @@ public class PodTokenVerifier {
 
     /** The verified claims of the pod token for session {@code sessionId}. */
     public PodToken verify(String authorization, String sessionId) {
+        PodToken token = verify(bearerToken(authorization)).orElseThrow(() -> new RunnerApiException(401, "invalid_token",
+                "The token is not a valid pod token; the pod must use the RUNNER_TOKEN it was started with"));
+        if (!sessionId.equals(token.sessionId())) {
+            throw new RunnerApiException(403, "wrong_session", "This token belongs to another session");
+        }
+        return token;
+    }
+
+    /** The pod token's claims, or empty when {@code token} is not a valid pod token (expired ones included). */
+    public Optional<PodToken> verify(String token) {
         if (consumer == null) {
             throw new RunnerApiException(503, "not_configured", "RUNNER_TOKEN_SECRET is not set on the runner API");
         }
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-            throw new RunnerApiException(401, "missing_token", "Send the pod token as Authorization: Bearer <token>");
-        }
-        JwtClaims claims;
         try {
-            claims = consumer.processToClaims(authorization.substring(BEARER.length()).trim());
-        } catch (InvalidJwtException e) {
-            String reason = e.hasExpired() ? "the token has expired" : "the token is not a valid pod token";
-            throw new RunnerApiException(401, "invalid_token", reason + "; the pod must use the RUNNER_TOKEN it was started with");
-        }
-        try {
-            if (!sessionId.equals(claims.getSubject())) {
-                throw new RunnerApiException(403, "wrong_session", "This token belongs to another session");
-            }
+            JwtClaims claims = consumer.processToClaims(token);
             Number run = claims.getClaimValue("run", Number.class);
-            return new PodToken(claims.getSubject(), claims.getStringClaimValue("agent"), run == null ? 0 : run.intValue());
-        } catch (MalformedClaimException e) {
-            throw new RunnerApiException(401, "invalid_token", "The token's claims are malformed");
+            return Optional.of(new PodToken(claims.getSubject(), claims.getStringClaimValue("agent"),
+                    run == null ? 0 : run.intValue()));
+        } catch (InvalidJwtException | MalformedClaimException e) {
+            return Optional.empty();
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header; 401 when there is none. */
+    public static String bearerToken(String authorization) {
+        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            throw new RunnerApiException(401, "missing_token", "Send the token as Authorization: Bearer <token>");
+        }
+        return authorization.substring(BEARER.length()).trim();
     }
 
     /** Who a verified pod token speaks for. */

@@ -1,0 +1,13 @@
+package dev.agentservices.runner.upload;
+
+/** Who is uploading, as proven by its token, and the key prefix it may write under. */
+public record Uploader(String description, String keyPrefix) {
+
+    static Uploader pod(String sessionId) {
+        return new Uploader("session " + sessionId, "uploads/sessions/" + sessionId + "/");
+    }
+
+    static Uploader githubWorkflow(String repository) {
+        return new Uploader("GitHub Actions in " + repository, "uploads/github/" + repository + "/");
+    }
+}
