@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs agent-services on this machine with nothing from the cloud: nats-server with JetStream in a
-# temporary folder, the webhook gateway, runner-api and session-worker with the local launcher (session
+# temporary folder, s3proxy (S3 on the local disk) for uploads, the webhook gateway, runner-api and session-worker with the local launcher (session
 # runs are local processes in tmux), and a sample agent ("buck"). Ctrl-C stops everything.
 #
 # Environment: LOCAL_NATS_PORT (default 4222, a free port when taken), GATEWAY_PORT (8080),
@@ -53,6 +53,23 @@ trap cleanup EXIT INT TERM
 echo "Building the services..."
 ./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway,runner-api,session-worker -am
 
+s3proxy_version=$(./mvnw -q -B -ntp help:evaluate -Dexpression=s3proxy.version -DforceStdout -N)
+./mvnw -q -B -ntp dependency:copy -N -Dartifact="org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
+  -DoutputDirectory="$state" -Dmdep.stripVersion=true
+s3_port=$(free_port)
+mkdir -p "$state/s3"
+cat >"$state/s3proxy.properties" <<S3
+s3proxy.endpoint=http://127.0.0.1:$s3_port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=local-access-key
+s3proxy.credential=local-secret-key
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$state/s3
+S3
+echo "Starting s3proxy (files in $state/s3) on port $s3_port..."
+java -jar "$state/s3proxy-jar-with-dependencies.jar" --properties "$state/s3proxy.properties" >"$state/s3proxy.log" 2>&1 &
+pids+=($!)
+
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
 "$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
 pids+=($!)
@@ -83,7 +100,10 @@ start_service() { # start_service MODULE PORT [VAR=VALUE...]
 }
 
 start_service webhook-gateway "$gateway_port"
-start_service runner-api "$runner_port"
+start_service runner-api "$runner_port" S3_BUCKET=agent-services-local S3_ENDPOINT="http://127.0.0.1:$s3_port" \
+  AWS_REGION=us-east-1 QUARKUS_S3_AWS_CREDENTIALS_TYPE=static \
+  QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID=local-access-key \
+  QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY=local-secret-key
 start_service session-worker "$worker_port" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
   SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
   SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
@@ -105,6 +125,7 @@ cat <<NEXT
 
 agent-services is running locally.
   NATS            nats://127.0.0.1:$nats_port   (JetStream store: $state/nats)
+  s3proxy         http://127.0.0.1:$s3_port   (bucket agent-services-local in $state/s3)
   webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
   runner-api      http://127.0.0.1:$runner_port
   session-worker  http://127.0.0.1:$worker_port   (runs: $agent_command, in tmux -L $tmux_socket)
@@ -120,4 +141,4 @@ The worker's log follows; the reply appears here (Ctrl-C stops everything):
 NEXT
 tail -n +1 -f "$state/session-worker.log" &
 pids+=($!)
-wait "${pids[3]}"
+wait "${pids[4]}"
