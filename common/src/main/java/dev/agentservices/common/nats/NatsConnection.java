@@ -60,9 +60,6 @@ public class NatsConnection {
                 .build();
         connection = Nats.connectReconnectOnConnect(options);
         jetStream = connection.jetStream();
-        if (connection.getStatus() == Connection.Status.CONNECTED) {
-            scheduleTopology();
-        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -101,7 +98,7 @@ public class NatsConnection {
             case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
                 LOG.infof("NATS %s (%s)", event.name().toLowerCase(), conn.getConnectedUrl());
                 if (event != ConnectionListener.Events.RESUBSCRIBED) {
-                    scheduleTopology();
+                    scheduleTopology(conn);
                 }
             }
             case DISCONNECTED -> LOG.warn("NATS disconnected; reconnecting");
@@ -110,7 +107,8 @@ public class NatsConnection {
         }
     }
 
-    private void scheduleTopology() {
+    /** Sets up the topology on {@code conn}, the connection the event came from (the field may not be set yet). */
+    private void scheduleTopology(Connection conn) {
         if (!config.manageTopology()) {
             topologyReady.set(true);
             return;
@@ -120,7 +118,7 @@ public class NatsConnection {
         }
         setup.execute(() -> {
             try {
-                topology.ensure(connection);
+                topology.ensure(conn);
                 topologyReady.set(true);
             } catch (Exception e) {
                 topologyReady.set(false);
