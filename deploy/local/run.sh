@@ -100,11 +100,11 @@ start_service() { # start_service MODULE PORT [VAR=VALUE...]
 }
 
 start_service webhook-gateway "$gateway_port"
-start_service runner-api "$runner_port" S3_BUCKET=agent-services-local S3_ENDPOINT="http://127.0.0.1:$s3_port" \
-  AWS_REGION=us-east-1 QUARKUS_S3_AWS_CREDENTIALS_TYPE=static \
-  QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID=local-access-key \
-  QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY=local-secret-key
-start_service session-worker "$worker_port" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
+s3_env=(S3_BUCKET=agent-services-local S3_ENDPOINT="http://127.0.0.1:$s3_port" AWS_REGION=us-east-1
+  QUARKUS_S3_AWS_CREDENTIALS_TYPE=static QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID=local-access-key
+  QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY=local-secret-key)
+start_service runner-api "$runner_port" "${s3_env[@]}"
+start_service session-worker "$worker_port" "${s3_env[@]}" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
   SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
   SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
 

@@ -1,6 +1,7 @@
 package dev.agentservices.worker;
 
 import dev.agentservices.common.testing.NatsTestResource;
+import dev.agentservices.common.testing.S3ProxyTestResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The worker with agent buck on Slack, Jira and GitHub, the local launcher running a stand-in runner, and
- * WireMock as the three APIs.
+ * The worker with agent buck on Slack, Jira and GitHub, the local launcher running a stand-in runner,
+ * WireMock as the three APIs, and s3proxy for attachments.
  */
 public class WorkerTestProfile implements QuarkusTestProfile {
 
@@ -42,6 +43,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(ThirdPartyApis.class));
+        return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(ThirdPartyApis.class),
+                new TestResourceEntry(S3ProxyTestResource.class));
     }
 }

@@ -55,15 +55,17 @@ public class S3ProxyTestResource implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of(
-                "quarkus.s3.endpoint-override", endpoint,
-                "quarkus.s3.path-style-access", "true",
-                "quarkus.s3.aws.region", "us-east-1",
-                "quarkus.s3.aws.credentials.type", "static",
-                "quarkus.s3.aws.credentials.static-provider.access-key-id", ACCESS_KEY,
-                "quarkus.s3.aws.credentials.static-provider.secret-access-key", SECRET_KEY,
-                "upload.bucket", BUCKET,
-                "upload.create-bucket", "true");
+        return Map.ofEntries(
+                Map.entry("quarkus.s3.endpoint-override", endpoint),
+                Map.entry("quarkus.s3.path-style-access", "true"),
+                Map.entry("quarkus.s3.aws.region", "us-east-1"),
+                Map.entry("quarkus.s3.aws.credentials.type", "static"),
+                Map.entry("quarkus.s3.aws.credentials.static-provider.access-key-id", ACCESS_KEY),
+                Map.entry("quarkus.s3.aws.credentials.static-provider.secret-access-key", SECRET_KEY),
+                Map.entry("upload.bucket", BUCKET),
+                Map.entry("upload.create-bucket", "true"),
+                Map.entry("attachments.bucket", BUCKET),
+                Map.entry("attachments.create-bucket", "true"));
     }
 
     private void awaitPort(int port) {

@@ -12,10 +12,16 @@ public record SlackEvent(String type, String eventId, Event event) {
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Event(String type, String subtype, String channel, String ts, String threadTs, String user, String botId,
-            String text) {
+            String text, java.util.List<File> files) {
 
         String threadRoot() {
             return threadTs != null ? threadTs : ts;
         }
+    }
+
+    /** A file shared with the message; its private URLs need the bot token. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record File(String id, String name, String mimetype, long size, String urlPrivate, String urlPrivateDownload) {
     }
 }

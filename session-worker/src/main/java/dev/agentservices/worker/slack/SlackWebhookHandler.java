@@ -11,7 +11,6 @@ import dev.agentservices.worker.session.SessionService;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -19,7 +18,8 @@ import org.jboss.logging.Logger;
  * Slack messages to sessions: an {@code app_mention} starts or continues the thread's session
  * ({@code {agent}:slack:{channel}:{thread_ts}}), a reply in a thread that has a session continues it, and
  * the agent's own messages, other bots' and edits are ignored. Slack at times sends one message under
- * two event ids (a mention is also a message): the dedup id is the channel and {@code ts}.
+ * two event ids (a mention is also a message): the dedup id is the channel and {@code ts}. Images on the
+ * message go to S3 first and reach the pod as attachments.
  */
 @Singleton
 public class SlackWebhookHandler {
@@ -32,14 +32,16 @@ public class SlackWebhookHandler {
     private final ObjectMapper mapper;
     private final SessionService sessions;
     private final SessionStore store;
+    private final SlackImages images;
 
-    public SlackWebhookHandler(ObjectMapper mapper, SessionService sessions, SessionStore store) {
+    public SlackWebhookHandler(ObjectMapper mapper, SessionService sessions, SessionStore store, SlackImages images) {
         this.mapper = mapper;
         this.sessions = sessions;
         this.store = store;
+        this.images = images;
     }
 
-    public void handle(WebhookEnvelope envelope, Agent agent) throws IOException {
+    public void handle(WebhookEnvelope envelope, Agent agent) throws IOException, InterruptedException {
         SlackEvent.Event event = mapper.readValue(envelope.body(), SlackEvent.class).event();
         if (event == null || event.channel() == null || event.ts() == null || event.text() == null) {
             return;
@@ -53,7 +55,7 @@ public class SlackWebhookHandler {
         if (!mention && (event.threadTs() == null || store.idFor(key).isEmpty())) {
             return;
         }
-        SessionMessage message = new SessionMessage(event.user(), event.text(), List.of(), Instant.now());
+        SessionMessage message = new SessionMessage(event.user(), event.text(), images.fetch(agent, event), Instant.now());
         SessionService.Applied applied = sessions.apply(key, Origin.slack(event.channel(), event.threadRoot()),
                 title(event.text()), message, "slack:" + agent.name() + ":" + event.channel() + ":" + event.ts());
         LOG.infof("Slack %s in %s → %s: %s", event.type(), key, applied, envelope.dedupId());

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
@@ -32,6 +34,10 @@ import io.nats.client.PublishOptions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,6 +120,30 @@ class SlackSessionFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(typed) && Files.readString(typed).contains("also update the docs"));
         Session after = awaitSession(key, s -> s.messages().size() == 2);
         assertEquals(1, after.run());
+    }
+
+    @Test
+    void imagesOnTheMessageAreDownloadedWithTheBotTokenAndPassedOnThroughS3() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 42};
+        ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-F1/shot.png"))
+                .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png)));
+        String thread = thread();
+        String files = ",\"files\":[{\"id\":\"F1\",\"name\":\"shot.png\",\"mimetype\":\"image/png\",\"size\":9,"
+                + "\"url_private_download\":\"" + ThirdPartyApis.server().baseUrl() + "/files-pri/T1-F1/shot.png\"},"
+                + "{\"id\":\"F2\",\"name\":\"notes.txt\",\"mimetype\":\"text/plain\",\"size\":3,"
+                + "\"url_private_download\":\"" + ThirdPartyApis.server().baseUrl() + "/files-pri/T1-F2/notes.txt\"}]";
+        publishSlack(mention(thread, thread, "<@U0BUCK> what is wrong here?").replace("}}", files + "}}"), "Ev" + UUID.randomUUID());
+
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        List<SessionMessage.Attachment> attachments = session.messages().get(0).attachments();
+        assertEquals(1, attachments.size(), "only the image is passed on: " + attachments);
+        assertEquals("shot.png", attachments.get(0).name());
+        assertEquals("image/png", attachments.get(0).contentType());
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(attachments.get(0).url())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, download.statusCode());
+        assertArrayEquals(png, download.body());
     }
 
     @Test
