@@ -15,6 +15,12 @@ public final class Subjects {
     public static final String CONTROL_ALL = "control.>";
     public static final String DEADLETTER_ALL = "deadletter.>";
 
+    /**
+     * Header naming the session a message is about, where the publisher knows it: consumers apply
+     * messages of different sessions in parallel and those of one session in order.
+     */
+    public static final String SESSION_KEY_HEADER = "Agent-Services-Session-Key";
+
     /** A token may not contain separators or wildcards, and agent names and session ids never need them. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
 

@@ -13,8 +13,15 @@ public interface ConsumerConfig {
     @WithDefault("32")
     int batchSize();
 
-    /** How long one pull waits for messages. */
-    @WithDefault("1s")
+    /** Sessions applied at once from one batch; messages of one session always one after another. */
+    @WithDefault("8")
+    int parallelism();
+
+    /**
+     * How long one pull waits for a full batch: a message that arrives into a part-filled batch waits at
+     * most this long, and an idle consumer polls this often.
+     */
+    @WithDefault("100ms")
     Duration fetchWait();
 
     /** How long a message may be processed before JetStream delivers it again. */

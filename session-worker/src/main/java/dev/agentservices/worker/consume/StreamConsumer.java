@@ -12,12 +12,19 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
  * One durable pull consumer shared by every worker replica (that is how the worker scales out): it
- * fetches in batches on its own thread, acknowledges a message only after its handler stored the
+ * fetches in batches on its own thread, applies the messages of different sessions in parallel, acknowledges a message only after its handler stored the
  * result, asks for redelivery with backoff when the handler fails, and after the last attempt
  * publishes the message with its error to {@code deadletter.{subject}} instead of dropping it.
  */
@@ -31,6 +38,7 @@ public final class StreamConsumer implements Runnable {
     private final String durable;
     private final String filter;
     private final MessageHandler handler;
+    private final ExecutorService workers;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -42,6 +50,11 @@ public final class StreamConsumer implements Runnable {
         this.durable = durable;
         this.filter = filter;
         this.handler = handler;
+        this.workers = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
+            Thread worker = new Thread(runnable, "apply-" + durable);
+            worker.setDaemon(true);
+            return worker;
+        });
     }
 
     public void start() {
@@ -56,6 +69,7 @@ public final class StreamConsumer implements Runnable {
             thread.interrupt();
             thread.join(5_000);
         }
+        workers.shutdownNow();
     }
 
     @Override
@@ -70,10 +84,7 @@ public final class StreamConsumer implements Runnable {
                 if (subscription == null) {
                     subscription = subscribe();
                 }
-                List<Message> batch = subscription.fetch(config.batchSize(), config.fetchWait());
-                for (Message message : batch) {
-                    process(message);
-                }
+                processInParallel(subscription.fetch(config.batchSize(), config.fetchWait()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -86,6 +97,38 @@ public final class StreamConsumer implements Runnable {
                 pause(Duration.ofSeconds(1));
             }
         }
+    }
+
+    /**
+     * Applies a batch with up to {@code worker.consumer.parallelism} threads: messages of one session (the
+     * session-key header, else the subject) one after another in stream order, different sessions at once.
+     * The next batch is fetched only when this one is done, so per-session order holds across batches.
+     */
+    private void processInParallel(List<Message> batch) throws InterruptedException {
+        Map<String, List<Message>> bySession = new LinkedHashMap<>();
+        for (Message message : batch) {
+            bySession.computeIfAbsent(partition(message), key -> new ArrayList<>()).add(message);
+        }
+        if (bySession.size() <= 1) {
+            batch.forEach(this::process);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (List<Message> messages : bySession.values()) {
+            running.add(workers.submit(() -> messages.forEach(this::process)));
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                LOG.errorf("Applying messages failed unexpectedly: %s", e.getCause().toString());
+            }
+        }
+    }
+
+    private static String partition(Message message) {
+        String key = message.getHeaders() == null ? null : message.getHeaders().getFirst(Subjects.SESSION_KEY_HEADER);
+        return key != null ? key : message.getSubject();
     }
 
     private JetStreamSubscription subscribe() throws Exception {

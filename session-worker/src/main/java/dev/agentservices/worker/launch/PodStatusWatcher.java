@@ -30,7 +30,14 @@ public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCl
         this.store = store;
         this.informer = client.pods().inNamespace(namespace)
                 .withLabel(KubernetesLauncher.MANAGED_BY, KubernetesLauncher.MANAGER)
-                .inform(this, 0);
+                .runnableInformer(0);
+        informer.addEventHandler(this);
+        // keep retrying while the API server cannot be reached, rather than failing the worker's start-up
+        informer.exceptionHandler((started, failure) -> {
+            LOG.warnf("Watching session pods in %s failed (%s); retrying", namespace, failure.getMessage());
+            return true;
+        });
+        informer.start();
     }
 
     @Override

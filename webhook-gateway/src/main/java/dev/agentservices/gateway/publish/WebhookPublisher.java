@@ -10,6 +10,7 @@ import dev.agentservices.gateway.http.GatewayMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -50,10 +51,13 @@ public class WebhookPublisher {
             if (!nats.isConnected()) {
                 return Uni.createFrom().failure(new NatsUnavailableException("NATS is not connected", null));
             }
-            NatsMessage message = NatsMessage.builder()
+            NatsMessage.Builder builder = NatsMessage.builder()
                     .subject(Subjects.webhook(envelope.agent(), envelope.source()))
-                    .data(serialize(envelope))
-                    .build();
+                    .data(serialize(envelope));
+            if (envelope.sessionKey() != null) {
+                builder.headers(new Headers().put(Subjects.SESSION_KEY_HEADER, envelope.sessionKey().toString()));
+            }
+            NatsMessage message = builder.build();
             PublishOptions options = PublishOptions.builder()
                     .messageId(envelope.dedupId())
                     .expectedStream(nats.config().streams().webhooks().name())

@@ -1,0 +1,292 @@
+import com.sun.net.httpserver.HttpServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.KeyValue;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.KeyValueEntry;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Benchmarks session-worker, with a baseline measured in the same run:
+ *
+ * <ol>
+ *   <li>webhook accepted → pod create request: signed Slack mentions at a fixed rate through the gateway;
+ *       for each, the time from the gateway's 200 to the worker's pod create request at a stand-in
+ *       Kubernetes API served here; for scale, the same run reports the gateway's own round trip (request
+ *       sent → 200) and the time from the 200 to a bare JetStream consumer receiving the message;</li>
+ *   <li>follow-ups applied per second by one worker: thread replies to those sessions published straight
+ *       to WEBHOOKS; the baseline is a bare pull consumer that only acknowledges the same messages.</li>
+ * </ol>
+ * Usage: {@code java -cp jnats.jar WorkerBench.java NATS_URL GATEWAY_URL SIGNING_SECRET API_PORT RATE SECONDS FOLLOWUPS}
+ */
+public class WorkerBench {
+
+    private static final Pattern SESSION_LABEL = Pattern.compile("\"agent-services.dev/session-id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern SESSION_KEY = Pattern.compile("\"key\"\\s*:\\s*\"buck:slack:C0BENCH:([^\"]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        String natsUrl = args[0];
+        URI gateway = URI.create(args[1] + "/webhooks/slack/events");
+        String secret = args[2];
+        int apiPort = Integer.parseInt(args[3]);
+        double rate = Double.parseDouble(args[4]);
+        int seconds = Integer.parseInt(args[5]);
+        int followups = Integer.parseInt(args[6]);
+
+        Map<String, Long> podRequested = new ConcurrentHashMap<>();
+        HttpServer api = fakeKubernetes(apiPort, podRequested);
+        try (Connection nats = Nats.connect(natsUrl)) {
+            JetStream js = nats.jetStream();
+            Map<String, Long> transported = new ConcurrentHashMap<>();
+            var dispatcher = nats.createDispatcher();
+            js.subscribe("webhooks.buck.slack", dispatcher, message -> {
+                Matcher thread = Pattern.compile("\\\\\"ts\\\\\":\\\\\"([0-9.]+)\\\\\"").matcher(new String(message.getData(), StandardCharsets.UTF_8));
+                if (thread.find()) {
+                    transported.putIfAbsent(thread.group(1), System.nanoTime());
+                }
+            }, true, io.nats.client.PushSubscribeOptions.builder().configuration(
+                    ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).ackPolicy(AckPolicy.None).build()).build());
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // warm-up: the same load for 5 s, so the measured run does not time the JIT compiler
+            System.err.println("warm-up...");
+            long warmBase = System.currentTimeMillis() / 1000 - 100;
+            long warmStart = System.nanoTime();
+            List<CompletableFuture<?>> warm = new ArrayList<>();
+            for (long n = 0; n < rate * 5; n++) {
+                long due = warmStart + (long) (n * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                warm.add(http.sendAsync(signed(gateway, secret, mention(warmBase + "." + String.format("%06d", n))),
+                        HttpResponse.BodyHandlers.discarding()));
+            }
+            CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
+            while (podRequested.size() < warm.size()) {
+                Thread.sleep(100);
+            }
+            podRequested.clear();
+
+            // 1. webhook accepted → pod create request
+            Map<String, Long> accepted = new ConcurrentHashMap<>();
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            List<String> threads = new ArrayList<>();
+            List<CompletableFuture<?>> sends = new ArrayList<>();
+            long total = (long) (rate * seconds);
+            long start = System.nanoTime();
+            long base = System.currentTimeMillis() / 1000;
+            System.err.printf("sending %d mentions at %.0f/s...%n", total, rate);
+            for (long n = 0; n < total; n++) {
+                long due = start + (long) (n * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                String ts = base + "." + String.format("%06d", n);
+                threads.add(ts);
+                sent.put(ts, System.nanoTime());
+                sends.add(http.sendAsync(signed(gateway, secret, mention(ts)), HttpResponse.BodyHandlers.discarding())
+                        .thenAccept(response -> {
+                            if (response.statusCode() == 200) {
+                                accepted.put(ts, System.nanoTime());
+                            }
+                        }));
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (podRequested.size() < accepted.size() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            KeyValue sessions = nats.keyValue("sessions");
+            List<Long> toPod = new ArrayList<>();
+            List<Long> toConsumer = new ArrayList<>();
+            List<Long> roundTrip = new ArrayList<>();
+            accepted.forEach((ts, t) -> roundTrip.add(t - sent.get(ts)));
+            for (Map.Entry<String, Long> pod : podRequested.entrySet()) {
+                KeyValueEntry entry = sessions.get(pod.getKey());
+                Matcher key = entry == null ? null : SESSION_KEY.matcher(entry.getValueAsString());
+                if (key != null && key.find() && accepted.containsKey(key.group(1))) {
+                    Long t0 = accepted.get(key.group(1));
+                    toPod.add(pod.getValue() - t0);
+                    Long t1 = transported.get(key.group(1));
+                    if (t1 != null) {
+                        toConsumer.add(Math.max(0, t1 - t0));
+                    }
+                }
+            }
+            System.out.println("| interval | p50 | p99 | samples |");
+            System.out.println("|---|---:|---:|---:|");
+            row("gateway round trip: request sent → 200 (baseline)", roundTrip);
+            row("200 → message at a bare JetStream consumer", toConsumer);
+            row("200 → pod create request at the Kubernetes API", toPod);
+            System.out.printf("%n%d of %d mentions accepted, %d pods requested, %.0f events/s%n%n", accepted.size(), total,
+                    podRequested.size(), rate);
+
+            // 2. follow-ups applied per second
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            long firstSeq = jsm.getStreamInfo("WEBHOOKS").getStreamState().getLastSequence() + 1;
+            System.err.printf("publishing %d follow-ups...%n", followups);
+            long publishStart = System.nanoTime();
+            List<CompletableFuture<?>> acks = new ArrayList<>();
+            for (int i = 0; i < followups; i++) {
+                String thread = threads.get(i % Math.min(threads.size(), 50));
+                String ts = thread.substring(0, thread.indexOf('.')) + "." + String.format("%06d", 500_000 + i);
+                acks.add(js.publishAsync("webhooks.buck.slack",
+                        new io.nats.client.impl.Headers().put("Agent-Services-Session-Key", "buck:slack:C0BENCH:" + thread),
+                        envelope(thread, ts, "follow-up " + i),
+                        PublishOptions.builder().messageId("bench-followup-" + publishStart + "-" + i).build()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+            double workerRate = followups / awaitConsumed(jsm, "session-worker-webhooks", publishStart);
+            double baselineRate = followups / bareConsume(nats, firstSeq, followups);
+            System.out.println("| follow-up messages | applied per second |");
+            System.out.println("|---|---:|");
+            System.out.printf("| bare pull consumer, ack only (baseline) | %.0f |%n", baselineRate);
+            System.out.printf("| session-worker, one replica | %.0f |%n", workerRate);
+            System.out.printf("%nratio worker/baseline: %.2f over %d messages to %d sessions%n", workerRate / baselineRate,
+                    followups, Math.min(threads.size(), 50));
+        } finally {
+            api.stop(0);
+        }
+        System.exit(0);
+    }
+
+    private static void row(String name, List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("| %s | %.2f ms | %.2f ms | %d |%n", name, percentile(sorted, 50), percentile(sorted, 99), sorted.length);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+    }
+
+    /** Seconds from {@code start} until the worker's consumer has nothing pending or unacknowledged. */
+    private static double awaitConsumed(JetStreamManagement jsm, String durable, long start) throws Exception {
+        while (true) {
+            ConsumerInfo info = jsm.getConsumerInfo("WEBHOOKS", durable);
+            if (info.getNumPending() == 0 && info.getNumAckPending() == 0) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Seconds a bare durable pull consumer takes to fetch and acknowledge {@code count} messages. */
+    private static double bareConsume(Connection nats, long firstSeq, int count) throws Exception {
+        String durable = "bench-baseline-" + System.nanoTime();
+        nats.jetStreamManagement().addOrUpdateConsumer("WEBHOOKS", ConsumerConfiguration.builder().durable(durable)
+                .filterSubject("webhooks.buck.slack").deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(firstSeq)
+                .ackPolicy(AckPolicy.Explicit).build());
+        JetStreamSubscription sub = nats.jetStream().subscribe("webhooks.buck.slack", PullSubscribeOptions.bind("WEBHOOKS", durable));
+        long start = System.nanoTime();
+        int seen = 0;
+        while (seen < count) {
+            for (Message message : sub.fetch(32, Duration.ofSeconds(1))) {
+                message.ackSync(Duration.ofSeconds(5));
+                seen++;
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        nats.jetStreamManagement().deleteConsumer("WEBHOOKS", durable);
+        return elapsed;
+    }
+
+    /** Enough of the Kubernetes API for the worker: pod watch lists, Secret and pod creation. */
+    private static HttpServer fakeKubernetes(int port, Map<String, Long> podRequested) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
+        AtomicLong version = new AtomicLong(1);
+        server.createContext("/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String path = exchange.getRequestURI().getPath();
+            int status = 200;
+            byte[] answer;
+            if ("POST".equals(exchange.getRequestMethod()) && path.endsWith("/pods")) {
+                Matcher session = SESSION_LABEL.matcher(new String(body, StandardCharsets.UTF_8));
+                if (session.find()) {
+                    podRequested.putIfAbsent(session.group(1), System.nanoTime());
+                }
+                status = 201;
+                answer = body;
+            } else if ("POST".equals(exchange.getRequestMethod())) {
+                status = 201;
+                answer = body;
+            } else if (exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("watch=true")) {
+                status = 410;
+                answer = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":410}".getBytes();
+            } else {
+                answer = ("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
+                        + version.incrementAndGet() + "\"},\"items\":[]}").getBytes();
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.start();
+        return server;
+    }
+
+    private static String mention(String ts) {
+        return "{\"type\":\"event_callback\",\"api_app_id\":\"A0BENCH\",\"event_id\":\"EvB" + ts.replace(".", "") + System.nanoTime()
+                + "\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> bench\",\"ts\":\"" + ts
+                + "\",\"channel\":\"C0BENCH\"}}";
+    }
+
+    private static byte[] envelope(String thread, String ts, String text) {
+        String body = "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"" + text
+                + "\",\"ts\":\"" + ts + "\",\"thread_ts\":\"" + thread + "\",\"channel\":\"C0BENCH\"}}";
+        return ("{\"v\":1,\"agent\":\"buck\",\"source\":\"slack\",\"dedupId\":\"buck:slack:F" + ts + "\",\"sessionKey\":null,"
+                + "\"eventType\":\"message\",\"receivedAt\":\"" + Instant.now() + "\",\"headers\":{},"
+                + "\"contentType\":\"application/json\",\"body\":\"" + body.replace("\"", "\\\"") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static HttpRequest signed(URI uri, String secret, String body) {
+        long timestamp = System.currentTimeMillis() / 1000;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String signature = "v0=" + HexFormat.of().formatHex(mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .header("X-Slack-Request-Timestamp", Long.toString(timestamp)).header("X-Slack-Signature", signature)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

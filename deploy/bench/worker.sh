@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark of session-worker: webhook accepted → pod create request (p50, p99) at a fixed rate, and
+# follow-up messages applied per second by one worker, each against a baseline in the same run (see
+# WorkerBench.java). Starts nats-server, the gateway and the worker (Kubernetes launcher, pointed at a
+# stand-in API that the benchmark serves); prints Markdown for docs/benchmarks.md.
+#
+#   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 15, 5000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. deploy/lib/ensure-packages.sh
+ensure_command nats-server nats-server
+ensure_command curl curl
+
+rate=${1:-200}
+seconds=${2:-15}
+followups=${3:-5000}
+state=$(mktemp -d "${TMPDIR:-/tmp}/worker-bench.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway,session-worker -am
+jnats=$(./mvnw -q -B -ntp help:evaluate -Dexpression=jnats.version -DforceStdout -N)
+
+nats_port=$(free_port)
+"$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
+pids+=($!)
+gateway_port=$(free_port)
+worker_port=$(free_port)
+api_port=$(free_port)
+secret=bench-signing-secret
+export NATS_URL="nats://127.0.0.1:$nats_port" SLACK_SIGNING_SECRET=$secret QUARKUS_LOG_LEVEL=WARN
+QUARKUS_HTTP_PORT=$gateway_port java -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
+pids+=($!)
+QUARKUS_HTTP_PORT=$worker_port SESSION_LAUNCHER=kubernetes SESSIONS_NAMESPACE=bench \
+  RUNNER_API_URL=http://runner-api.bench.svc:8081 RUNNER_TOKEN_SECRET=bench-runner-token-secret-of-32-bytes \
+  QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="http://127.0.0.1:$api_port" QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true \
+  java -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker.log" 2>&1 &
+pids+=($!)
+for port in "$gateway_port" "$worker_port"; do
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+done
+
+echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
+java -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
+  "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups"
