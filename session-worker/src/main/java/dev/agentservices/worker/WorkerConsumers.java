@@ -9,6 +9,7 @@ import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
+import dev.agentservices.worker.session.ControlHandler;
 import dev.agentservices.worker.github.GithubWebhookHandler;
 import dev.agentservices.worker.jira.JiraWebhookHandler;
 import dev.agentservices.worker.slack.InteractionHandler;
@@ -25,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
- * outcomes and replies. All replicas share the same durable names, so JetStream spreads the work.
+ * outcomes and replies, {@code CONTROL} to users' commands. All replicas share the same durable names, so JetStream spreads the work.
  */
 @Singleton
 public class WorkerConsumers {
@@ -40,12 +41,13 @@ public class WorkerConsumers {
     private final JiraWebhookHandler jira;
     private final GithubWebhookHandler github;
     private final RunnerMessageHandler runner;
+    private final ControlHandler control;
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
     public WorkerConsumers(NatsConnection nats, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
             SlackWebhookHandler slack, InteractionHandler interactions, JiraWebhookHandler jira, GithubWebhookHandler github,
-            RunnerMessageHandler runner,
+            RunnerMessageHandler runner, ControlHandler control,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.config = config;
@@ -56,6 +58,7 @@ public class WorkerConsumers {
         this.jira = jira;
         this.github = github;
         this.runner = runner;
+        this.control = control;
         this.enabled = enabled;
     }
 
@@ -66,7 +69,8 @@ public class WorkerConsumers {
         NatsConfigNames names = new NatsConfigNames(nats);
         consumers = List.of(
                 new StreamConsumer(nats, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
-                new StreamConsumer(nats, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle));
+                new StreamConsumer(nats, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
+                new StreamConsumer(nats, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
         consumers.forEach(StreamConsumer::start);
     }
 
@@ -91,9 +95,10 @@ public class WorkerConsumers {
         }
     }
 
-    private record NatsConfigNames(String webhooks, String runner) {
+    private record NatsConfigNames(String webhooks, String runner, String control) {
         NatsConfigNames(NatsConnection nats) {
-            this(nats.config().streams().webhooks().name(), nats.config().streams().runner().name());
+            this(nats.config().streams().webhooks().name(), nats.config().streams().runner().name(),
+                    nats.config().streams().control().name());
         }
     }
 }

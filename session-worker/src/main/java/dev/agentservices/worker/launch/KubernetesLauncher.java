@@ -37,7 +37,7 @@ public class KubernetesLauncher implements SessionLauncher {
     static final String CONTAINER = "runner";
     static final String TOKEN_KEY = "RUNNER_TOKEN";
     private static final int CONFLICT = 409;
-    private static final int NOT_FOUND = 404;
+    private static final long PAUSE_GRACE_SECONDS = 120;
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
 
@@ -102,6 +102,13 @@ public class KubernetesLauncher implements SessionLauncher {
         String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
         exec(name, "tmux", "send-keys", "-t", "runner", "-l", text);
         exec(name, "tmux", "send-keys", "-t", "runner", "Enter");
+    }
+
+    /** Deleting the pod sends its processes SIGTERM and waits the grace period for the state to be saved. */
+    @Override
+    public void pause(Session session) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        client.pods().inNamespace(namespace).withName(name).withGracePeriod(PAUSE_GRACE_SECONDS).delete();
     }
 
     @Override

@@ -80,6 +80,24 @@ public class LocalLauncher implements SessionLauncher {
     }
 
     @Override
+    public void pause(Session session) {
+        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+        try {
+            Process display = new ProcessBuilder("tmux", "-L", config.tmuxSocket(), "display-message", "-p", "-t", name,
+                    "#{pane_pid}").redirectErrorStream(true).start();
+            String pid = new String(display.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (display.waitFor() != 0 || !pid.matches("[0-9]+")) {
+                throw new IllegalStateException("no running tmux session " + name);
+            }
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public void terminate(Session session) {
         String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
         tmux("kill-session", "-t", name);

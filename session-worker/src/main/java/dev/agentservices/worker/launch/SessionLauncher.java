@@ -20,6 +20,9 @@ public interface SessionLauncher {
     /** Types a follow-up message into the running session's tmux session. */
     void deliver(Session session, String text);
 
+    /** Asks the run to stop after saving its state (SIGTERM); the runner then reports a pause. */
+    void pause(Session session);
+
     /** Stops the run's pod and removes what it was given. */
     void terminate(Session session);
 

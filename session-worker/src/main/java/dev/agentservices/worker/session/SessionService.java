@@ -76,7 +76,7 @@ public class SessionService {
     }
 
     /** Launches the session's current run and records the pod; safe to repeat. */
-    void launch(Session session) {
+    public void launch(Session session) {
         SessionLauncher.Launched launched = launcher.launch(session, tokens.mint(session));
         Instant now = clock.instant();
         store.update(session.id(), current -> current.run() == session.run() && current.status() == SessionStatus.PENDING

@@ -1,0 +1,134 @@
+package dev.agentservices.worker.session;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.session.ControlCommand;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.WorkerTestProfile;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Users' commands from CONTROL, applied to sessions running locally in tmux. */
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
+class ControlFlowTest {
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void messageFromTheDashboardIsTypedIntoTheRunningSession() throws Exception {
+        Session session = runningSession();
+        control(session, ControlCommand.MESSAGE, "please also add a test");
+
+        Path typed = runDir(session).resolve("typed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(typed) && Files.readString(typed).contains("please also add a test"));
+    }
+
+    @Test
+    void pauseAsksTheRunToStopAndAPauseReportMakesItPaused() throws Exception {
+        Session session = runningSession();
+        control(session, ControlCommand.PAUSE, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("signalled")));
+
+        RunPause pause = new RunPause(RunPause.VERSION, session.id(), 1, "state/" + session.id() + "/run-1.tar.gz", null, "Saved.");
+        publish("runner.buck." + session.id() + ".pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
+        Session paused = fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.PAUSED);
+        assertEquals("state/" + session.id() + "/run-1.tar.gz", paused.stateKey());
+    }
+
+    @Test
+    void resumeStartsTheNextRunOfAPausedSessionWithItsState() throws Exception {
+        Session session = runningSession();
+        RunPause pause = new RunPause(RunPause.VERSION, session.id(), 1, "state/" + session.id() + "/run-1.tar.gz", null, null);
+        publish("runner.buck." + session.id() + ".pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
+        fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.PAUSED);
+
+        control(session, ControlCommand.RESUME, null);
+        Session resumed = fixtures().awaitSession(session.key(), s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
+        assertEquals("state/" + session.id() + "/run-1.tar.gz", resumed.stateKey());
+        assertNotEquals(session.podName(), resumed.podName());
+    }
+
+    @Test
+    void terminateStopsTheRunForGood() throws Exception {
+        Session session = runningSession();
+        control(session, ControlCommand.TERMINATE, null);
+
+        fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.TERMINATED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET,
+                "has-session", "-t", session.podName()).start().waitFor() != 0);
+
+        fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "message", "application/json",
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"still there?\",\"ts\":\""
+                        + thread() + "\",\"thread_ts\":\"" + session.origin().slackThreadTs() + "\",\"channel\":\"C0CTL\"}}");
+        fixtures().awaitIdle();
+        Session after = store.get(session.id()).orElseThrow().session();
+        assertEquals(SessionStatus.TERMINATED, after.status());
+        assertEquals(1, after.run());
+    }
+
+    private Session runningSession() throws Exception {
+        String thread = thread();
+        fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\""
+                        + thread + "\",\"channel\":\"C0CTL\"}}");
+        Session session = fixtures().awaitSession(SessionKey.slack("buck", "C0CTL", thread), s -> s.status() == SessionStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("started")));
+        return session;
+    }
+
+    private void control(Session session, String command, String text) throws Exception {
+        ControlCommand control = new ControlCommand(ControlCommand.VERSION, session.id(), command, text, "ana@example.com",
+                Instant.now(), UUID.randomUUID().toString());
+        publish("control.buck." + session.id() + "." + command, control.dedupId(), mapper.writeValueAsBytes(control));
+    }
+
+    private static void publish(String subject, String msgId, byte[] data) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish(subject, data, PublishOptions.builder().messageId(msgId).build());
+        }
+    }
+
+    private WorkerFixtures fixtures() {
+        return new WorkerFixtures(mapper, store);
+    }
+
+    private static Path runDir(Session session) {
+        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(session.podName());
+    }
+
+    private static String thread() {
+        return "17124" + String.format("%05d", (int) (Math.random() * 100_000)) + "." + String.format("%06d",
+                (int) (Math.random() * 1_000_000));
+    }
+}
