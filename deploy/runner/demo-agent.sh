@@ -4,5 +4,8 @@
 set -euo pipefail
 prompt=${*: -1}
 sleep "${DEMO_AGENT_SECONDS:-2}"
+# like a real agent that produced a file: the runner uploads what is left in outbox/
+mkdir -p "${RUNNER_WORK_DIR:-.}/outbox"
+printf '# Notes\n\nAsked: %s\n' "$prompt" > "${RUNNER_WORK_DIR:-.}/outbox/notes.md"
 printf 'I looked into: %s\n\nThis is the demo agent of local mode; set AGENT_COMMAND to a real agent CLI.\n' \
   "$(sed -E 's/<@[A-Z0-9]+> ?//g' <<<"$prompt")"

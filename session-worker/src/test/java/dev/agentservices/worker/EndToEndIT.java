@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.common.testing.S3ProxyTestResource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole path across processes: a signed Slack event → webhook-gateway → WEBHOOKS → session-worker →
- * local launcher → the reference runner in tmux → runner-api → RUNNER → session-worker → exactly one
- * reply at the Slack stub. The three services run from their packaged jars.
+ * local launcher → the reference runner in tmux (its demo agent leaves a file, uploaded to s3proxy) →
+ * runner-api → RUNNER → session-worker → exactly one reply at the Slack stub. The three services run
+ * from their packaged jars.
  */
 class EndToEndIT {
 
@@ -48,6 +50,7 @@ class EndToEndIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static NatsTestServer nats;
+    private static final S3ProxyTestResource s3 = new S3ProxyTestResource();
     private static WireMockServer slack;
     private static final List<Process> services = new ArrayList<>();
     private static int gatewayPort;
@@ -64,7 +67,10 @@ class EndToEndIT {
         int runnerPort = freePort();
         int workerPort = freePort();
         start("webhook-gateway", gatewayPort, Map.of("SLACK_SIGNING_SECRET", SIGNING_SECRET));
-        start("runner-api", runnerPort, Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        Map<String, String> runnerEnvironment = new java.util.HashMap<>(Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        s3.start().forEach((property, value) -> runnerEnvironment.put(
+                property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
+        start("runner-api", runnerPort, runnerEnvironment);
         start("session-worker", workerPort, Map.of(
                 "SLACK_SIGNING_SECRET", SIGNING_SECRET,
                 "SLACK_BOT_TOKEN", "xoxb-e2e",
@@ -88,6 +94,7 @@ class EndToEndIT {
             service.waitFor();
         }
         new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
+        s3.stop();
         if (slack != null) {
             slack.stop();
         }
@@ -112,7 +119,9 @@ class EndToEndIT {
                 .withHeader("Authorization", equalTo("Bearer xoxb-e2e"))
                 .withRequestBody(matchingJsonPath("$.channel", equalTo("C0E2E")))
                 .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(ts)))
-                .withRequestBody(matchingJsonPath("$.text", containing("I looked into: please fix the flaky test"))));
+                .withRequestBody(matchingJsonPath("$.text", containing("I looked into: please fix the flaky test")))
+                .withRequestBody(matchingJsonPath("$.text", containing("• file: notes.md " + S3ProxyTestResource.endpoint()
+                        + "/" + S3ProxyTestResource.BUCKET + "/uploads/sessions/"))));
     }
 
     private static int sendSlack(String body) throws Exception {

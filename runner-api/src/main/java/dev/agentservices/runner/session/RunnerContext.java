@@ -11,11 +11,13 @@ import java.util.List;
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunnerContext(String sessionId, String agent, int run, String source, String sessionKey, String title,
-        String prompt, String instructions, List<SessionMessage> messages, String stateKey, String scrollbackKey) {
+        String prompt, String instructions, List<SessionMessage> messages, String stateKey, String stateUrl,
+        String scrollbackKey) {
 
-    static RunnerContext of(Session session) {
+    /** {@code stateUrl} downloads the saved state when it was uploaded through {@code /api/upload}. */
+    static RunnerContext of(Session session, String stateUrl) {
         return new RunnerContext(session.id(), session.agent(), session.run(), session.source().token(),
                 session.key().toString(), session.title(), session.prompt(), session.instructions(), session.messages(),
-                session.stateKey(), session.scrollbackKey());
+                session.stateKey(), stateUrl, session.scrollbackKey());
     }
 }

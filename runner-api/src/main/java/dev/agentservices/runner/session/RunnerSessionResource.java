@@ -12,6 +12,8 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
+import dev.agentservices.runner.upload.UploadStore;
+import dev.agentservices.runner.upload.Uploader;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.NatsMessage;
@@ -45,17 +47,24 @@ public class RunnerSessionResource {
     private final SessionStore store;
     private final NatsConnection nats;
     private final ObjectMapper mapper;
+    private final UploadStore uploads;
 
-    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, ObjectMapper mapper) {
+    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, ObjectMapper mapper,
+            UploadStore uploads) {
         this.tokens = tokens;
         this.store = store;
         this.nats = nats;
         this.mapper = mapper;
+        this.uploads = uploads;
     }
 
     @GET
     public RunnerContext context(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return RunnerContext.of(authorizedSession(id, authorization).session());
+        Session session = authorizedSession(id, authorization).session();
+        String stateKey = session.stateKey();
+        String stateUrl = stateKey != null && stateKey.startsWith(Uploader.sessionPrefix(id))
+                ? uploads.urlFor(stateKey).orElse(null) : null;
+        return RunnerContext.of(session, stateUrl);
     }
 
     @POST

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -58,6 +59,15 @@ public class UploadStore {
             LOG.warnf("Could not store upload %s: %s", key, e.getMessage());
             throw new RunnerApiException(503, "storage_unavailable", "The file could not be stored right now; retry later");
         }
+        return url(bucket, key);
+    }
+
+    /** The URL of an object already stored, or empty when uploads are not configured. */
+    public Optional<String> urlFor(String key) {
+        return config.bucket().map(bucket -> url(bucket, key));
+    }
+
+    private String url(String bucket, String key) {
         if (config.cloudfrontDomain().isPresent()) {
             return "https://" + config.cloudfrontDomain().get() + "/" + key;
         }

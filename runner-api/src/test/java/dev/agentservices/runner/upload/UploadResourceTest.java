@@ -2,6 +2,7 @@ package dev.agentservices.runner.upload;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +84,29 @@ class UploadResourceTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, download.statusCode());
         assertArrayEquals(png, download.body());
+    }
+
+    @Test
+    void stateUploadedBeforeAPauseIsOfferedToTheNextRunAsADownload() throws Exception {
+        String id = newSession();
+        byte[] state = "tarball".getBytes(StandardCharsets.UTF_8);
+        String key = given().auth().oauth2(podToken(id)).multiPart("file", "run-1.tar.gz", state, "application/gzip")
+                .post("/api/upload").then().statusCode(201).extract().path("key");
+        store.update(id, s -> s.withPause(key, null, "Saved.", "pause-1", Instant.now()));
+
+        String stateUrl = given().auth().oauth2(podToken(id)).get("/api/runner/sessions/" + id)
+                .then().statusCode(200).body("state_key", equalTo(key)).extract().path("state_url");
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stateUrl)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(state, download.body());
+    }
+
+    @Test
+    void stateKeyOutsideTheSessionsPrefixGetsNoUrl() {
+        String id = newSession();
+        store.update(id, s -> s.withPause("uploads/sessions/someone-else/x.tar.gz", null, null, "pause-1", Instant.now()));
+        given().auth().oauth2(podToken(id)).get("/api/runner/sessions/" + id)
+                .then().statusCode(200).body("state_url", nullValue());
     }
 
     @Test
