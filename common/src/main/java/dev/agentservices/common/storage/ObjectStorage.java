@@ -1,0 +1,60 @@
+package dev.agentservices.common.storage;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * One S3 bucket and how its objects are linked: permanently through {@code CLOUDFRONT_DOMAIN} when set,
+ * else by presigned GET URLs. Shared by runner-api's uploads and the worker's attachments; not a bean,
+ * so services without S3 on their class path never load it. Every method blocks on S3.
+ */
+public final class ObjectStorage {
+
+    private static final Logger LOG = Logger.getLogger(ObjectStorage.class);
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Optional<String> cloudfrontDomain;
+    private final Duration presignedUrlTtl;
+
+    public ObjectStorage(S3Client s3, S3Presigner presigner, String bucket, Optional<String> cloudfrontDomain,
+            Duration presignedUrlTtl) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.cloudfrontDomain = cloudfrontDomain;
+        this.presignedUrlTtl = presignedUrlTtl;
+    }
+
+    /** Creates the bucket when it does not exist: for local mode and tests. */
+    public void createBucketIfMissing() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(bucket));
+            LOG.infof("Created bucket %s", bucket);
+        } catch (SdkException e) {
+            LOG.warnf("Could not check bucket %s: %s", bucket, e.getMessage());
+        }
+    }
+
+    /** Stores the object; throws {@link SdkException} when S3 refuses or cannot be reached. */
+    public void put(String key, String contentType, RequestBody body) {
+        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(), body);
+    }
+
+    /** The link to hand out for {@code key}. */
+    public String url(String key) {
+        return cloudfrontDomain.map(domain -> "https://" + domain + "/" + key)
+                .orElseGet(() -> presigner.presignGetObject(p -> p.signatureDuration(presignedUrlTtl)
+                        .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString());
+    }
+}
