@@ -8,8 +8,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
@@ -19,9 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The service's one NATS connection. It reconnects forever (also when the server is down at start-up),
- * sets up the {@link NatsTopology} after every (re)connect, and tells readiness whether NATS can take
- * work right now.
+ * The service's one NATS connection, also produced as the jnats {@link Connection} and {@link JetStream}
+ * beans. It reconnects forever (also when the server is down at start-up), sets up the
+ * {@link NatsTopology} after every (re)connect, and tells readiness whether NATS can take work right now.
  */
 @Startup
 @Singleton
@@ -38,17 +38,19 @@ public class NatsConnection {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile Connection connection;
-    private volatile JetStream jetStream;
+    private final Connection connection;
+    private final JetStream jetStream;
 
+    /**
+     * Connects at once (this bean is created at start-up); when no server answers, the client keeps
+     * trying in the background and the service starts anyway, not ready until connected.
+     */
     public NatsConnection(NatsConfig config,
-            @ConfigProperty(name = "quarkus.application.name", defaultValue = "agent-services") String applicationName) {
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "agent-services") String applicationName)
+            throws IOException, InterruptedException {
         this.config = config;
         this.topology = new NatsTopology(config);
         this.applicationName = applicationName;
-    }
-
-    void onStart(@Observes StartupEvent event) throws IOException, InterruptedException {
         Options options = Options.builder()
                 .servers(config.url().toArray(String[]::new))
                 .connectionName(config.connectionName().orElse(applicationName))
@@ -58,16 +60,27 @@ public class NatsConnection {
                 .connectionListener(this::onConnectionEvent)
                 .errorListener(new LoggingErrorListener())
                 .build();
-        connection = Nats.connectReconnectOnConnect(options);
-        jetStream = connection.jetStream();
+        this.connection = Nats.connectReconnectOnConnect(options);
+        this.jetStream = connection.jetStream();
+    }
+
+    /** The jnats connection, for code that talks to NATS directly. */
+    @Produces
+    @Singleton
+    Connection produceConnection() {
+        return connection;
+    }
+
+    /** The JetStream context of {@link #produceConnection()}. */
+    @Produces
+    @Singleton
+    JetStream produceJetStream() {
+        return jetStream;
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         setup.shutdownNow();
-        Connection current = connection;
-        if (current != null) {
-            current.close();
-        }
+        connection.close();
     }
 
     public Connection connection() {
@@ -84,13 +97,11 @@ public class NatsConnection {
 
     /** Connected and the streams and buckets exist: a publish now can be acknowledged. */
     public boolean isReady() {
-        Connection current = connection;
-        return current != null && current.getStatus() == Connection.Status.CONNECTED && topologyReady.get();
+        return connection.getStatus() == Connection.Status.CONNECTED && topologyReady.get();
     }
 
     public boolean isConnected() {
-        Connection current = connection;
-        return current != null && current.getStatus() == Connection.Status.CONNECTED;
+        return connection.getStatus() == Connection.Status.CONNECTED;
     }
 
     private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
