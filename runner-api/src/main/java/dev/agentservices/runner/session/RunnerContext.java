@@ -2,8 +2,10 @@ package dev.agentservices.runner.session;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.runner.upload.UploadConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
@@ -12,12 +14,22 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunnerContext(String sessionId, String agent, int run, String source, String sessionKey, String title,
         String prompt, String instructions, List<SessionMessage> messages, String stateKey, String stateUrl,
-        String scrollbackKey) {
+        String scrollbackKey, Configuration configuration) {
+
+    /** How the pod may work with this API and where its results go. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Configuration(Origin replyTo, String uploadPath, long maxUploadBytes, List<String> uploadContentTypes,
+            String completePath, String pausePath) {
+    }
 
     /** {@code stateUrl} downloads the saved state when it was uploaded through {@code /api/upload}. */
-    static RunnerContext of(Session session, String stateUrl) {
+    static RunnerContext of(Session session, String stateUrl, UploadConfig uploads) {
+        String base = "/api/runner/sessions/" + session.id();
         return new RunnerContext(session.id(), session.agent(), session.run(), session.source().token(),
                 session.key().toString(), session.title(), session.prompt(), session.instructions(), session.messages(),
-                session.stateKey(), stateUrl, session.scrollbackKey());
+                session.stateKey(), stateUrl, session.scrollbackKey(),
+                new Configuration(session.origin(), "/api/upload", uploads.maxSize().asLongValue(),
+                        uploads.allowedContentTypes(), base + "/complete", base + "/pause"));
     }
 }

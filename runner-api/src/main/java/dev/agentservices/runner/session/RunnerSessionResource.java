@@ -12,6 +12,7 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
+import dev.agentservices.runner.upload.UploadConfig;
 import dev.agentservices.runner.upload.UploadStore;
 import dev.agentservices.runner.upload.Uploader;
 import io.nats.client.PublishOptions;
@@ -48,14 +49,16 @@ public class RunnerSessionResource {
     private final NatsConnection nats;
     private final ObjectMapper mapper;
     private final UploadStore uploads;
+    private final UploadConfig uploadConfig;
 
     public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, ObjectMapper mapper,
-            UploadStore uploads) {
+            UploadStore uploads, UploadConfig uploadConfig) {
         this.tokens = tokens;
         this.store = store;
         this.nats = nats;
         this.mapper = mapper;
         this.uploads = uploads;
+        this.uploadConfig = uploadConfig;
     }
 
     @GET
@@ -64,7 +67,7 @@ public class RunnerSessionResource {
         String stateKey = session.stateKey();
         String stateUrl = stateKey != null && stateKey.startsWith(Uploader.sessionPrefix(id))
                 ? uploads.urlFor(stateKey).orElse(null) : null;
-        return RunnerContext.of(session, stateUrl);
+        return RunnerContext.of(session, stateUrl, uploadConfig);
     }
 
     @POST

@@ -65,7 +65,10 @@ class RunnerSessionResourceTest {
                 .body("run", equalTo(1))
                 .body("session_key", equalTo(session.key().toString()))
                 .body("prompt", equalTo("fix the flaky test"))
-                .body("messages[0].text", equalTo("fix the flaky test"));
+                .body("messages[0].text", equalTo("fix the flaky test"))
+                .body("configuration.reply_to.slackChannel", equalTo("C0RUN"))
+                .body("configuration.upload_path", equalTo("/api/upload"))
+                .body("configuration.complete_path", equalTo("/api/runner/sessions/" + session.id() + "/complete"));
     }
 
     @Test
