@@ -10,7 +10,9 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -70,7 +72,8 @@ public class SessionView {
         starter.execute(this::watchWhenReady);
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Stops watching before the NATS connection closes. */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         starter.shutdownNow();
         NatsKeyValueWatchSubscription current = watch;
         if (current != null) {

@@ -1,0 +1,191 @@
+package dev.agentservices.dashboard.connect;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.agentservices.proto.api.v1.GetMetricsRequest;
+import dev.agentservices.proto.api.v1.GetSessionRequest;
+import dev.agentservices.proto.api.v1.ListSessionsRequest;
+import dev.agentservices.proto.api.v1.PauseSessionRequest;
+import dev.agentservices.proto.api.v1.ResumeSessionRequest;
+import dev.agentservices.proto.api.v1.SendMessageRequest;
+import dev.agentservices.proto.api.v1.TerminateSessionRequest;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The Connect protocol's unary calls at {@code /api/dashboard/api.v1.DashboardService/{Method}}: POST with
+ * {@code application/json} (canonical proto3 JSON) or {@code application/proto}, answered in the same
+ * codec; GET for methods without side effects, with the {@code connect}, {@code encoding},
+ * {@code message}, {@code base64} and {@code compression} query parameters; gzip request bodies;
+ * {@code Connect-Timeout-Ms}. quarkus-grpc does not serve Connect over HTTP/1.1, hence this route.
+ */
+@Path("/api/dashboard/api.v1.DashboardService")
+public class ConnectResource {
+
+    static final String JSON = "application/json";
+    static final String PROTO = "application/proto";
+
+    /** One method: its request type, whether GET may call it, and what it does for a user. */
+    private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, String, Uni<Message>> call) {
+    }
+
+    private final Map<String, Method> methods;
+    private final SecurityIdentity identity;
+
+    public ConnectResource(DashboardApi api, SecurityIdentity identity) {
+        this.identity = identity;
+        this.methods = Map.of(
+                "ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.listSessions((ListSessionsRequest) request)),
+                "GetSession", new Method(GetSessionRequest.getDefaultInstance(), true,
+                        (request, user) -> api.getSession((GetSessionRequest) request)),
+                "GetMetrics", new Method(GetMetricsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.getMetrics((GetMetricsRequest) request)),
+                "PauseSession", new Method(PauseSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.pause(((PauseSessionRequest) request).getId(), user)),
+                "ResumeSession", new Method(ResumeSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.resume(((ResumeSessionRequest) request).getId(), user)),
+                "TerminateSession", new Method(TerminateSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.terminate(((TerminateSessionRequest) request).getId(), user)),
+                "SendMessage", new Method(SendMessageRequest.getDefaultInstance(), false,
+                        (request, user) -> api.sendMessage((SendMessageRequest) request, user)));
+    }
+
+    @POST
+    @Path("{method}")
+    public Uni<Response> post(@PathParam("method") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam("Content-Encoding") String contentEncoding, @HeaderParam("Connect-Protocol-Version") String version,
+            @HeaderParam("Connect-Timeout-Ms") String timeout, byte[] body) {
+        requireVersion(version);
+        String codec = codec(contentType);
+        Method method = method(name);
+        return call(method, parse(method, codec, decompress(body, contentEncoding)), codec, timeout);
+    }
+
+    @GET
+    @Path("{method}")
+    public Uni<Response> get(@PathParam("method") String name, @QueryParam("connect") String connect,
+            @QueryParam("encoding") String encoding, @QueryParam("message") String message,
+            @QueryParam("base64") String base64, @QueryParam("compression") String compression,
+            @HeaderParam("Connect-Timeout-Ms") String timeout) {
+        if (connect != null && !"v1".equals(connect)) {
+            throw new ConnectException("invalid_argument", "connect must be v1");
+        }
+        Method method = method(name);
+        if (!method.noSideEffects()) {
+            throw new ConnectException("invalid_argument", name + " has side effects; call it with POST");
+        }
+        String codec = codec("proto".equals(encoding) ? PROTO : "json".equals(encoding) ? JSON : "application/" + encoding);
+        String text = message == null ? "" : message;
+        byte[] bytes = "1".equals(base64) ? decodeBase64(text) : text.getBytes(StandardCharsets.UTF_8);
+        return call(method, parse(method, codec, decompress(bytes, compression)), codec, timeout);
+    }
+
+    private Uni<Response> call(Method method, Message request, String codec, String timeoutMs) {
+        Uni<Message> result = method.call().apply(request, identity.getPrincipal().getName());
+        if (timeoutMs != null) {
+            long millis;
+            try {
+                millis = Long.parseLong(timeoutMs.trim());
+            } catch (NumberFormatException e) {
+                throw new ConnectException("invalid_argument", "Connect-Timeout-Ms must be a number of milliseconds");
+            }
+            result = result.ifNoItem().after(Duration.ofMillis(millis))
+                    .failWith(() -> new ConnectException("deadline_exceeded", "The call took longer than " + millis + " ms"));
+        }
+        return result.map(response -> Response.ok(serialize(response, codec), codec).build());
+    }
+
+    private Method method(String name) {
+        Method method = methods.get(name);
+        if (method == null) {
+            throw isDeclared(name) ? new ConnectException("unimplemented", name + " is not served yet")
+                    : ConnectException.unknownMethod("DashboardService has no method " + name);
+        }
+        return method;
+    }
+
+    private static boolean isDeclared(String name) {
+        return dev.agentservices.proto.api.v1.DashboardServiceProto.getDescriptor().findServiceByName("DashboardService")
+                .findMethodByName(name) != null;
+    }
+
+    private static void requireVersion(String version) {
+        if (version != null && !"1".equals(version.trim())) {
+            throw new ConnectException("invalid_argument", "Connect-Protocol-Version must be 1");
+        }
+    }
+
+    private static String codec(String contentType) {
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        if (JSON.equals(type) || PROTO.equals(type)) {
+            return type;
+        }
+        throw ConnectException.unsupportedMediaType("Send application/json or application/proto, not " + contentType);
+    }
+
+    private static Message parse(Method method, String codec, byte[] body) {
+        try {
+            if (PROTO.equals(codec)) {
+                return method.prototype().getParserForType().parseFrom(body);
+            }
+            Message.Builder builder = method.prototype().newBuilderForType();
+            JsonFormat.parser().ignoringUnknownFields().merge(body.length == 0 ? "{}" : new String(body, StandardCharsets.UTF_8),
+                    builder);
+            return builder.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new ConnectException("invalid_argument", "The request is not a valid " + method.prototype()
+                    .getDescriptorForType().getName() + " in " + codec + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] serialize(Message message, String codec) {
+        if (PROTO.equals(codec)) {
+            return message.toByteArray();
+        }
+        try {
+            return JsonFormat.printer().omittingInsignificantWhitespace().print(message).getBytes(StandardCharsets.UTF_8);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] decompress(byte[] body, String encoding) {
+        if (encoding == null || encoding.isBlank() || "identity".equals(encoding)) {
+            return body;
+        }
+        if (!"gzip".equals(encoding)) {
+            throw new ConnectException("unimplemented", "Compression " + encoding + " is not supported; use gzip or identity");
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ConnectException("invalid_argument", "The body is not valid gzip");
+        }
+    }
+
+    private static byte[] decodeBase64(String text) {
+        try {
+            return Base64.getUrlDecoder().decode(text.replace('+', '-').replace('/', '_').replace("=", ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("invalid_argument", "message is not valid base64");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.agentservices.dashboard.connect;
+
+import com.google.protobuf.Message;
+import dev.agentservices.common.model.SessionSource;
+import dev.agentservices.common.session.ControlCommand;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.dashboard.control.CommandPublisher;
+import dev.agentservices.dashboard.metrics.SessionMetrics;
+import dev.agentservices.dashboard.view.SessionQuery;
+import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.proto.api.v1.GetMetricsRequest;
+import dev.agentservices.proto.api.v1.GetMetricsResponse;
+import dev.agentservices.proto.api.v1.GetSessionRequest;
+import dev.agentservices.proto.api.v1.GetSessionResponse;
+import dev.agentservices.proto.api.v1.ListSessionsRequest;
+import dev.agentservices.proto.api.v1.ListSessionsResponse;
+import dev.agentservices.proto.api.v1.MetricsBucket;
+import dev.agentservices.proto.api.v1.PauseSessionResponse;
+import dev.agentservices.proto.api.v1.ResumeSessionResponse;
+import dev.agentservices.proto.api.v1.SendMessageRequest;
+import dev.agentservices.proto.api.v1.SendMessageResponse;
+import dev.agentservices.proto.api.v1.TerminateSessionResponse;
+import dev.agentservices.proto.api.v1.Usage;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The dashboard's operations on proto messages, called by the Connect route (and, later, the gRPC
+ * service), so both protocols share one implementation. Reads come from the in-memory view; commands go
+ * to the worker over CONTROL and complete once stored.
+ */
+@Singleton
+public class DashboardApi {
+
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAX_PAGE_SIZE = 200;
+
+    private final SessionView view;
+    private final CommandPublisher commands;
+
+    public DashboardApi(SessionView view, CommandPublisher commands) {
+        this.view = view;
+        this.commands = commands;
+    }
+
+    public Uni<Message> listSessions(ListSessionsRequest request) {
+        int pageSize = request.getPageSize() <= 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (pageSize > MAX_PAGE_SIZE) {
+            throw new ConnectException("invalid_argument", "page_size is at most " + MAX_PAGE_SIZE);
+        }
+        SessionQuery query = new SessionQuery(Set.copyOf(request.getAgentsList()),
+                request.getSourcesList().stream().filter(s -> s.getNumber() > 0)
+                        .map(s -> SessionSource.valueOf(s.name().substring("SESSION_SOURCE_".length())))
+                        .collect(Collectors.toSet()),
+                request.getStatusesList().stream().filter(s -> s.getNumber() > 0)
+                        .map(s -> SessionStatus.valueOf(s.name().substring("SESSION_STATUS_".length())))
+                        .collect(Collectors.toSet()),
+                Set.copyOf(request.getTeamsList()), request.getText(),
+                request.hasCreatedAfter() ? ProtoSessions.instant(request.getCreatedAfter()) : null,
+                request.hasCreatedBefore() ? ProtoSessions.instant(request.getCreatedBefore()) : null);
+        SessionView.Page page;
+        try {
+            page = view.list(query, pageSize, request.getPageToken());
+        } catch (SessionView.InvalidPageTokenException e) {
+            throw new ConnectException("invalid_argument", e.getMessage());
+        }
+        ListSessionsResponse.Builder response = ListSessionsResponse.newBuilder()
+                .setNextPageToken(page.nextPageToken()).setTotalSize(page.totalSize());
+        page.sessions().forEach(session -> response.addSessions(ProtoSessions.toProto(session, false)));
+        return Uni.createFrom().item(response.build());
+    }
+
+    public Uni<Message> getSession(GetSessionRequest request) {
+        return Uni.createFrom().item(GetSessionResponse.newBuilder()
+                .setSession(ProtoSessions.toProto(session(request.getId()), true)).build());
+    }
+
+    public Uni<Message> pause(String id, String user) {
+        return command(id, ControlCommand.PAUSE, null, user).replaceWith(PauseSessionResponse.getDefaultInstance());
+    }
+
+    public Uni<Message> resume(String id, String user) {
+        Session session = session(id);
+        if (session.status() != SessionStatus.PAUSED) {
+            throw new ConnectException("failed_precondition", "Only a paused session can be resumed; this one is "
+                    + session.status());
+        }
+        return command(id, ControlCommand.RESUME, null, user).replaceWith(ResumeSessionResponse.getDefaultInstance());
+    }
+
+    public Uni<Message> terminate(String id, String user) {
+        return command(id, ControlCommand.TERMINATE, null, user).replaceWith(TerminateSessionResponse.getDefaultInstance());
+    }
+
+    public Uni<Message> sendMessage(SendMessageRequest request, String user) {
+        if (request.getText().isBlank()) {
+            throw new ConnectException("invalid_argument", "text must not be empty");
+        }
+        return command(request.getId(), ControlCommand.MESSAGE, request.getText(), user)
+                .replaceWith(SendMessageResponse.getDefaultInstance());
+    }
+
+    public Uni<Message> getMetrics(GetMetricsRequest request) {
+        Instant to = request.hasTo() ? ProtoSessions.instant(request.getTo()) : Instant.now();
+        Instant from = request.hasFrom() ? ProtoSessions.instant(request.getFrom()) : to.minus(Duration.ofDays(7));
+        Duration bucket = Duration.ofSeconds(request.getBucketSeconds() > 0 ? request.getBucketSeconds() : 3600);
+        SessionMetrics.Report report;
+        try {
+            report = SessionMetrics.compute(view.list(SessionQuery.ALL, Integer.MAX_VALUE, null).sessions(), from, to, bucket,
+                    Set.copyOf(request.getTeamsList()));
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("invalid_argument", e.getMessage());
+        }
+        GetMetricsResponse.Builder response = GetMetricsResponse.newBuilder()
+                .setTotal(report.total()).putAllByStatus(report.byStatus()).putAllByAgent(report.byAgent())
+                .putAllBySource(report.bySource()).putAllByTeam(report.byTeam()).setSuccessRate(report.successRate())
+                .setDurationP50Seconds(report.durationP50Seconds()).setDurationP95Seconds(report.durationP95Seconds())
+                .setUsage(Usage.newBuilder().setInputTokens(report.usage().inputTokens())
+                        .setOutputTokens(report.usage().outputTokens()).setCostUsd(report.usage().costUsd()));
+        report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
+                .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed())));
+        return Uni.createFrom().item(response.build());
+    }
+
+    private Uni<ControlCommand> command(String id, String command, String text, String user) {
+        Session session = session(id);
+        if (session.status() == SessionStatus.TERMINATED) {
+            throw new ConnectException("failed_precondition", "The session was terminated");
+        }
+        return commands.send(session, command, text, user).onFailure(CommandPublisher.CommandNotStoredException.class)
+                .transform(e -> new ConnectException("unavailable", "The command could not be stored; retry later"));
+    }
+
+    private Session session(String id) {
+        if (id == null || id.isBlank()) {
+            throw new ConnectException("invalid_argument", "id is required");
+        }
+        return view.get(id).map(SessionView.Versioned::session)
+                .orElseThrow(() -> new ConnectException("not_found", "There is no session " + id));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.agentservices.dashboard.connect;
+
+import com.google.protobuf.Timestamp;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.proto.api.v1.Artifact;
+import dev.agentservices.proto.api.v1.Attachment;
+import dev.agentservices.proto.api.v1.Message;
+import dev.agentservices.proto.api.v1.Origin;
+import dev.agentservices.proto.api.v1.SessionSource;
+import dev.agentservices.proto.api.v1.SessionStatus;
+import dev.agentservices.proto.api.v1.Usage;
+import java.time.Instant;
+
+/** Sessions as the API shows them: the stored record translated to {@code api.v1.Session}. */
+final class ProtoSessions {
+
+    private ProtoSessions() {
+    }
+
+    static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages) {
+        var builder = dev.agentservices.proto.api.v1.Session.newBuilder()
+                .setId(session.id())
+                .setAgent(session.agent())
+                .setSource(SessionSource.valueOf("SESSION_SOURCE_" + session.source().name()))
+                .setSessionKey(session.key().toString())
+                .setStatus(SessionStatus.valueOf("SESSION_STATUS_" + session.status().name()))
+                .setRun(session.run());
+        set(session.team(), builder::setTeam);
+        set(session.title(), builder::setTitle);
+        set(session.podName(), builder::setPodName);
+        set(session.prompt(), builder::setPrompt);
+        set(session.instructions(), builder::setInstructions);
+        set(session.lastAssistantMessage(), builder::setLastAssistantMessage);
+        set(session.error(), builder::setError);
+        if (session.createdAt() != null) {
+            builder.setCreatedAt(timestamp(session.createdAt()));
+        }
+        if (session.startedAt() != null) {
+            builder.setStartedAt(timestamp(session.startedAt()));
+        }
+        if (session.finishedAt() != null) {
+            builder.setFinishedAt(timestamp(session.finishedAt()));
+        }
+        if (session.origin() != null) {
+            var origin = Origin.newBuilder();
+            set(session.origin().slackChannel(), origin::setSlackChannel);
+            set(session.origin().slackThreadTs(), origin::setSlackThreadTs);
+            set(session.origin().jiraIssueKey(), origin::setJiraIssueKey);
+            set(session.origin().githubRepository(), origin::setGithubRepository);
+            if (session.origin().githubNumber() != null) {
+                origin.setGithubNumber(session.origin().githubNumber());
+            }
+            builder.setOrigin(origin);
+        }
+        session.artifacts().forEach(a -> {
+            var artifact = Artifact.newBuilder();
+            set(a.kind(), artifact::setKind);
+            set(a.title(), artifact::setTitle);
+            set(a.url(), artifact::setUrl);
+            builder.addArtifacts(artifact);
+        });
+        if (session.usage() != null) {
+            builder.setUsage(Usage.newBuilder().setInputTokens(session.usage().inputTokens())
+                    .setOutputTokens(session.usage().outputTokens()).setCostUsd(session.usage().costUsd()));
+        }
+        if (withMessages) {
+            session.messages().forEach(m -> {
+                var message = Message.newBuilder();
+                set(m.author(), message::setAuthor);
+                set(m.text(), message::setText);
+                if (m.time() != null) {
+                    message.setTime(timestamp(m.time()));
+                }
+                m.attachments().forEach(a -> {
+                    var attachment = Attachment.newBuilder();
+                    set(a.name(), attachment::setName);
+                    set(a.contentType(), attachment::setContentType);
+                    set(a.url(), attachment::setUrl);
+                    message.addAttachments(attachment);
+                });
+                builder.addMessages(message);
+            });
+        }
+        return builder.build();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static void set(String value, java.util.function.Consumer<String> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+}

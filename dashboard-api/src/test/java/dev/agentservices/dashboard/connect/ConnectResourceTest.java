@@ -1,0 +1,154 @@
+package dev.agentservices.dashboard.connect;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.testing.JetStreamProbe;
+import dev.agentservices.common.testing.NatsTestResource;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.proto.api.v1.GetSessionRequest;
+import dev.agentservices.proto.api.v1.GetSessionResponse;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ConnectResourceTest.Profile.class)
+class ConnectResourceTest {
+
+    static final String ISSUER = "https://issuer.example.com/oauth2/default";
+    static final String AUDIENCE = "api://agent-services";
+    static final String BASE = "/api/dashboard/api.v1.DashboardService/";
+
+    /** dashboard-api against a real NATS, its tokens checked against WireMock's JWKS. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
+                    "quarkus.oidc.token.issuer", ISSUER,
+                    "quarkus.oidc.token.audience", AUDIENCE);
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(OidcWiremockTestResource.class));
+        }
+    }
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    SessionView view;
+
+    @Test
+    void getSessionInJsonAndInProto() throws Exception {
+        Session session = newSession();
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json")
+                .body("{\"id\":\"" + session.id() + "\"}").post(BASE + "GetSession")
+                .then().statusCode(200).contentType("application/json")
+                .body("session.id", equalTo(session.id()))
+                .body("session.sessionKey", equalTo(session.key().toString()))
+                .body("session.status", equalTo("SESSION_STATUS_PENDING"));
+
+        byte[] answer = given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/proto")
+                .body(GetSessionRequest.newBuilder().setId(session.id()).build().toByteArray()).post(BASE + "GetSession")
+                .then().statusCode(200).contentType("application/proto").extract().asByteArray();
+        assertEquals(session.id(), GetSessionResponse.parseFrom(answer).getSession().getId());
+    }
+
+    @Test
+    void listSessionsByGetWithQueryParametersInAnyOrder() {
+        Session session = newSession();
+        String message = URLEncoder.encode("{\"agents\":[\"buck\"],\"text\":\"" + session.title() + "\"}", StandardCharsets.UTF_8);
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).urlEncodingEnabled(false)
+                .get(BASE + "ListSessions?message=" + message + "&encoding=json&connect=v1")
+                .then().statusCode(200).body("sessions.id", hasItem(session.id())).body("totalSize", equalTo(1));
+    }
+
+    @Test
+    void gzippedRequestBodyIsAccepted() throws Exception {
+        Session session = newSession();
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+            out.write(("{\"id\":\"" + session.id() + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json").header("Content-Encoding", "gzip")
+                .header("Connect-Protocol-Version", "1").body(gzipped.toByteArray()).post(BASE + "GetSession")
+                .then().statusCode(200).body("session.id", equalTo(session.id()));
+    }
+
+    @Test
+    void terminateGoesToTheWorkerOverControl() throws Exception {
+        Session session = newSession();
+        try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
+            long mark = control.lastSequence();
+            given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json")
+                    .body("{\"id\":\"" + session.id() + "\"}").post(BASE + "TerminateSession").then().statusCode(200);
+            assertEquals("control.buck." + session.id() + ".terminate", control.messagesAfter(mark).get(0).getSubject());
+        }
+    }
+
+    @Test
+    void errorsUseConnectCodesAndStatuses() {
+        String token = token(ISSUER, AUDIENCE, 300);
+        given().auth().oauth2(token).contentType("application/json").body("{\"id\":\"nope\"}").post(BASE + "GetSession")
+                .then().statusCode(404).body("code", equalTo("not_found"));
+        given().auth().oauth2(token).contentType("application/json").body("{}").post(BASE + "Fly")
+                .then().statusCode(404).body("code", equalTo("unimplemented"));
+        given().auth().oauth2(token).contentType("text/plain").body("{}").post(BASE + "GetSession").then().statusCode(415);
+        given().auth().oauth2(token).contentType("application/json").body("{\"id\":").post(BASE + "GetSession")
+                .then().statusCode(400).body("code", equalTo("invalid_argument"));
+        given().auth().oauth2(token).urlEncodingEnabled(false).get(BASE + "TerminateSession?encoding=json&message=%7B%7D")
+                .then().statusCode(400).body("code", equalTo("invalid_argument"));
+    }
+
+    @Test
+    void everyCallNeedsAValidTokenFromTheIssuer() {
+        String body = "{\"id\":\"x\"}";
+        given().contentType("application/json").body(body).post(BASE + "GetSession").then().statusCode(401);
+        given().auth().oauth2(token("https://evil.example.com", AUDIENCE, 300)).contentType("application/json").body(body)
+                .post(BASE + "GetSession").then().statusCode(401);
+        given().auth().oauth2(token(ISSUER, "api://someone-else", 300)).contentType("application/json").body(body)
+                .post(BASE + "GetSession").then().statusCode(401);
+        given().auth().oauth2(token(ISSUER, AUDIENCE, -600)).contentType("application/json").body(body)
+                .post(BASE + "GetSession").then().statusCode(401);
+    }
+
+    private Session newSession() {
+        String title = "connect-" + UUID.randomUUID();
+        SessionKey key = SessionKey.slack("buck", "C0API", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
+        String id = store.open(key, newId -> Session.open(newId, key, "team-a", title, Origin.slack("C0API", "1"), Instant.now()))
+                .versioned().session().id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
+        return view.get(id).orElseThrow().session();
+    }
+
+    static String token(String issuer, String audience, long validSeconds) {
+        return Jwt.issuer(issuer).audience(audience).subject("ana").upn("ana@example.com").groups("team-a")
+                .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(validSeconds))
+                .jws().keyId("1").sign("privateKey.jwk");
+    }
+}
