@@ -10,6 +10,7 @@ import dev.agentservices.proto.api.v1.PauseSessionRequest;
 import dev.agentservices.proto.api.v1.ResumeSessionRequest;
 import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.TerminateSessionRequest;
+import dev.agentservices.dashboard.auth.DashboardUser;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -28,6 +29,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.zip.GZIPInputStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The Connect protocol's unary calls at {@code /api/dashboard/api.v1.DashboardService/{Method}}: POST with
@@ -43,21 +45,24 @@ public class ConnectResource {
     static final String PROTO = "application/proto";
 
     /** One method: its request type, whether GET may call it, and what it does for a user. */
-    private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, String, Uni<Message>> call) {
+    private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, DashboardUser, Uni<Message>> call) {
     }
 
     private final Map<String, Method> methods;
     private final SecurityIdentity identity;
+    private final String adminGroup;
 
-    public ConnectResource(DashboardApi api, SecurityIdentity identity) {
+    public ConnectResource(DashboardApi api, SecurityIdentity identity,
+            @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup) {
         this.identity = identity;
+        this.adminGroup = adminGroup;
         this.methods = Map.of(
                 "ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.listSessions((ListSessionsRequest) request)),
+                        (request, user) -> api.listSessions((ListSessionsRequest) request, user)),
                 "GetSession", new Method(GetSessionRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getSession((GetSessionRequest) request)),
+                        (request, user) -> api.getSession((GetSessionRequest) request, user)),
                 "GetMetrics", new Method(GetMetricsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getMetrics((GetMetricsRequest) request)),
+                        (request, user) -> api.getMetrics((GetMetricsRequest) request, user)),
                 "PauseSession", new Method(PauseSessionRequest.getDefaultInstance(), false,
                         (request, user) -> api.pause(((PauseSessionRequest) request).getId(), user)),
                 "ResumeSession", new Method(ResumeSessionRequest.getDefaultInstance(), false,
@@ -99,7 +104,7 @@ public class ConnectResource {
     }
 
     private Uni<Response> call(Method method, Message request, String codec, String timeoutMs) {
-        Uni<Message> result = method.call().apply(request, identity.getPrincipal().getName());
+        Uni<Message> result = method.call().apply(request, DashboardUser.of(identity, adminGroup));
         if (timeoutMs != null) {
             long millis;
             try {

@@ -5,6 +5,7 @@ import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.control.CommandPublisher;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
 import dev.agentservices.dashboard.view.SessionQuery;
@@ -48,7 +49,7 @@ public class DashboardApi {
         this.commands = commands;
     }
 
-    public Uni<Message> listSessions(ListSessionsRequest request) {
+    public Uni<Message> listSessions(ListSessionsRequest request, DashboardUser user) {
         int pageSize = request.getPageSize() <= 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
         if (pageSize > MAX_PAGE_SIZE) {
             throw new ConnectException("invalid_argument", "page_size is at most " + MAX_PAGE_SIZE);
@@ -60,7 +61,7 @@ public class DashboardApi {
                 request.getStatusesList().stream().filter(s -> s.getNumber() > 0)
                         .map(s -> SessionStatus.valueOf(s.name().substring("SESSION_STATUS_".length())))
                         .collect(Collectors.toSet()),
-                Set.copyOf(request.getTeamsList()), request.getText(),
+                visibleTeams(Set.copyOf(request.getTeamsList()), user), request.getText(),
                 request.hasCreatedAfter() ? ProtoSessions.instant(request.getCreatedAfter()) : null,
                 request.hasCreatedBefore() ? ProtoSessions.instant(request.getCreatedBefore()) : null);
         SessionView.Page page;
@@ -75,17 +76,17 @@ public class DashboardApi {
         return Uni.createFrom().item(response.build());
     }
 
-    public Uni<Message> getSession(GetSessionRequest request) {
+    public Uni<Message> getSession(GetSessionRequest request, DashboardUser user) {
         return Uni.createFrom().item(GetSessionResponse.newBuilder()
-                .setSession(ProtoSessions.toProto(session(request.getId()), true)).build());
+                .setSession(ProtoSessions.toProto(session(request.getId(), user), true)).build());
     }
 
-    public Uni<Message> pause(String id, String user) {
+    public Uni<Message> pause(String id, DashboardUser user) {
         return command(id, ControlCommand.PAUSE, null, user).replaceWith(PauseSessionResponse.getDefaultInstance());
     }
 
-    public Uni<Message> resume(String id, String user) {
-        Session session = session(id);
+    public Uni<Message> resume(String id, DashboardUser user) {
+        Session session = session(id, user);
         if (session.status() != SessionStatus.PAUSED) {
             throw new ConnectException("failed_precondition", "Only a paused session can be resumed; this one is "
                     + session.status());
@@ -93,11 +94,11 @@ public class DashboardApi {
         return command(id, ControlCommand.RESUME, null, user).replaceWith(ResumeSessionResponse.getDefaultInstance());
     }
 
-    public Uni<Message> terminate(String id, String user) {
+    public Uni<Message> terminate(String id, DashboardUser user) {
         return command(id, ControlCommand.TERMINATE, null, user).replaceWith(TerminateSessionResponse.getDefaultInstance());
     }
 
-    public Uni<Message> sendMessage(SendMessageRequest request, String user) {
+    public Uni<Message> sendMessage(SendMessageRequest request, DashboardUser user) {
         if (request.getText().isBlank()) {
             throw new ConnectException("invalid_argument", "text must not be empty");
         }
@@ -105,14 +106,15 @@ public class DashboardApi {
                 .replaceWith(SendMessageResponse.getDefaultInstance());
     }
 
-    public Uni<Message> getMetrics(GetMetricsRequest request) {
+    public Uni<Message> getMetrics(GetMetricsRequest request, DashboardUser user) {
         Instant to = request.hasTo() ? ProtoSessions.instant(request.getTo()) : Instant.now();
         Instant from = request.hasFrom() ? ProtoSessions.instant(request.getFrom()) : to.minus(Duration.ofDays(7));
         Duration bucket = Duration.ofSeconds(request.getBucketSeconds() > 0 ? request.getBucketSeconds() : 3600);
         SessionMetrics.Report report;
         try {
-            report = SessionMetrics.compute(view.list(SessionQuery.ALL, Integer.MAX_VALUE, null).sessions(), from, to, bucket,
-                    Set.copyOf(request.getTeamsList()));
+            SessionQuery visible = new SessionQuery(Set.of(), Set.of(), Set.of(),
+                    visibleTeams(Set.copyOf(request.getTeamsList()), user), null, null, null);
+            report = SessionMetrics.compute(view.list(visible, Integer.MAX_VALUE, null).sessions(), from, to, bucket, Set.of());
         } catch (IllegalArgumentException e) {
             throw new ConnectException("invalid_argument", e.getMessage());
         }
@@ -127,20 +129,37 @@ public class DashboardApi {
         return Uni.createFrom().item(response.build());
     }
 
-    private Uni<ControlCommand> command(String id, String command, String text, String user) {
-        Session session = session(id);
+    private Uni<ControlCommand> command(String id, String command, String text, DashboardUser user) {
+        Session session = session(id, user);
         if (session.status() == SessionStatus.TERMINATED) {
             throw new ConnectException("failed_precondition", "The session was terminated");
         }
-        return commands.send(session, command, text, user).onFailure(CommandPublisher.CommandNotStoredException.class)
+        return commands.send(session, command, text, user.name()).onFailure(CommandPublisher.CommandNotStoredException.class)
                 .transform(e -> new ConnectException("unavailable", "The command could not be stored; retry later"));
     }
 
-    private Session session(String id) {
+    private Session session(String id, DashboardUser user) {
         if (id == null || id.isBlank()) {
             throw new ConnectException("invalid_argument", "id is required");
         }
-        return view.get(id).map(SessionView.Versioned::session)
+        Session session = view.get(id).map(SessionView.Versioned::session)
                 .orElseThrow(() -> new ConnectException("not_found", "There is no session " + id));
+        if (!user.maySee(session)) {
+            throw new ConnectException("permission_denied", "Session " + id + " belongs to a team you are not in");
+        }
+        return session;
+    }
+
+    /** The teams a list may show: those asked for (all when none) that the user belongs to. */
+    private static Set<String> visibleTeams(Set<String> requested, DashboardUser user) {
+        if (user.admin()) {
+            return requested;
+        }
+        Set<String> teams = requested.isEmpty() ? user.teams()
+                : requested.stream().filter(user.teams()::contains).collect(Collectors.toSet());
+        if (teams.isEmpty()) {
+            throw new ConnectException("permission_denied", "You are in none of the teams asked for");
+        }
+        return teams;
     }
 }

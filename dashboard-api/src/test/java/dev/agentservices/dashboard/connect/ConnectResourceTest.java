@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentservices.common.model.SessionKey;
@@ -137,10 +138,33 @@ class ConnectResourceTest {
                 .post(BASE + "GetSession").then().statusCode(401);
     }
 
+    @Test
+    void usersSeeAndSteerOnlyTheirTeamsSessionsAndAdminsAll() {
+        Session other = newSession("team-b");
+        String member = token(ISSUER, AUDIENCE, 300);
+        given().auth().oauth2(member).contentType("application/json").body("{\"id\":\"" + other.id() + "\"}")
+                .post(BASE + "GetSession").then().statusCode(403).body("code", equalTo("permission_denied"));
+        given().auth().oauth2(member).contentType("application/json").body("{\"id\":\"" + other.id() + "\"}")
+                .post(BASE + "TerminateSession").then().statusCode(403).body("code", equalTo("permission_denied"));
+        given().auth().oauth2(member).contentType("application/json").body("{\"text\":\"" + other.title() + "\"}")
+                .post(BASE + "ListSessions").then().statusCode(200).body("sessions", nullValue()); // proto3 JSON omits empty fields
+        given().auth().oauth2(member).contentType("application/json").body("{\"teams\":[\"team-b\"]}")
+                .post(BASE + "ListSessions").then().statusCode(403).body("code", equalTo("permission_denied"));
+
+        String admin = Jwt.issuer(ISSUER).audience(AUDIENCE).subject("root").groups("agent-services-admins")
+                .expiresAt(Instant.now().plusSeconds(300)).jws().keyId("1").sign("privateKey.jwk");
+        given().auth().oauth2(admin).contentType("application/json").body("{\"id\":\"" + other.id() + "\"}")
+                .post(BASE + "GetSession").then().statusCode(200).body("session.team", equalTo("team-b"));
+    }
+
     private Session newSession() {
+        return newSession("team-a");
+    }
+
+    private Session newSession(String team) {
         String title = "connect-" + UUID.randomUUID();
         SessionKey key = SessionKey.slack("buck", "C0API", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, "team-a", title, Origin.slack("C0API", "1"), Instant.now()))
+        String id = store.open(key, newId -> Session.open(newId, key, team, title, Origin.slack("C0API", "1"), Instant.now()))
                 .versioned().session().id();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
         return view.get(id).orElseThrow().session();
