@@ -12,15 +12,13 @@ import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.JetStreamProbe;
-import dev.agentservices.common.testing.NatsTestResource;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.dashboard.view.SessionView;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -28,35 +26,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@TestProfile(ConnectResourceTest.Profile.class)
+@TestProfile(DashboardTestProfile.class)
 class ConnectResourceTest {
 
-    static final String ISSUER = "https://issuer.example.com/oauth2/default";
-    static final String AUDIENCE = "api://agent-services";
+    static final String ISSUER = DashboardTestProfile.ISSUER;
+    static final String AUDIENCE = DashboardTestProfile.AUDIENCE;
     static final String BASE = "/api/dashboard/api.v1.DashboardService/";
-
-    /** dashboard-api against a real NATS, its tokens checked against WireMock's JWKS. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
-                    "quarkus.oidc.token.issuer", ISSUER,
-                    "quarkus.oidc.token.audience", AUDIENCE);
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(OidcWiremockTestResource.class));
-        }
-    }
 
     @Inject
     SessionStore store;
@@ -171,8 +151,6 @@ class ConnectResourceTest {
     }
 
     static String token(String issuer, String audience, long validSeconds) {
-        return Jwt.issuer(issuer).audience(audience).subject("ana").upn("ana@example.com").groups("team-a")
-                .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(validSeconds))
-                .jws().keyId("1").sign("privateKey.jwk");
+        return DashboardTestProfile.token(issuer, audience, validSeconds);
     }
 }

@@ -1,0 +1,118 @@
+package dev.agentservices.dashboard.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.agentservices.common.http.ErrorBody;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.dashboard.auth.DashboardUser;
+import dev.agentservices.dashboard.view.SessionView;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code GET /api/sessions/{id}/events}: the session's state now, then one event per change, fed by the
+ * view's watch on the {@code sessions} bucket. Event ids are KV revisions, so a client that reconnects
+ * with {@code Last-Event-ID} gets only what it missed; comment heartbeats keep proxies from closing an
+ * idle stream.
+ */
+@Path("/api/sessions/{id}/events")
+public class SessionEventsResource {
+
+    private final SessionView view;
+    private final ObjectMapper mapper;
+    private final SecurityIdentity identity;
+    private final String adminGroup;
+    private final Duration heartbeat;
+
+    public SessionEventsResource(SessionView view, ObjectMapper mapper, SecurityIdentity identity,
+            @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup,
+            @ConfigProperty(name = "dashboard.sse-heartbeat", defaultValue = "15s") Duration heartbeat) {
+        this.view = view;
+        this.mapper = mapper;
+        this.identity = identity;
+        this.adminGroup = adminGroup;
+        this.heartbeat = heartbeat;
+    }
+
+    /** What one event carries: the session's status and the parts the dashboard shows live. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SessionEvent(String id, String status, String podName, int run, String lastAssistantMessage, String error,
+            Instant startedAt, Instant finishedAt) {
+
+        static SessionEvent of(Session s) {
+            return new SessionEvent(s.id(), s.status().name(), s.podName(), s.run(), s.lastAssistantMessage(), s.error(),
+                    s.startedAt(), s.finishedAt());
+        }
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        SessionView.Versioned current = view.get(id).orElseThrow(() -> refuse(404, "not_found", "There is no session " + id));
+        if (!DashboardUser.of(identity, adminGroup).maySee(current.session())) {
+            throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
+        }
+        AtomicLong sent = new AtomicLong(parse(lastEventId));
+        Multi<SessionView.Versioned> changes = Multi.createFrom().emitter(emitter -> {
+            Runnable remove = view.addListener(v -> {
+                if (v.session().id().equals(id)) {
+                    emitter.emit(v);
+                }
+            });
+            emitter.onTermination(remove);
+            // the state now, after subscribing, so that no change falls between the two
+            view.get(id).ifPresent(emitter::emit);
+        });
+        Multi<OutboundSseEvent> events = changes
+                .filter(v -> v.revision() > sent.get())
+                .map(v -> {
+                    sent.accumulateAndGet(v.revision(), Math::max);
+                    return sse.newEventBuilder().id(Long.toString(v.revision())).name("session")
+                            .mediaType(MediaType.TEXT_PLAIN_TYPE).data(json(SessionEvent.of(v.session()))).build();
+                });
+        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat)
+                .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
+        return Multi.createBy().merging().streams(events, heartbeats);
+    }
+
+    private String json(SessionEvent event) {
+        try {
+            return mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long parse(String lastEventId) {
+        try {
+            return lastEventId == null ? 0 : Long.parseLong(lastEventId.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static WebApplicationException refuse(int status, String error, String message) {
+        return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody(error, message)).build());
+    }
+}

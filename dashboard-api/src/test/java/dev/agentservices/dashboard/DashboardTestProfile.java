@@ -1,0 +1,40 @@
+package dev.agentservices.dashboard;
+
+import dev.agentservices.common.testing.NatsTestResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.smallrye.jwt.build.Jwt;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** dashboard-api against a real NATS, its tokens checked against quarkus-test-oidc-server's JWKS. */
+public class DashboardTestProfile implements QuarkusTestProfile {
+
+    public static final String ISSUER = "https://issuer.example.com/oauth2/default";
+    public static final String AUDIENCE = "api://agent-services";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
+                "quarkus.oidc.token.issuer", ISSUER,
+                "quarkus.oidc.token.audience", AUDIENCE);
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(OidcWiremockTestResource.class));
+    }
+
+    /** A member of team-a, signed with the test issuer's key. */
+    public static String token(String issuer, String audience, long validSeconds) {
+        return Jwt.issuer(issuer).audience(audience).subject("ana").upn("ana@example.com").groups("team-a")
+                .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(validSeconds))
+                .jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    public static String memberToken() {
+        return token(ISSUER, AUDIENCE, 300);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.agentservices.dashboard.events;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.dashboard.DashboardTestProfile;
+import dev.agentservices.dashboard.view.SessionView;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(DashboardTestProfile.class)
+class SessionEventsResourceTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    SessionView view;
+
+    @Test
+    void currentStateFirstThenEveryChangeWithItsRevision() throws Exception {
+        Session session = newSession("team-a");
+        List<String> lines = open(session.id(), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"status\":\"PENDING\"")));
+
+        long revision = store.update(session.id(), s -> s.withStatus(SessionStatus.RUNNING, "session-abc-1", Instant.now()))
+                .revision();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("id:" + revision)
+                && lines.stream().anyMatch(l -> l.contains("\"status\":\"RUNNING\"") && l.contains("\"pod_name\":\"session-abc-1\"")));
+    }
+
+    @Test
+    void manyClientsOnOneSessionAllHearTheChange() throws Exception {
+        Session session = newSession("team-a");
+        List<List<String>> clients = Stream.generate(() -> open(session.id(), null)).limit(20).toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().allMatch(c -> c.stream().anyMatch(l -> l.contains("PENDING"))));
+        store.update(session.id(), s -> s.withStatus(SessionStatus.RUNNING, "pod-many", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().allMatch(c -> c.stream().anyMatch(l -> l.contains("pod-many"))));
+    }
+
+    @Test
+    void lastEventIdResumesAfterWhatTheClientHad() throws Exception {
+        Session session = newSession("team-a");
+        long had = view.get(session.id()).orElseThrow().revision();
+        List<String> lines = open(session.id(), Long.toString(had));
+        store.update(session.id(), s -> s.withStatus(SessionStatus.RUNNING, "pod-resumed", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("pod-resumed")));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\"status\":\"PENDING\"")), lines.toString());
+    }
+
+    @Test
+    void unknownSessionIs404AndAnotherTeamsIs403AndNoTokenIs401() {
+        String token = DashboardTestProfile.memberToken();
+        given().auth().oauth2(token).get("/api/sessions/" + UUID.randomUUID() + "/events")
+                .then().statusCode(404).body("error", equalTo("not_found"));
+        Session other = newSession("team-b");
+        given().auth().oauth2(token).get("/api/sessions/" + other.id() + "/events")
+                .then().statusCode(403).body("error", equalTo("permission_denied"));
+        given().get("/api/sessions/" + other.id() + "/events").then().statusCode(401);
+    }
+
+    private List<String> open(String id, String lastEventId) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/sessions/" + id + "/events"))
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + DashboardTestProfile.memberToken());
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().forEach(lines::add));
+        return lines;
+    }
+
+    private Session newSession(String team) {
+        SessionKey key = SessionKey.slack("buck", "C0SSE", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
+        String id = store.open(key, newId -> Session.open(newId, key, team, "sse", Origin.slack("C0SSE", "1"), Instant.now()))
+                .versioned().session().id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
+        return view.get(id).orElseThrow().session();
+    }
+}
