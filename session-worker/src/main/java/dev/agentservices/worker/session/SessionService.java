@@ -6,6 +6,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
 import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
@@ -14,7 +15,8 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Applies a conversation's new message to its session: creates the session on first contact, starts
+ * Applies a conversation's new message to its session: creates the session on first contact (in the team
+ * whose channel, project or repository it comes from), starts
  * the next run when none is running, or types the message into the running pod. Idempotent per dedup id:
  * the id is stored in the same compare-and-set write as the message, and a run that was stored but not
  * launched (a crash in between) is launched when the message comes again.
@@ -27,12 +29,14 @@ public class SessionService {
     private final SessionStore store;
     private final SessionLauncher launcher;
     private final PodTokenIssuer tokens;
+    private final TeamStore teams;
     private final Clock clock = Clock.systemUTC();
 
-    public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens) {
+    public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams) {
         this.store = store;
         this.launcher = launcher;
         this.tokens = tokens;
+        this.teams = teams;
     }
 
     /** What applying a message did, for logs, metrics and tests. */
@@ -45,7 +49,8 @@ public class SessionService {
 
     public Applied apply(SessionKey key, Origin origin, String title, SessionMessage message, String dedupId) {
         Instant now = clock.instant();
-        String id = store.open(key, newId -> Session.open(newId, key, null, title, origin, now)).versioned().session().id();
+        String id = store.open(key, newId -> Session.open(newId, key, teams.teamFor(key).orElse(null), title, origin, now))
+                .versioned().session().id();
         boolean[] fresh = {false};
         Session session = store.update(id, current -> {
             fresh[0] = false;

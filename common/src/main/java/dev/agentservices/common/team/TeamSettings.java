@@ -1,0 +1,31 @@
+package dev.agentservices.common.team;
+
+import dev.agentservices.common.model.SessionKey;
+import java.util.List;
+
+/**
+ * A team's settings, stored under the team id in the {@code teams} bucket: which Slack channels, Jira
+ * projects and GitHub repositories belong to it (so their sessions do), and its defaults.
+ */
+public record TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
+        List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions) {
+
+    public static final int VERSION = 1;
+
+    public TeamSettings {
+        slackChannels = slackChannels == null ? List.of() : List.copyOf(slackChannels);
+        jiraProjects = jiraProjects == null ? List.of() : List.copyOf(jiraProjects);
+        githubRepositories = githubRepositories == null ? List.of() : List.copyOf(githubRepositories);
+    }
+
+    /** Whether the conversation of {@code key} comes from one of this team's channels, projects or repositories. */
+    public boolean owns(SessionKey key) {
+        String conversation = key.conversation();
+        return switch (key.source()) {
+            case SLACK -> slackChannels.contains(conversation.substring(0, conversation.indexOf(':')));
+            case JIRA -> conversation.contains("-") && jiraProjects.contains(conversation.substring(0, conversation.lastIndexOf('-')));
+            case GITHUB -> conversation.contains("#") && githubRepositories.contains(conversation.substring(0, conversation.lastIndexOf('#')));
+            case DASHBOARD -> false;
+        };
+    }
+}
