@@ -34,6 +34,13 @@ public class DashboardTestProfile implements QuarkusTestProfile {
                 .jws().keyId("1").sign("privateKey.jwk");
     }
 
+    /** A member of the admin group, who sees and manages every team. */
+    public static String adminToken() {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("root").upn("root@example.com").groups("agent-services-admins")
+                .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(300))
+                .jws().keyId("1").sign("privateKey.jwk");
+    }
+
     public static String memberToken() {
         return token(ISSUER, AUDIENCE, 300);
     }

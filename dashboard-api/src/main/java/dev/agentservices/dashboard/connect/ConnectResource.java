@@ -5,11 +5,14 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.agentservices.proto.api.v1.GetMetricsRequest;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
+import dev.agentservices.proto.api.v1.GetTeamSettingsRequest;
+import dev.agentservices.proto.api.v1.ListTeamsRequest;
 import dev.agentservices.proto.api.v1.ListSessionsRequest;
 import dev.agentservices.proto.api.v1.PauseSessionRequest;
 import dev.agentservices.proto.api.v1.ResumeSessionRequest;
 import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.TerminateSessionRequest;
+import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -56,21 +59,27 @@ public class ConnectResource {
             @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup) {
         this.identity = identity;
         this.adminGroup = adminGroup;
-        this.methods = Map.of(
-                "ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.listSessions((ListSessionsRequest) request, user)),
-                "GetSession", new Method(GetSessionRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getSession((GetSessionRequest) request, user)),
-                "GetMetrics", new Method(GetMetricsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getMetrics((GetMetricsRequest) request, user)),
-                "PauseSession", new Method(PauseSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.pause(((PauseSessionRequest) request).getId(), user)),
-                "ResumeSession", new Method(ResumeSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.resume(((ResumeSessionRequest) request).getId(), user)),
-                "TerminateSession", new Method(TerminateSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.terminate(((TerminateSessionRequest) request).getId(), user)),
-                "SendMessage", new Method(SendMessageRequest.getDefaultInstance(), false,
-                        (request, user) -> api.sendMessage((SendMessageRequest) request, user)));
+        this.methods = Map.ofEntries(
+                Map.entry("ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.listSessions((ListSessionsRequest) request, user))),
+                Map.entry("GetSession", new Method(GetSessionRequest.getDefaultInstance(), true,
+                        (request, user) -> api.getSession((GetSessionRequest) request, user))),
+                Map.entry("GetMetrics", new Method(GetMetricsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.getMetrics((GetMetricsRequest) request, user))),
+                Map.entry("PauseSession", new Method(PauseSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.pause(((PauseSessionRequest) request).getId(), user))),
+                Map.entry("ResumeSession", new Method(ResumeSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.resume(((ResumeSessionRequest) request).getId(), user))),
+                Map.entry("TerminateSession", new Method(TerminateSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.terminate(((TerminateSessionRequest) request).getId(), user))),
+                Map.entry("SendMessage", new Method(SendMessageRequest.getDefaultInstance(), false,
+                        (request, user) -> api.sendMessage((SendMessageRequest) request, user))),
+                Map.entry("ListTeams", new Method(ListTeamsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.listTeams(user))),
+                Map.entry("GetTeamSettings", new Method(GetTeamSettingsRequest.getDefaultInstance(), true,
+                        (request, user) -> api.getTeamSettings((GetTeamSettingsRequest) request, user))),
+                Map.entry("UpdateTeamSettings", new Method(UpdateTeamSettingsRequest.getDefaultInstance(), false,
+                        (request, user) -> api.updateTeamSettings((UpdateTeamSettingsRequest) request, user))));
     }
 
     @POST

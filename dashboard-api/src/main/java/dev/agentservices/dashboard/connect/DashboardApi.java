@@ -5,6 +5,8 @@ import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.control.CommandPublisher;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
@@ -14,6 +16,12 @@ import dev.agentservices.proto.api.v1.GetMetricsRequest;
 import dev.agentservices.proto.api.v1.GetMetricsResponse;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
+import dev.agentservices.proto.api.v1.GetTeamSettingsRequest;
+import dev.agentservices.proto.api.v1.GetTeamSettingsResponse;
+import dev.agentservices.proto.api.v1.ListTeamsResponse;
+import dev.agentservices.proto.api.v1.Team;
+import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
+import dev.agentservices.proto.api.v1.UpdateTeamSettingsResponse;
 import dev.agentservices.proto.api.v1.ListSessionsRequest;
 import dev.agentservices.proto.api.v1.ListSessionsResponse;
 import dev.agentservices.proto.api.v1.MetricsBucket;
@@ -24,6 +32,7 @@ import dev.agentservices.proto.api.v1.SendMessageResponse;
 import dev.agentservices.proto.api.v1.TerminateSessionResponse;
 import dev.agentservices.proto.api.v1.Usage;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,10 +52,12 @@ public class DashboardApi {
 
     private final SessionView view;
     private final CommandPublisher commands;
+    private final TeamStore teams;
 
-    public DashboardApi(SessionView view, CommandPublisher commands) {
+    public DashboardApi(SessionView view, CommandPublisher commands, TeamStore teams) {
         this.view = view;
         this.commands = commands;
+        this.teams = teams;
     }
 
     public Uni<Message> listSessions(ListSessionsRequest request, DashboardUser user) {
@@ -127,6 +138,66 @@ public class DashboardApi {
         report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
                 .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed())));
         return Uni.createFrom().item(response.build());
+    }
+
+    public Uni<Message> listTeams(DashboardUser user) {
+        return blocking(() -> {
+            ListTeamsResponse.Builder response = ListTeamsResponse.newBuilder();
+            teams.all().stream().filter(team -> user.admin() || user.teams().contains(team.teamId()))
+                    .forEach(team -> response.addTeams(Team.newBuilder().setId(team.teamId()).setName(team.teamId())));
+            return response.build();
+        });
+    }
+
+    public Uni<Message> getTeamSettings(GetTeamSettingsRequest request, DashboardUser user) {
+        String teamId = request.getTeamId();
+        if (!user.admin() && !user.teams().contains(teamId)) {
+            throw new ConnectException("permission_denied", "You are not in team " + teamId);
+        }
+        return blocking(() -> GetTeamSettingsResponse.newBuilder().setSettings(toProto(teams.get(teamId)
+                .orElseThrow(() -> new ConnectException("not_found", "There is no team " + teamId)))).build());
+    }
+
+    public Uni<Message> updateTeamSettings(UpdateTeamSettingsRequest request, DashboardUser user) {
+        if (!user.admin()) {
+            throw new ConnectException("permission_denied", "Only members of the admin group change team settings");
+        }
+        var settings = request.getSettings();
+        if (!TeamStore.validId(settings.getTeamId())) {
+            throw new ConnectException("invalid_argument", "team_id is letters, digits, '-', '_' and '.'");
+        }
+        if (settings.getConcurrencyLimit() < 0) {
+            throw new ConnectException("invalid_argument", "concurrency_limit is 0 (no limit) or more");
+        }
+        TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
+                settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
+                emptyToNull(settings.getDefaultRunnerImage()), emptyToNull(settings.getDefaultInstructions()));
+        return blocking(() -> {
+            teams.put(stored);
+            return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
+        });
+    }
+
+    private static dev.agentservices.proto.api.v1.TeamSettings toProto(TeamSettings team) {
+        var builder = dev.agentservices.proto.api.v1.TeamSettings.newBuilder().setTeamId(team.teamId())
+                .addAllSlackChannels(team.slackChannels()).addAllJiraProjects(team.jiraProjects())
+                .addAllGithubRepositories(team.githubRepositories()).setConcurrencyLimit(team.concurrencyLimit());
+        if (team.defaultRunnerImage() != null) {
+            builder.setDefaultRunnerImage(team.defaultRunnerImage());
+        }
+        if (team.defaultInstructions() != null) {
+            builder.setDefaultInstructions(team.defaultInstructions());
+        }
+        return builder.build();
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Runs a KV call on a worker thread: team settings are read from NATS, not from the view. */
+    private static Uni<Message> blocking(java.util.function.Supplier<Message> call) {
+        return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Uni<ControlCommand> command(String id, String command, String text, DashboardUser user) {

@@ -19,7 +19,6 @@ import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -131,10 +130,30 @@ class ConnectResourceTest {
         given().auth().oauth2(member).contentType("application/json").body("{\"teams\":[\"team-b\"]}")
                 .post(BASE + "ListSessions").then().statusCode(403).body("code", equalTo("permission_denied"));
 
-        String admin = Jwt.issuer(ISSUER).audience(AUDIENCE).subject("root").groups("agent-services-admins")
-                .expiresAt(Instant.now().plusSeconds(300)).jws().keyId("1").sign("privateKey.jwk");
+        String admin = DashboardTestProfile.adminToken();
         given().auth().oauth2(admin).contentType("application/json").body("{\"id\":\"" + other.id() + "\"}")
                 .post(BASE + "GetSession").then().statusCode(200).body("session.team", equalTo("team-b"));
+    }
+
+    @Test
+    void adminsManageTeamSettingsAndMembersReadTheirOwn() {
+        String settings = "{\"settings\":{\"teamId\":\"team-a\",\"slackChannels\":[\"C0PAY\"],\"jiraProjects\":[\"PAY\"],"
+                + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3}}";
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(settings)
+                .post(BASE + "UpdateTeamSettings").then().statusCode(403).body("code", equalTo("permission_denied"));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body(settings)
+                .post(BASE + "UpdateTeamSettings").then().statusCode(200).body("settings.concurrencyLimit", equalTo(3));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body(settings.replace("team-a", "team-z")).post(BASE + "UpdateTeamSettings").then().statusCode(200);
+
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"teamId\":\"team-a\"}")
+                .post(BASE + "GetTeamSettings").then().statusCode(200).body("settings.slackChannels[0]", equalTo("C0PAY"));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"teamId\":\"team-z\"}")
+                .post(BASE + "GetTeamSettings").then().statusCode(403);
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
+                .post(BASE + "ListTeams").then().statusCode(200).body("teams.id", equalTo(java.util.List.of("team-a")));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body("{\"teamId\":\"nobody\"}")
+                .post(BASE + "GetTeamSettings").then().statusCode(404).body("code", equalTo("not_found"));
     }
 
     private Session newSession() {
