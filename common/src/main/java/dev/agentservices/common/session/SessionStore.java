@@ -10,7 +10,6 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,9 +60,7 @@ public class SessionStore {
                 return Optional.empty();
             }
             return Optional.of(new Versioned(mapper.readValue(entry.getValue(), Session.class), entry.getRevision()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("reading session " + id, e);
         }
     }
@@ -75,9 +72,7 @@ public class SessionStore {
                 return Optional.empty();
             }
             return Optional.of(entry.getValueAsString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("reading the index of " + key, e);
         }
     }
@@ -107,9 +102,7 @@ public class SessionStore {
                 return new Opened(require(winner), false);
             }
             return new Opened(new Versioned(created, revision), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("creating the session of " + key, e);
         }
     }
@@ -133,7 +126,7 @@ public class SessionStore {
                     throw new SessionStoreException("updating session " + id, e);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new SessionStoreException("updating session " + id, e);
             }
         }
     }
@@ -142,9 +135,7 @@ public class SessionStore {
     public void markProcessed(String dedupId) {
         try {
             processed().put(processedKey(dedupId), Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("recording " + dedupId + " as processed", e);
         }
     }
@@ -153,9 +144,7 @@ public class SessionStore {
         try {
             KeyValueEntry entry = processed().get(processedKey(dedupId));
             return entry != null && entry.getOperation() == KeyValueOperation.PUT;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("reading processed " + dedupId, e);
         }
     }

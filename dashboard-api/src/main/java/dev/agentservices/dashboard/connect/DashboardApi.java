@@ -125,7 +125,7 @@ public class DashboardApi {
         try {
             SessionQuery visible = new SessionQuery(Set.of(), Set.of(), Set.of(),
                     visibleTeams(Set.copyOf(request.getTeamsList()), user), null, null, null);
-            report = SessionMetrics.compute(view.list(visible, Integer.MAX_VALUE, null).sessions(), from, to, bucket, Set.of());
+            report = SessionMetrics.compute(view.matching(visible), from, to, bucket, Set.of());
         } catch (IllegalArgumentException e) {
             throw new ConnectException("invalid_argument", e.getMessage());
         }

@@ -105,6 +105,11 @@ public class SessionView {
         return Optional.ofNullable(sessions.get(id));
     }
 
+    /** Every session matching {@code query}, in no particular order: for aggregates. */
+    public List<Session> matching(SessionQuery query) {
+        return sessions.values().stream().map(Versioned::session).filter(query::matches).toList();
+    }
+
     /** Sessions matching {@code query}, newest first, {@code pageSize} at a time. */
     public Page list(SessionQuery query, int pageSize, String pageToken) {
         List<Versioned> matching = new ArrayList<>();

@@ -108,16 +108,8 @@ public class RunnerSessionResource {
 
     private Authorized authorizedSession(String id, String authorization) {
         PodTokenVerifier.PodToken token = tokens.verify(authorization, id);
-        Session session;
-        try {
-            session = store.get(id).orElseThrow(
-                    () -> new RunnerApiException(404, "unknown_session", "There is no session " + id)).session();
-        } catch (RuntimeException e) {
-            if (e instanceof RunnerApiException refused) {
-                throw refused;
-            }
-            throw new RunnerApiException(503, "nats_unavailable", "Sessions cannot be read right now; retry later");
-        }
+        Session session = store.get(id).orElseThrow(
+                () -> new RunnerApiException(404, "unknown_session", "There is no session " + id)).session();
         if (session.status() == SessionStatus.TERMINATED) {
             throw new RunnerApiException(403, "session_terminated", "The session was terminated; stop the run");
         }

@@ -1,7 +1,9 @@
 package dev.agentservices.runner.session;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,11 +25,13 @@ import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -173,6 +177,23 @@ class RunnerSessionResourceTest {
             assertEquals(List.of(), runner.messagesAfter(mark));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void natsDownIs503SoThePodRetries() {
+        Assumptions.assumeTrue(NatsTestServer.controllable(), "NATS_URL points at a server this test must not stop");
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        NatsTestServer.shared().stop();
+        try {
+            given().auth().oauth2(token).get(path(session))
+                    .then().statusCode(503).header("Retry-After", notNullValue()).body("error", equalTo("nats_unavailable"));
+            given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"succeeded\"}")
+                    .post(path(session) + "/complete").then().statusCode(503).body("error", equalTo("nats_unavailable"));
+        } finally {
+            NatsTestServer.shared().resume();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         }
     }
 
