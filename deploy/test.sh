@@ -4,7 +4,7 @@
 # its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. deploy/lib/ensure-packages.sh
+. deploy/lib/common.sh
 
 ensure_command nats-server nats-server
 ensure_command tmux tmux

@@ -10,7 +10,7 @@
 # table for docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. deploy/lib/ensure-packages.sh
+. deploy/lib/common.sh
 ensure_command nats-server nats-server
 ensure_command curl curl
 
@@ -28,18 +28,14 @@ trap cleanup EXIT
 ./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway -am
 
 nats_port=$(free_port)
-"$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
-pids+=($!)
+start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 gateway_port=$(free_port)
 secret=bench-signing-secret
 NATS_URL="nats://127.0.0.1:$nats_port" SLACK_SIGNING_SECRET=$secret QUARKUS_HTTP_PORT=$gateway_port \
   GATEWAY_BENCH_BASELINE=true QUARKUS_LOG_LEVEL=WARN \
   java ${GATEWAY_JAVA_OPTS:-} -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$gateway_port/q/health/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+await_ready "$gateway_port"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
 java ${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmn64m} deploy/bench/LoadGenerator.java "http://127.0.0.1:$gateway_port/bench/baseline" \

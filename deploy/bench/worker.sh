@@ -7,7 +7,7 @@
 #   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 15, 5000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. deploy/lib/ensure-packages.sh
+. deploy/lib/common.sh
 ensure_command nats-server nats-server
 ensure_command curl curl
 
@@ -27,8 +27,7 @@ trap cleanup EXIT
 jnats=$(./mvnw -q -B -ntp help:evaluate -Dexpression=jnats.version -DforceStdout -N)
 
 nats_port=$(free_port)
-"$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
-pids+=($!)
+start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 gateway_port=$(free_port)
 worker_port=$(free_port)
 api_port=$(free_port)
@@ -41,12 +40,7 @@ QUARKUS_HTTP_PORT=$worker_port SESSION_LAUNCHER=kubernetes SESSIONS_NAMESPACE=be
   QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="http://127.0.0.1:$api_port" QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true \
   java -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker.log" 2>&1 &
 pids+=($!)
-for port in "$gateway_port" "$worker_port"; do
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-done
+await_ready "$gateway_port" "$worker_port"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
 java -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \

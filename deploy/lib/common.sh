@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the named Debian packages when their command is missing: ensure_command CMD [PACKAGE].
+# Helpers of the scripts under deploy/: ensure_command CMD [PACKAGE] installs a missing command from
+# Debian packages; start_nats_server and await_ready start and wait for the local processes.
 # Works as root or through sudo; prints what it installs.
 
 ensure_command() {
@@ -40,4 +41,27 @@ free_port() {
 
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Starts nats-server with JetStream on loopback: start_nats_server PORT STORE_DIR LOG_FILE.
+# Adds its pid to the caller's pids array and waits until the port answers.
+start_nats_server() {
+  "$(nats_server_bin)" -a 127.0.0.1 -p "$1" -js -sd "$2" >"$3" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do port_in_use "$1" && return 0; sleep 0.1; done
+  echo "error: nats-server did not open port $1; see $3" >&2
+  return 1
+}
+
+# Waits until each service answers /q/health/ready: await_ready PORT... (30 s each).
+await_ready() {
+  local port
+  for port in "$@"; do
+    for _ in $(seq 1 150); do
+      curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && continue 2
+      sleep 0.2
+    done
+    echo "error: the service on port $port did not become ready" >&2
+    return 1
+  done
 }

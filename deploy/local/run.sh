@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-. deploy/lib/ensure-packages.sh
+. deploy/lib/common.sh
 
 ensure_command nats-server nats-server
 ensure_command curl curl
@@ -71,9 +71,7 @@ java -jar "$state/s3proxy-jar-with-dependencies.jar" --properties "$state/s3prox
 pids+=($!)
 
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
-"$(nats_server_bin)" -a 127.0.0.1 -p "$nats_port" -js -sd "$state/nats" >"$state/nats.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do port_in_use "$nats_port" && break; sleep 0.1; done
+start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 
 # The sample agent's secrets: local only, never used anywhere else.
 mkdir -p .local
@@ -108,18 +106,10 @@ start_service session-worker "$worker_port" "${s3_env[@]}" SESSION_LAUNCHER=loca
   SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
   SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
 
-for module_port in webhook-gateway:$gateway_port runner-api:$runner_port session-worker:$worker_port; do
-  module=${module_port%%:*} port=${module_port##*:}
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  if ! curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null; then
-    echo "error: $module did not become ready; its log:" >&2
-    cat "$state/$module.log" >&2
-    exit 1
-  fi
-done
+if ! await_ready "$gateway_port" "$runner_port" "$worker_port"; then
+  tail -n 30 "$state"/*.log >&2
+  exit 1
+fi
 
 cat <<NEXT
 
