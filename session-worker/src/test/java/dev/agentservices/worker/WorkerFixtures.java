@@ -54,8 +54,10 @@ public final class WorkerFixtures {
             await().atMost(Duration.ofSeconds(15)).until(() -> {
                 var webhooks = nats.jetStreamManagement().getConsumerInfo("WEBHOOKS", "session-worker-webhooks");
                 var runner = nats.jetStreamManagement().getConsumerInfo("RUNNER", "session-worker-runner");
+                var control = nats.jetStreamManagement().getConsumerInfo("CONTROL", "session-worker-control");
                 return webhooks.getNumPending() == 0 && webhooks.getNumAckPending() == 0
-                        && runner.getNumPending() == 0 && runner.getNumAckPending() == 0;
+                        && runner.getNumPending() == 0 && runner.getNumAckPending() == 0
+                        && control.getNumPending() == 0 && control.getNumAckPending() == 0;
             });
         }
     }

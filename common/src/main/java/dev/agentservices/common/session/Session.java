@@ -103,6 +103,13 @@ public record Session(
                 newScrollbackKey, usage, createdAt, startedAt, now, error, repliedRun, remember(dedupId));
     }
 
+    /** The standing instructions every run of this session gets, e.g. from the dashboard or a team default. */
+    public Session withInstructions(String newInstructions) {
+        return new Session(v, id, agent, source, key, team, title, origin, status, podName, run, messages, prompt,
+                newInstructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt, startedAt,
+                finishedAt, error, repliedRun, applied);
+    }
+
     public Session withRepliedRun(int replied) {
         return new Session(v, id, agent, source, key, team, title, origin, status, podName, run, messages, prompt, instructions,
                 lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt, startedAt, finishedAt, error,

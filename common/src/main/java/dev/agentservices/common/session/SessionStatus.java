@@ -14,6 +14,11 @@ public enum SessionStatus {
     TERMINATED;
 
     /** Whether a new message starts the next run rather than going to a running pod. */
+    /** No run is going or waiting to resume: the session may be deleted. */
+    public boolean finished() {
+        return this == SUCCEEDED || this == FAILED || this == TERMINATED;
+    }
+
     public boolean startsNextRun() {
         return this == SUCCEEDED || this == FAILED || this == PAUSED;
     }

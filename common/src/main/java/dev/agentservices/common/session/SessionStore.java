@@ -83,11 +83,18 @@ public class SessionStore {
      * its record and returns the winner's session.
      */
     public Opened open(SessionKey key, Function<String, Session> factory) {
+        return open(key, UUID.randomUUID().toString(), factory);
+    }
+
+    /**
+     * As {@link #open(SessionKey, Function)}, with the id chosen by the caller: a session created from the
+     * dashboard has its id before the worker stores it, so the API can answer with it at once.
+     */
+    public Opened open(SessionKey key, String id, Function<String, Session> factory) {
         Optional<String> existing = idFor(key);
         if (existing.isPresent()) {
             return new Opened(require(existing.get()), false);
         }
-        String id = UUID.randomUUID().toString();
         try {
             Session created = factory.apply(id);
             long revision = sessions().create(id, mapper.writeValueAsBytes(created));
@@ -128,6 +135,28 @@ public class SessionStore {
             } catch (IOException e) {
                 throw new SessionStoreException("updating session " + id, e);
             }
+        }
+    }
+
+    /**
+     * Removes a session: its index entry first (only while it still names this session), then the record.
+     * Deleting what is already gone is not an error, so a redelivered delete changes nothing.
+     */
+    public void delete(Session session) {
+        try {
+            KeyValueEntry indexed = index().get(session.key().kvKey());
+            if (indexed != null && indexed.getOperation() == KeyValueOperation.PUT
+                    && session.id().equals(new String(indexed.getValue(), StandardCharsets.UTF_8))) {
+                index().delete(session.key().kvKey(), indexed.getRevision());
+            }
+            sessions().delete(session.id());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                throw new SessionStoreException("deleting session " + session.id(), e);
+            }
+            delete(session);
+        } catch (IOException e) {
+            throw new SessionStoreException("deleting session " + session.id(), e);
         }
     }
 

@@ -164,8 +164,13 @@ public final class StreamConsumer implements Runnable {
     private void deadLetter(Message message, Exception error) {
         long sequence = message.metaData().streamSequence();
         try {
-            Headers headers = new Headers()
-                    .put("Agent-Services-Stream", stream)
+            Headers headers = new Headers();
+            if (message.getHeaders() != null) {
+                // the original's own headers (e.g. the session key) travel along, so a replay is the same message
+                message.getHeaders().entrySet().stream().filter(header -> !header.getKey().startsWith("Nats-"))
+                        .forEach(header -> headers.put(header.getKey(), header.getValue()));
+            }
+            headers.put("Agent-Services-Stream", stream)
                     .put("Agent-Services-Subject", message.getSubject())
                     .put("Agent-Services-Sequence", Long.toString(sequence))
                     .put("Agent-Services-Deliveries", Long.toString(message.metaData().deliveredCount()))

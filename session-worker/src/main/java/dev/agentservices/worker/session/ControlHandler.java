@@ -1,6 +1,8 @@
 package dev.agentservices.worker.session;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
@@ -16,7 +18,9 @@ import org.jboss.logging.Logger;
 /**
  * Users' commands from {@code CONTROL}: terminate stops the run and the session for good; pause asks the
  * running pod to save its state (it then reports the pause); resume starts the next run of a paused
- * session from its saved state; message is a follow-up like one from Slack. Each command is applied once.
+ * session from its saved state; message is a follow-up like one from Slack; create starts a session from
+ * the dashboard under the id the dashboard chose; delete removes a finished session with its pod and Secret.
+ * Each command is applied once.
  */
 @Singleton
 public class ControlHandler {
@@ -37,6 +41,10 @@ public class ControlHandler {
 
     public void handle(Message message) throws Exception {
         ControlCommand command = mapper.readValue(message.getData(), ControlCommand.class);
+        if (ControlCommand.CREATE.equals(command.command())) {
+            create(command);
+            return;
+        }
         Session session = store.get(command.sessionId()).map(SessionStore.Versioned::session).orElse(null);
         if (session == null) {
             LOG.infof("Ignored %s for unknown session %s", command.command(), command.sessionId());
@@ -46,10 +54,33 @@ public class ControlHandler {
             case ControlCommand.TERMINATE -> terminate(command);
             case ControlCommand.PAUSE -> pause(session);
             case ControlCommand.RESUME -> resume(command);
+            case ControlCommand.DELETE -> delete(session, command);
             case ControlCommand.MESSAGE -> sessions.apply(session.key(), session.origin(), null,
                     new SessionMessage(command.requestedBy(), command.text(), List.of(), Instant.now()), command.dedupId());
             default -> LOG.warnf("Ignored unknown command %s for session %s", command.command(), command.sessionId());
         }
+    }
+
+    private void create(ControlCommand command) {
+        ControlCommand.NewSession spec = command.create();
+        if (spec == null || command.text() == null || command.text().isBlank()) {
+            LOG.warnf("Ignored create of session %s without an agent and a prompt", command.sessionId());
+            return;
+        }
+        SessionKey key = new SessionKey(spec.agent(), SessionSource.DASHBOARD, command.sessionId());
+        sessions.start(key, command.sessionId(), spec.team(), spec.title(), spec.instructions(),
+                new SessionMessage(command.requestedBy(), command.text(), List.of(), Instant.now()), command.dedupId());
+        LOG.infof("Session %s created from the dashboard by %s", command.sessionId(), command.requestedBy());
+    }
+
+    private void delete(Session session, ControlCommand command) {
+        if (!session.status().finished()) {
+            LOG.infof("Delete of session %s ignored: it is %s; terminate it first", session.id(), session.status());
+            return;
+        }
+        launcher.terminate(session);
+        store.delete(session);
+        LOG.infof("Session %s deleted by %s", session.id(), command.requestedBy());
     }
 
     private void terminate(ControlCommand command) {

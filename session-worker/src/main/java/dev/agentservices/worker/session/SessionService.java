@@ -80,6 +80,17 @@ public class SessionService {
         return Applied.STARTED_RUN;
     }
 
+    /**
+     * Starts a session whose id was chosen by its creator (the dashboard), in the given team, with its
+     * first message; safe to repeat with the same dedup id.
+     */
+    public Applied start(SessionKey key, String id, String team, String title, String instructions,
+            SessionMessage first, String dedupId) {
+        Instant now = clock.instant();
+        store.open(key, id, newId -> Session.open(newId, key, team, title, null, now).withInstructions(instructions));
+        return apply(key, null, title, first, dedupId);
+    }
+
     /** Launches the session's current run and records the pod; safe to repeat. */
     public void launch(Session session) {
         SessionLauncher.Launched launched = launcher.launch(session, tokens.mint(session));

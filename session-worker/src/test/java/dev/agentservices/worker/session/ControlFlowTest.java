@@ -3,9 +3,11 @@ package dev.agentservices.worker.session;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.ControlCommand;
@@ -97,6 +99,40 @@ class ControlFlowTest {
         assertEquals(1, after.run());
     }
 
+    @Test
+    void createStartsADashboardSessionUnderTheChosenIdInItsTeam() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ControlCommand create = new ControlCommand(ControlCommand.VERSION, id, ControlCommand.CREATE, "write the release notes",
+                "ana@example.com", Instant.now(), UUID.randomUUID().toString(),
+                new ControlCommand.NewSession("buck", "team-a", "Release notes", "Be brief."));
+        publish("control.buck." + id + ".create", create.dedupId(), mapper.writeValueAsBytes(create));
+        publish("control.buck." + id + ".create", "again-" + create.dedupId(), mapper.writeValueAsBytes(create));
+
+        Session session = fixtures().awaitSession(new SessionKey("buck", SessionSource.DASHBOARD, id),
+                s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(id, session.id());
+        assertEquals("team-a", session.team());
+        assertEquals("Be brief.", session.instructions());
+        assertEquals("write the release notes", session.prompt());
+        fixtures().awaitIdle();
+        assertEquals(1, store.get(id).orElseThrow().session().run());
+        assertEquals(1, store.get(id).orElseThrow().session().messages().size());
+    }
+
+    @Test
+    void deleteRemovesAFinishedSessionButNotARunningOne() throws Exception {
+        Session session = runningSession();
+        control(session, ControlCommand.DELETE, null);
+        fixtures().awaitIdle();
+        assertTrue(store.get(session.id()).isPresent(), "a running session is not deleted");
+
+        control(session, ControlCommand.TERMINATE, null);
+        fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.TERMINATED);
+        control(session, ControlCommand.DELETE, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.get(session.id()).isEmpty());
+        assertTrue(store.idFor(session.key()).isEmpty());
+    }
+
     private Session runningSession() throws Exception {
         String thread = thread();
         fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
@@ -109,7 +145,7 @@ class ControlFlowTest {
 
     private void control(Session session, String command, String text) throws Exception {
         ControlCommand control = new ControlCommand(ControlCommand.VERSION, session.id(), command, text, "ana@example.com",
-                Instant.now(), UUID.randomUUID().toString());
+                Instant.now(), UUID.randomUUID().toString(), null);
         publish("control.buck." + session.id() + "." + command, control.dedupId(), mapper.writeValueAsBytes(control));
     }
 
