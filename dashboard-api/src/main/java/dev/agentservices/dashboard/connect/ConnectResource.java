@@ -3,7 +3,11 @@ package dev.agentservices.dashboard.connect;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.agentservices.proto.api.v1.CreateSessionRequest;
+import dev.agentservices.proto.api.v1.DeleteSessionRequest;
 import dev.agentservices.proto.api.v1.GetMetricsRequest;
+import dev.agentservices.proto.api.v1.ListDeadLettersRequest;
+import dev.agentservices.proto.api.v1.ReplayDeadLetterRequest;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetTeamSettingsRequest;
 import dev.agentservices.proto.api.v1.ListTeamsRequest;
@@ -13,8 +17,8 @@ import dev.agentservices.proto.api.v1.ResumeSessionRequest;
 import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.TerminateSessionRequest;
 import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
+import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.dashboard.auth.DashboardUser;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -25,6 +29,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,13 +37,14 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.zip.GZIPInputStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The Connect protocol's unary calls at {@code /api/dashboard/api.v1.DashboardService/{Method}}: POST with
  * {@code application/json} (canonical proto3 JSON) or {@code application/proto}, answered in the same
  * codec; GET for methods without side effects, with the {@code connect}, {@code encoding},
- * {@code message}, {@code base64} and {@code compression} query parameters; gzip request bodies;
+ * {@code message}, {@code base64} and {@code compression} query parameters; gzip request bodies, and gzip
+ * answers of 1 KiB or more to callers that accept them;
  * {@code Connect-Timeout-Ms}. quarkus-grpc does not serve Connect over HTTP/1.1, hence this route.
  */
 @Path("/api/dashboard/api.v1.DashboardService")
@@ -46,19 +52,18 @@ public class ConnectResource {
 
     static final String JSON = "application/json";
     static final String PROTO = "application/proto";
+    /** Smaller answers go out as they are: gzip would save little and cost a round of CPU. */
+    static final int GZIP_THRESHOLD = 1024;
 
     /** One method: its request type, whether GET may call it, and what it does for a user. */
     private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, DashboardUser, Uni<Message>> call) {
     }
 
     private final Map<String, Method> methods;
-    private final SecurityIdentity identity;
-    private final String adminGroup;
+    private final CurrentUser user;
 
-    public ConnectResource(DashboardApi api, SecurityIdentity identity,
-            @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup) {
-        this.identity = identity;
-        this.adminGroup = adminGroup;
+    public ConnectResource(DashboardApi api, CurrentUser currentUser) {
+        this.user = currentUser;
         this.methods = Map.ofEntries(
                 Map.entry("ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
                         (request, user) -> api.listSessions((ListSessionsRequest) request, user))),
@@ -79,18 +84,27 @@ public class ConnectResource {
                 Map.entry("GetTeamSettings", new Method(GetTeamSettingsRequest.getDefaultInstance(), true,
                         (request, user) -> api.getTeamSettings((GetTeamSettingsRequest) request, user))),
                 Map.entry("UpdateTeamSettings", new Method(UpdateTeamSettingsRequest.getDefaultInstance(), false,
-                        (request, user) -> api.updateTeamSettings((UpdateTeamSettingsRequest) request, user))));
+                        (request, user) -> api.updateTeamSettings((UpdateTeamSettingsRequest) request, user))),
+                Map.entry("CreateSession", new Method(CreateSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.createSession((CreateSessionRequest) request, user))),
+                Map.entry("DeleteSession", new Method(DeleteSessionRequest.getDefaultInstance(), false,
+                        (request, user) -> api.deleteSession((DeleteSessionRequest) request, user))),
+                Map.entry("ListDeadLetters", new Method(ListDeadLettersRequest.getDefaultInstance(), true,
+                        (request, user) -> api.listDeadLetters((ListDeadLettersRequest) request, user))),
+                Map.entry("ReplayDeadLetter", new Method(ReplayDeadLetterRequest.getDefaultInstance(), false,
+                        (request, user) -> api.replayDeadLetter((ReplayDeadLetterRequest) request, user))));
     }
 
     @POST
     @Path("{method}")
     public Uni<Response> post(@PathParam("method") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Content-Encoding") String contentEncoding, @HeaderParam("Connect-Protocol-Version") String version,
-            @HeaderParam("Connect-Timeout-Ms") String timeout, byte[] body) {
+            @HeaderParam("Connect-Timeout-Ms") String timeout, @HeaderParam("Accept-Encoding") String acceptEncoding,
+            byte[] body) {
         requireVersion(version);
         String codec = codec(contentType);
         Method method = method(name);
-        return call(method, parse(method, codec, decompress(body, contentEncoding)), codec, timeout);
+        return call(method, parse(method, codec, decompress(body, contentEncoding)), codec, timeout, acceptEncoding);
     }
 
     @GET
@@ -98,7 +112,7 @@ public class ConnectResource {
     public Uni<Response> get(@PathParam("method") String name, @QueryParam("connect") String connect,
             @QueryParam("encoding") String encoding, @QueryParam("message") String message,
             @QueryParam("base64") String base64, @QueryParam("compression") String compression,
-            @HeaderParam("Connect-Timeout-Ms") String timeout) {
+            @HeaderParam("Connect-Timeout-Ms") String timeout, @HeaderParam("Accept-Encoding") String acceptEncoding) {
         if (connect != null && !"v1".equals(connect)) {
             throw new ConnectException("invalid_argument", "connect must be v1");
         }
@@ -109,11 +123,14 @@ public class ConnectResource {
         String codec = codec("proto".equals(encoding) ? PROTO : "json".equals(encoding) ? JSON : "application/" + encoding);
         String text = message == null ? "" : message;
         byte[] bytes = "1".equals(base64) ? decodeBase64(text) : text.getBytes(StandardCharsets.UTF_8);
-        return call(method, parse(method, codec, decompress(bytes, compression)), codec, timeout);
+        return call(method, parse(method, codec, decompress(bytes, compression)), codec, timeout, acceptEncoding);
     }
 
-    private Uni<Response> call(Method method, Message request, String codec, String timeoutMs) {
-        Uni<Message> result = method.call().apply(request, DashboardUser.of(identity, adminGroup));
+    private Uni<Response> call(Method method, Message request, String codec, String timeoutMs, String acceptEncoding) {
+        Uni<Message> result = user.resolve()
+                .onFailure(CurrentUser.NotSignedInException.class).transform(e -> new ConnectException("unauthenticated",
+                        "Sign in, or send Authorization: Bearer with an access token from the dashboard's issuer"))
+                .flatMap(caller -> method.call().apply(request, caller));
         if (timeoutMs != null) {
             long millis;
             try {
@@ -124,7 +141,38 @@ public class ConnectResource {
             result = result.ifNoItem().after(Duration.ofMillis(millis))
                     .failWith(() -> new ConnectException("deadline_exceeded", "The call took longer than " + millis + " ms"));
         }
-        return result.map(response -> Response.ok(serialize(response, codec), codec).build());
+        boolean gzip = acceptsGzip(acceptEncoding);
+        return result.map(response -> {
+            byte[] body = serialize(response, codec);
+            if (!gzip || body.length < GZIP_THRESHOLD) {
+                return Response.ok(body, codec).build();
+            }
+            return Response.ok(compress(body), codec).header("Content-Encoding", "gzip").build();
+        });
+    }
+
+    /** Whether the caller takes gzip responses ({@code Accept-Encoding: gzip}, not with q=0). */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] pieces = part.trim().split(";");
+            if (pieces[0].trim().equalsIgnoreCase("gzip")) {
+                return pieces.length < 2 || !pieces[1].replace(" ", "").matches("q=0(\\.0*)?");
+            }
+        }
+        return false;
+    }
+
+    private static byte[] compress(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
     }
 
     private Method method(String name) {

@@ -1,18 +1,32 @@
 package dev.agentservices.dashboard.connect;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.agentservices.common.agent.AgentRegistryConfig;
+import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.control.CommandPublisher;
+import dev.agentservices.dashboard.deadletter.DeadLetterStore;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
 import dev.agentservices.dashboard.view.SessionQuery;
 import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.proto.api.v1.CreateSessionRequest;
+import dev.agentservices.proto.api.v1.CreateSessionResponse;
+import dev.agentservices.proto.api.v1.DeleteSessionRequest;
+import dev.agentservices.proto.api.v1.DeleteSessionResponse;
+import dev.agentservices.proto.api.v1.DeadLetter;
 import dev.agentservices.proto.api.v1.GetMetricsRequest;
+import dev.agentservices.proto.api.v1.ListDeadLettersRequest;
+import dev.agentservices.proto.api.v1.ListDeadLettersResponse;
+import dev.agentservices.proto.api.v1.ReplayDeadLetterRequest;
+import dev.agentservices.proto.api.v1.ReplayDeadLetterResponse;
 import dev.agentservices.proto.api.v1.GetMetricsResponse;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
@@ -31,13 +45,18 @@ import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.SendMessageResponse;
 import dev.agentservices.proto.api.v1.TerminateSessionResponse;
 import dev.agentservices.proto.api.v1.Usage;
+import io.nats.client.JetStreamApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * The dashboard's operations on proto messages, called by the Connect route (and, later, the gRPC
@@ -47,17 +66,24 @@ import java.util.stream.Collectors;
 @Singleton
 public class DashboardApi {
 
+    private static final Logger LOG = Logger.getLogger(DashboardApi.class);
+
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 200;
 
     private final SessionView view;
     private final CommandPublisher commands;
     private final TeamStore teams;
+    private final Set<String> agents;
+    private final DeadLetterStore deadLetters;
 
-    public DashboardApi(SessionView view, CommandPublisher commands, TeamStore teams) {
+    public DashboardApi(SessionView view, CommandPublisher commands, TeamStore teams, AgentRegistryConfig agents,
+            DeadLetterStore deadLetters) {
         this.view = view;
         this.commands = commands;
         this.teams = teams;
+        this.deadLetters = deadLetters;
+        this.agents = agents.names().stream().map(String::trim).filter(name -> !name.isEmpty()).collect(Collectors.toSet());
     }
 
     public Uni<Message> listSessions(ListSessionsRequest request, DashboardUser user) {
@@ -90,6 +116,61 @@ public class DashboardApi {
     public Uni<Message> getSession(GetSessionRequest request, DashboardUser user) {
         return Uni.createFrom().item(GetSessionResponse.newBuilder()
                 .setSession(ProtoSessions.toProto(session(request.getId(), user), true)).build());
+    }
+
+    /**
+     * Starts a session from the dashboard: the id is chosen here, the worker creates the record and the run
+     * once the command is stored, and the answer is the session as it will be stored, status PENDING.
+     */
+    public Uni<Message> createSession(CreateSessionRequest request, DashboardUser user) {
+        if (!agents.contains(request.getAgent())) {
+            throw new ConnectException("invalid_argument", "Unknown agent '" + request.getAgent() + "'; agents here: "
+                    + agents.stream().sorted().collect(Collectors.joining(", ")));
+        }
+        if (request.getPrompt().isBlank()) {
+            throw new ConnectException("invalid_argument", "prompt must not be empty");
+        }
+        String team = request.getTeam().isEmpty() && !user.admin() && user.teams().size() == 1
+                ? user.teams().iterator().next() : request.getTeam();
+        if (team.isEmpty()) {
+            throw new ConnectException("invalid_argument", "team is required: the team the session belongs to");
+        }
+        if (!user.admin() && !user.teams().contains(team)) {
+            throw new ConnectException("permission_denied", "You are not in team " + team);
+        }
+        String id = UUID.randomUUID().toString();
+        SessionKey key = new SessionKey(request.getAgent(), SessionSource.DASHBOARD, id);
+        String title = request.getTitle().isBlank() ? firstLine(request.getPrompt()) : request.getTitle();
+        ControlCommand.NewSession spec = new ControlCommand.NewSession(request.getAgent(), team, title,
+                emptyToNull(request.getInstructions()));
+        return commands.create(key, spec, request.getPrompt(), user.name()).onFailure(CommandPublisher.CommandNotStoredException.class)
+                .transform(e -> new ConnectException("unavailable", "The session could not be stored; retry later"))
+                .map(command -> {
+                    Session pending = Session.open(id, key, team, title, null, command.requestedAt())
+                            .withInstructions(spec.instructions())
+                            .withMessage(new SessionMessage(user.name(), request.getPrompt(), List.of(), command.requestedAt()),
+                                    command.dedupId())
+                            .withNextRun(request.getPrompt());
+                    return CreateSessionResponse.newBuilder().setSession(ProtoSessions.toProto(pending, true)).build();
+                });
+    }
+
+    /** Deletes a finished session (record, index entry, pod and Secret); a running or paused one is terminated first. */
+    public Uni<Message> deleteSession(DeleteSessionRequest request, DashboardUser user) {
+        Session session = session(request.getId(), user);
+        if (!session.status().finished()) {
+            throw new ConnectException("failed_precondition", "Session " + session.id() + " is " + session.status()
+                    + "; terminate it first");
+        }
+        return commands.send(session, ControlCommand.DELETE, null, user.name())
+                .onFailure(CommandPublisher.CommandNotStoredException.class)
+                .transform(e -> new ConnectException("unavailable", "The command could not be stored; retry later"))
+                .replaceWith(DeleteSessionResponse.getDefaultInstance());
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() <= 80 ? line : line.substring(0, 79) + "…";
     }
 
     public Uni<Message> pause(String id, DashboardUser user) {
@@ -159,9 +240,7 @@ public class DashboardApi {
     }
 
     public Uni<Message> updateTeamSettings(UpdateTeamSettingsRequest request, DashboardUser user) {
-        if (!user.admin()) {
-            throw new ConnectException("permission_denied", "Only members of the admin group change team settings");
-        }
+        requireAdmin(user, "change team settings");
         var settings = request.getSettings();
         if (!TeamStore.validId(settings.getTeamId())) {
             throw new ConnectException("invalid_argument", "team_id is letters, digits, '-', '_' and '.'");
@@ -176,6 +255,82 @@ public class DashboardApi {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
         });
+    }
+
+    /** Dead letters hold any team's messages, so only admins list and replay them. */
+    public Uni<Message> listDeadLetters(ListDeadLettersRequest request, DashboardUser user) {
+        requireAdmin(user, "list dead letters");
+        int pageSize = request.getPageSize() <= 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (pageSize > MAX_PAGE_SIZE) {
+            throw new ConnectException("invalid_argument", "page_size is at most " + MAX_PAGE_SIZE);
+        }
+        long from = parseSequenceToken(request.getPageToken());
+        return blocking(() -> {
+            DeadLetterStore.Page page = natsCall(() -> deadLetters.list(pageSize, from));
+            ListDeadLettersResponse.Builder response = ListDeadLettersResponse.newBuilder()
+                    .setNextPageToken(page.next() == 0 ? "" : Long.toString(page.next()));
+            page.deadLetters().forEach(letter -> response.addDeadLetters(toProto(letter)));
+            return response.build();
+        });
+    }
+
+    public Uni<Message> replayDeadLetter(ReplayDeadLetterRequest request, DashboardUser user) {
+        requireAdmin(user, "replay dead letters");
+        if (request.getSequence() <= 0) {
+            throw new ConnectException("invalid_argument", "sequence is required: the dead letter's sequence from ListDeadLetters");
+        }
+        return blocking(() -> {
+            DeadLetterStore.DeadLetter letter = natsCall(() -> deadLetters.get(request.getSequence())).orElseThrow(
+                    () -> new ConnectException("not_found", "There is no dead letter " + request.getSequence()));
+            natsCall(() -> deadLetters.replay(letter, user.name()));
+            LOG.infof("Dead letter %d (%s) replayed by %s", letter.sequence(), letter.originalSubject(), user.name());
+            return ReplayDeadLetterResponse.getDefaultInstance();
+        });
+    }
+
+    private static DeadLetter toProto(DeadLetterStore.DeadLetter letter) {
+        DeadLetter.Builder builder = DeadLetter.newBuilder().setSequence(letter.sequence())
+                .setOriginalSubject(letter.originalSubject()).setDeliveries(letter.deliveries())
+                .setDeadAt(ProtoSessions.timestamp(letter.deadAt())).setPayload(ByteString.copyFrom(letter.payload()));
+        if (letter.error() != null) {
+            builder.setError(letter.error());
+        }
+        letter.replay().ifPresent(replay -> builder.setReplayedBy(replay.by()));
+        return builder.build();
+    }
+
+    private static long parseSequenceToken(String token) {
+        if (token.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(token);
+        } catch (NumberFormatException e) {
+            throw new ConnectException("invalid_argument", "the page token is not one this API returned");
+        }
+    }
+
+    private static void requireAdmin(DashboardUser user, String what) {
+        if (!user.admin()) {
+            throw new ConnectException("permission_denied", "Only members of the admin group " + what);
+        }
+    }
+
+    /** A NATS call whose failure means the dashboard cannot answer now: {@code unavailable}, so the caller retries. */
+    private static <T> T natsCall(NatsCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            if (e instanceof ConnectException connect) {
+                throw connect;
+            }
+            throw new ConnectException("unavailable", "NATS did not answer (" + e.getMessage() + "); retry later");
+        }
+    }
+
+    @FunctionalInterface
+    private interface NatsCall<T> {
+        T run() throws IOException, JetStreamApiException;
     }
 
     private static dev.agentservices.proto.api.v1.TeamSettings toProto(TeamSettings team) {

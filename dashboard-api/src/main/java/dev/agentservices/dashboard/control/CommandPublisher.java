@@ -2,6 +2,7 @@ package dev.agentservices.dashboard.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.session.ControlCommand;
@@ -35,14 +36,25 @@ public class CommandPublisher {
 
     public Uni<ControlCommand> send(Session session, String command, String text, String requestedBy) {
         ControlCommand control = new ControlCommand(ControlCommand.VERSION, session.id(), command, text, requestedBy,
-                Instant.now(), UUID.randomUUID().toString());
+                Instant.now(), UUID.randomUUID().toString(), null);
+        return publish(session.agent(), session.key(), control);
+    }
+
+    /** Asks the worker to start the session {@code key} (source {@code dashboard}, conversation = its id). */
+    public Uni<ControlCommand> create(SessionKey key, ControlCommand.NewSession spec, String prompt, String requestedBy) {
+        ControlCommand control = new ControlCommand(ControlCommand.VERSION, key.conversation(), ControlCommand.CREATE,
+                prompt, requestedBy, Instant.now(), UUID.randomUUID().toString(), spec);
+        return publish(key.agent(), key, control);
+    }
+
+    private Uni<ControlCommand> publish(String agent, SessionKey key, ControlCommand control) {
         return Uni.createFrom().deferred(() -> {
             if (!nats.isConnected()) {
                 return Uni.createFrom().failure(new CommandNotStoredException("NATS is not connected", null));
             }
             NatsMessage message = NatsMessage.builder()
-                    .subject(Subjects.control(session.agent(), session.id(), command))
-                    .headers(new Headers().put(Subjects.SESSION_KEY_HEADER, session.key().toString()))
+                    .subject(Subjects.control(agent, control.sessionId(), control.command()))
+                    .headers(new Headers().put(Subjects.SESSION_KEY_HEADER, key.toString()))
                     .data(serialize(control))
                     .build();
             PublishOptions options = PublishOptions.builder().messageId(control.dedupId())

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.agentservices.common.http.ErrorBody;
 import dev.agentservices.common.session.Session;
-import dev.agentservices.dashboard.auth.DashboardUser;
+import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.dashboard.view.SessionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -38,17 +37,14 @@ public class SessionEventsResource {
 
     private final SessionView view;
     private final ObjectMapper mapper;
-    private final SecurityIdentity identity;
-    private final String adminGroup;
+    private final CurrentUser user;
     private final Duration heartbeat;
 
-    public SessionEventsResource(SessionView view, ObjectMapper mapper, SecurityIdentity identity,
-            @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup,
+    public SessionEventsResource(SessionView view, ObjectMapper mapper, CurrentUser user,
             @ConfigProperty(name = "dashboard.sse-heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.view = view;
         this.mapper = mapper;
-        this.identity = identity;
-        this.adminGroup = adminGroup;
+        this.user = user;
         this.heartbeat = heartbeat;
     }
 
@@ -69,7 +65,7 @@ public class SessionEventsResource {
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         SessionView.Versioned current = view.get(id).orElseThrow(() -> refuse(404, "not_found", "There is no session " + id));
-        if (!DashboardUser.of(identity, adminGroup).maySee(current.session())) {
+        if (!user.get().maySee(current.session())) {
             throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
         }
         AtomicLong sent = new AtomicLong(parse(lastEventId));

@@ -3,9 +3,12 @@ package dev.agentservices.dashboard.connect;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
@@ -18,6 +21,8 @@ import dev.agentservices.dashboard.view.SessionView;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.DecoderConfig;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -81,6 +86,25 @@ class ConnectResourceTest {
     }
 
     @Test
+    void largeAnswersAreGzippedForCallersThatAcceptIt() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            newSession();
+        }
+        // RestAssured unzips what it reads, so the body checks below read the decompressed JSON
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json")
+                .header("Accept-Encoding", "gzip").body("{}").post(BASE + "ListSessions")
+                .then().statusCode(200).header("Content-Encoding", "gzip").body("sessions.size()", greaterThanOrEqualTo(10));
+
+        given().config(RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
+                .auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json")
+                .body("{}").post(BASE + "ListSessions")
+                .then().statusCode(200).header("Content-Encoding", nullValue());
+        assertTrue(ConnectResource.acceptsGzip("br;q=1.0, gzip;q=0.8"));
+        assertFalse(ConnectResource.acceptsGzip("gzip;q=0, identity"));
+        assertFalse(ConnectResource.acceptsGzip("identity"));
+    }
+
+    @Test
     void terminateGoesToTheWorkerOverControl() throws Exception {
         Session session = newSession();
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
@@ -108,13 +132,16 @@ class ConnectResourceTest {
     @Test
     void everyCallNeedsAValidTokenFromTheIssuer() {
         String body = "{\"id\":\"x\"}";
-        given().contentType("application/json").body(body).post(BASE + "GetSession").then().statusCode(401);
+        given().contentType("application/json").body(body).post(BASE + "GetSession").then().statusCode(401)
+                .contentType("application/json").body("code", equalTo("unauthenticated"));
         given().auth().oauth2(token("https://evil.example.com", AUDIENCE, 300)).contentType("application/json").body(body)
-                .post(BASE + "GetSession").then().statusCode(401);
+                .post(BASE + "GetSession").then().statusCode(401).body("code", equalTo("unauthenticated"));
         given().auth().oauth2(token(ISSUER, "api://someone-else", 300)).contentType("application/json").body(body)
-                .post(BASE + "GetSession").then().statusCode(401);
+                .post(BASE + "GetSession").then().statusCode(401).body("code", equalTo("unauthenticated"));
         given().auth().oauth2(token(ISSUER, AUDIENCE, -600)).contentType("application/json").body(body)
-                .post(BASE + "GetSession").then().statusCode(401);
+                .post(BASE + "GetSession").then().statusCode(401).body("code", equalTo("unauthenticated"));
+        given().urlEncodingEnabled(false).get(BASE + "ListTeams?encoding=json&message=%7B%7D").then().statusCode(401)
+                .body("code", equalTo("unauthenticated"));
     }
 
     @Test

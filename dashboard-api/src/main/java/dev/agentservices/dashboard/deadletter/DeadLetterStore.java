@@ -1,0 +1,164 @@
+package dev.agentservices.dashboard.deadletter;
+
+import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.Subjects;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code DEADLETTER} stream as the dashboard sees it: messages that exhausted their deliveries, newest
+ * first, and their replay. A replay republishes the original message to its original subject with a new
+ * {@code Nats-Msg-Id}, then records who replayed it as a marker on {@code deadletter.replayed.{sequence}}
+ * in the same stream, so the record lives beside the dead letter and expires with it. All methods block
+ * on NATS: call them from worker threads.
+ */
+@Singleton
+public class DeadLetterStore {
+
+    /** Headers the worker sets when it dead-letters a message; see the worker's StreamConsumer. */
+    public static final String SUBJECT_HEADER = "Agent-Services-Subject";
+    public static final String ERROR_HEADER = "Agent-Services-Error";
+    public static final String DELIVERIES_HEADER = "Agent-Services-Deliveries";
+    public static final String STREAM_HEADER = "Agent-Services-Stream";
+    public static final String SEQUENCE_HEADER = "Agent-Services-Sequence";
+    public static final String REPLAYED_BY_HEADER = "Agent-Services-Replayed-By";
+    public static final String REPLAY_OF_HEADER = "Agent-Services-Replay-Of";
+
+    static final String MARKER_PREFIX = "deadletter.replayed.";
+    /** JetStream's error code for "no message found". */
+    private static final int NO_MESSAGE = 10037;
+
+    private final NatsConnection nats;
+
+    public DeadLetterStore(NatsConnection nats) {
+        this.nats = nats;
+    }
+
+    /** One dead letter, and the last replay of it if any. */
+    public record DeadLetter(long sequence, String originalSubject, String error, long deliveries, Instant deadAt,
+            byte[] payload, Headers headers, Optional<Replay> replay) {
+    }
+
+    public record Replay(String by, Instant at) {
+    }
+
+    /** A page, newest first; {@code next} is where the following page starts, 0 when there is none. */
+    public record Page(List<DeadLetter> deadLetters, long next) {
+    }
+
+    /**
+     * Up to {@code size} dead letters at or below sequence {@code from} (0: from the newest), skipping replay
+     * markers and messages that were deleted.
+     */
+    public Page list(int size, long from) throws IOException, JetStreamApiException {
+        StreamInfo info = management().getStreamInfo(stream());
+        long first = info.getStreamState().getFirstSequence();
+        long sequence = from <= 0 ? info.getStreamState().getLastSequence() : Math.min(from, info.getStreamState().getLastSequence());
+        List<DeadLetter> page = new ArrayList<>(size);
+        for (; sequence >= first && sequence > 0 && page.size() < size; sequence--) {
+            read(sequence).ifPresent(page::add);
+        }
+        return new Page(page, sequence >= first && sequence > 0 ? sequence : 0);
+    }
+
+    public Optional<DeadLetter> get(long sequence) throws IOException, JetStreamApiException {
+        return read(sequence);
+    }
+
+    /**
+     * Publishes the dead letter's message again to its original subject and records the replay; returns the
+     * replayed message's sequence in its stream.
+     */
+    public long replay(DeadLetter deadLetter, String by) throws IOException, JetStreamApiException {
+        Headers headers = new Headers();
+        deadLetter.headers().entrySet().stream()
+                .filter(header -> !header.getKey().startsWith("Agent-Services-")
+                        || header.getKey().equals(Subjects.SESSION_KEY_HEADER))
+                .filter(header -> !header.getKey().startsWith("Nats-"))
+                .forEach(header -> headers.put(header.getKey(), header.getValue()));
+        headers.put(REPLAYED_BY_HEADER, by).put(REPLAY_OF_HEADER, Long.toString(deadLetter.sequence()));
+        String replayId = UUID.randomUUID().toString();
+        PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(deadLetter.originalSubject()).headers(headers)
+                .data(deadLetter.payload()).build(), PublishOptions.builder().messageId("replay:" + replayId).build());
+        Instant now = Instant.now();
+        nats.jetStream().publish(NatsMessage.builder().subject(MARKER_PREFIX + deadLetter.sequence())
+                .headers(new Headers().put(REPLAYED_BY_HEADER, by).put("Agent-Services-Replayed-At", now.toString())
+                        .put("Agent-Services-Replay-Stream", ack.getStream())
+                        .put("Agent-Services-Replay-Sequence", Long.toString(ack.getSeqno())))
+                .data(new byte[0]).build(), PublishOptions.builder().messageId("replayed:" + replayId)
+                .expectedStream(stream()).build());
+        return ack.getSeqno();
+    }
+
+    private Optional<DeadLetter> read(long sequence) throws IOException, JetStreamApiException {
+        Optional<MessageInfo> found = message(sequence).filter(DeadLetterStore::isDeadLetter);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        MessageInfo message = found.get();
+        Headers headers = message.getHeaders();
+        String subject = headers.getFirst(SUBJECT_HEADER);
+        if (subject == null) {
+            subject = message.getSubject().substring("deadletter.".length());
+        }
+        return Optional.of(new DeadLetter(sequence, subject, headers.getFirst(ERROR_HEADER),
+                parseLong(headers.getFirst(DELIVERIES_HEADER)), message.getTime().toInstant(),
+                message.getData() == null ? new byte[0] : message.getData(), headers, replayOf(sequence)));
+    }
+
+    private Optional<Replay> replayOf(long sequence) throws IOException, JetStreamApiException {
+        try {
+            MessageInfo marker = management().getLastMessage(stream(), MARKER_PREFIX + sequence);
+            return Optional.of(new Replay(marker.getHeaders().getFirst(REPLAYED_BY_HEADER), marker.getTime().toInstant()));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<MessageInfo> message(long sequence) throws IOException, JetStreamApiException {
+        try {
+            return Optional.of(management().getMessage(stream(), sequence));
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDeadLetter(MessageInfo message) {
+        return !message.getSubject().startsWith(MARKER_PREFIX) && message.getHeaders() != null;
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private String stream() {
+        return nats.config().streams().deadletter().name();
+    }
+
+    private JetStreamManagement management() throws IOException {
+        return nats.connection().jetStreamManagement();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.agentservices.dashboard.deadletter;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.common.testing.JetStreamProbe;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardTestProfile;
+import dev.agentservices.proto.api.v1.ListDeadLettersResponse;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** ListDeadLetters and ReplayDeadLetter over the DEADLETTER stream, for admins only. */
+@QuarkusTest
+@TestProfile(DashboardTestProfile.class)
+class DeadLetterApiTest {
+
+    static final String BASE = "/api/dashboard/api.v1.DashboardService/";
+
+    @Test
+    void adminsListDeadLettersNewestFirstInPages() throws Exception {
+        long older = deadLetter("{\"n\":1}");
+        long newer = deadLetter("{\"n\":2}");
+        byte[] answer = given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/proto")
+                .body(new byte[0]).post(BASE + "ListDeadLetters").then().statusCode(200).extract().asByteArray();
+        ListDeadLettersResponse all = ListDeadLettersResponse.parseFrom(answer);
+        assertEquals(newer, all.getDeadLetters(0).getSequence());
+        assertEquals(older, all.getDeadLetters(1).getSequence());
+        assertEquals("webhooks.buck.slack", all.getDeadLetters(0).getOriginalSubject());
+        assertEquals("IllegalStateException: boom", all.getDeadLetters(0).getError());
+        assertEquals(5, all.getDeadLetters(0).getDeliveries());
+
+        String next = given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"pageSize\":1}").post(BASE + "ListDeadLetters").then().statusCode(200)
+                .body("deadLetters[0].sequence", equalTo(String.valueOf(newer))).extract().path("nextPageToken");
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"pageSize\":1,\"pageToken\":\"" + next + "\"}").post(BASE + "ListDeadLetters").then().statusCode(200)
+                .body("deadLetters[0].sequence", equalTo(String.valueOf(older)));
+    }
+
+    @Test
+    void replayRepublishesTheOriginalWithANewDedupIdAndRecordsWho() throws Exception {
+        String payload = "{\"replay\":\"" + UUID.randomUUID() + "\"}";
+        long sequence = deadLetter(payload);
+        try (JetStreamProbe webhooks = new JetStreamProbe(NatsTestServer.url(), "WEBHOOKS")) {
+            long mark = webhooks.lastSequence();
+            given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                    .body("{\"sequence\":\"" + sequence + "\"}").post(BASE + "ReplayDeadLetter").then().statusCode(200);
+
+            List<MessageInfo> replayed = webhooks.messagesAfter(mark);
+            assertEquals(1, replayed.size());
+            MessageInfo message = replayed.get(0);
+            assertEquals("webhooks.buck.slack", message.getSubject());
+            assertArrayEquals(payload.getBytes(StandardCharsets.UTF_8), message.getData());
+            assertEquals("root@example.com", message.getHeaders().getFirst(DeadLetterStore.REPLAYED_BY_HEADER));
+            assertEquals("buck:slack:C1:1.2", message.getHeaders().getFirst(Subjects.SESSION_KEY_HEADER));
+            assertNotEquals("original-id", message.getHeaders().getFirst("Nats-Msg-Id"));
+        }
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"pageSize\":200}").post(BASE + "ListDeadLetters").then().statusCode(200)
+                .body("deadLetters.findAll { it.sequence == '" + sequence + "' }.replayedBy", hasItem("root@example.com"));
+    }
+
+    @Test
+    void membersMayNotSeeOrReplayDeadLettersAndUnknownOnesAreNotFound() throws Exception {
+        long sequence = deadLetter("{}");
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
+                .post(BASE + "ListDeadLetters").then().statusCode(403).body("code", equalTo("permission_denied"));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"sequence\":\"" + sequence + "\"}").post(BASE + "ReplayDeadLetter").then().statusCode(403);
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"sequence\":\"999999\"}").post(BASE + "ReplayDeadLetter").then().statusCode(404)
+                .body("code", equalTo("not_found"));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"pageToken\":\"x\"}").post(BASE + "ListDeadLetters").then().statusCode(400);
+    }
+
+    /** A dead letter as the worker writes it: the original's headers plus where it came from and why it failed. */
+    private static long deadLetter(String payload) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            Headers headers = new Headers().put(Subjects.SESSION_KEY_HEADER, "buck:slack:C1:1.2")
+                    .put("Agent-Services-Stream", "WEBHOOKS").put("Agent-Services-Subject", "webhooks.buck.slack")
+                    .put("Agent-Services-Sequence", "7").put("Agent-Services-Deliveries", "5")
+                    .put("Agent-Services-Error", "IllegalStateException: boom");
+            return nats.jetStream().publish(NatsMessage.builder().subject("deadletter.webhooks.buck.slack").headers(headers)
+                    .data(payload.getBytes(StandardCharsets.UTF_8)).build()).getSeqno();
+        }
+    }
+}
