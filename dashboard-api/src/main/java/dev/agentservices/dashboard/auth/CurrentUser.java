@@ -55,4 +55,9 @@ public class CurrentUser {
     public DashboardUser get() {
         return DashboardUser.of(identity, adminGroup);
     }
+
+    /** The user of an identity resolved elsewhere, e.g. during a WebSocket upgrade. */
+    public DashboardUser of(SecurityIdentity resolved) {
+        return DashboardUser.of(resolved, adminGroup);
+    }
 }

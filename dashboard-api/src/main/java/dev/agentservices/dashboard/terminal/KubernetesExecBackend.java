@@ -1,0 +1,87 @@
+package dev.agentservices.dashboard.terminal;
+
+import dev.agentservices.common.session.Session;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.IOException;
+
+/**
+ * Attaches to a session pod: Kubernetes exec of {@code tmux attach} in the runner container, with a TTY,
+ * so the browser sees the same tmux session (and scrollback) the agent runs in; a reconnect lands in it
+ * again. Needs RBAC {@code pods/exec} in the sessions namespace.
+ */
+final class KubernetesExecBackend implements TerminalBackend {
+
+    private final KubernetesClient client;
+    private final TerminalConfig config;
+
+    KubernetesExecBackend(KubernetesClient client, TerminalConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    @Override
+    public Terminal attach(Session session, int columns, int rows, Terminal.Listener listener) {
+        String podName = session.podName();
+        Pod pod = podName == null ? null : client.pods().inNamespace(config.namespace()).withName(podName).get();
+        if (pod == null || pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+            throw new TerminalUnavailableException("Session " + session.id() + " has no running pod", null);
+        }
+        OutputPump pump = new OutputPump(listener);
+        try {
+            ExecWatch watch = client.pods().inNamespace(config.namespace()).withName(podName).inContainer(config.container())
+                    .redirectingInput().redirectingOutput().withTTY()
+                    .usingListener(new ExecListener() {
+                        @Override
+                        public void onFailure(Throwable error, Response response) {
+                            pump.end("The exec into the pod failed: " + error.getMessage());
+                        }
+
+                        @Override
+                        public void onClose(int code, String reason) {
+                            pump.end("The pod's terminal ended");
+                        }
+                    })
+                    .exec("env", "TERM=xterm-256color", "tmux", "attach", "-t", config.podTmuxSession());
+            watch.resize(columns, rows);
+            pump.start("terminal-" + podName, watch.getOutput(), "The pod's terminal ended");
+            return new ExecTerminal(watch, pump);
+        } catch (KubernetesClientException e) {
+            throw new TerminalUnavailableException("Could not exec into pod " + podName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final class ExecTerminal implements Terminal {
+        private final ExecWatch watch;
+        private final OutputPump pump;
+
+        ExecTerminal(ExecWatch watch, OutputPump pump) {
+            this.watch = watch;
+            this.pump = pump;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes) {
+            try {
+                watch.getInput().write(bytes);
+                watch.getInput().flush();
+            } catch (IOException e) {
+                pump.end("The pod's terminal ended");
+            }
+        }
+
+        @Override
+        public void resize(int columns, int rows) {
+            watch.resize(columns, rows);
+        }
+
+        @Override
+        public void close() {
+            pump.end("Detached");
+            watch.close();
+        }
+    }
+}
