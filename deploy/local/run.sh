@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs agent-services on this machine with nothing from the cloud: nats-server with JetStream in a
-# temporary folder, s3proxy (S3 on the local disk) for uploads, the webhook gateway, runner-api and session-worker with the local launcher (session
-# runs are local processes in tmux), and a sample agent ("buck"). Ctrl-C stops everything.
+# temporary folder, s3proxy (S3 on the local disk) for uploads, the webhook gateway, runner-api,
+# session-worker with the local launcher (session runs are local processes in tmux), dashboard-api with
+# its local sign-in, and a sample agent ("buck"). Ctrl-C stops everything.
 #
 # Environment: LOCAL_NATS_PORT (default 4222, a free port when taken), GATEWAY_PORT (8080),
-# RUNNER_API_PORT (8081), WORKER_PORT (8083), AGENT_COMMAND (default: claude -p when installed, else the
+# RUNNER_API_PORT (8081), DASHBOARD_PORT (8082), WORKER_PORT (8083), AGENT_COMMAND (default: claude -p when installed, else the
 # demo agent deploy/runner/demo-agent.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +26,9 @@ fi
 gateway_port=${GATEWAY_PORT:-8080}
 runner_port=${RUNNER_API_PORT:-8081}
 worker_port=${WORKER_PORT:-8083}
-for port_and_variable in "$gateway_port GATEWAY_PORT" "$runner_port RUNNER_API_PORT" "$worker_port WORKER_PORT"; do
+dashboard_port=${DASHBOARD_PORT:-8082}
+for port_and_variable in "$gateway_port GATEWAY_PORT" "$runner_port RUNNER_API_PORT" "$worker_port WORKER_PORT" \
+  "$dashboard_port DASHBOARD_PORT"; do
   set -- $port_and_variable
   if port_in_use "$1"; then
     echo "error: port $1 is taken; set $2 to a free one" >&2
@@ -51,7 +54,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "Building the services..."
-./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway,runner-api,session-worker -am
+./mvnw -q -B -ntp package -DskipTests -pl webhook-gateway,runner-api,session-worker,dashboard-api -am
 
 s3proxy_version=$(./mvnw -q -B -ntp help:evaluate -Dexpression=s3proxy.version -DforceStdout -N)
 ./mvnw -q -B -ntp dependency:copy -N -Dartifact="org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
@@ -78,6 +81,7 @@ mkdir -p .local
 cat >.local/env <<ENV
 NATS_URL=nats://127.0.0.1:$nats_port
 GATEWAY_URL=http://127.0.0.1:$gateway_port
+DASHBOARD_URL=http://localhost:$dashboard_port
 SLACK_SIGNING_SECRET=local-slack-signing-secret
 JIRA_WEBHOOK_SECRET=local-jira-webhook-secret
 JIRA_ACCOUNT_ID=local-buck-account
@@ -105,8 +109,9 @@ start_service runner-api "$runner_port" "${s3_env[@]}"
 start_service session-worker "$worker_port" "${s3_env[@]}" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
   SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
   SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
+start_service dashboard-api "$dashboard_port" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket"
 
-if ! await_ready "$gateway_port" "$runner_port" "$worker_port"; then
+if ! await_ready "$gateway_port" "$runner_port" "$worker_port" "$dashboard_port"; then
   tail -n 30 "$state"/*.log >&2
   exit 1
 fi
@@ -119,6 +124,7 @@ agent-services is running locally.
   webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
   runner-api      http://127.0.0.1:$runner_port
   session-worker  http://127.0.0.1:$worker_port   (runs: $agent_command, in tmux -L $tmux_socket)
+  dashboard-api   http://localhost:$dashboard_port   (LOCAL sign-in: http://localhost:$dashboard_port/local/sign-in)
 
 Next, in another terminal:
   deploy/local/send-sample.sh slack      # a signed Slack @mention: a session starts, runs and replies
@@ -126,6 +132,12 @@ Next, in another terminal:
   deploy/local/show-sessions.sh          # the session record: status, run, the reply
   deploy/local/show-webhooks.sh          # what the WEBHOOKS stream holds
   tmux -L $tmux_socket ls                # the runs' terminals (attach -t NAME to watch one)
+
+  # the dashboard API with a local token: sessions, live status, the terminal
+  TOKEN=\$(curl -s -d name=me -d teams=agent-services-admins http://localhost:$dashboard_port/local/token)
+  curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{}' http://localhost:$dashboard_port/api/dashboard/api.v1.DashboardService/ListSessions | jq .
+  curl -N -H "Authorization: Bearer \$TOKEN" http://localhost:$dashboard_port/api/sessions/SESSION_ID/events
+  deploy/local/attach.sh SESSION_ID      # the session's terminal through the dashboard's WebSocket
 
 The worker's log follows; the reply appears here (Ctrl-C stops everything):
 NEXT

@@ -18,6 +18,7 @@ import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.TerminateSessionRequest;
 import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
 import dev.agentservices.dashboard.auth.CurrentUser;
+import dev.agentservices.dashboard.auth.SessionCookie;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
@@ -61,9 +63,11 @@ public class ConnectResource {
 
     private final Map<String, Method> methods;
     private final CurrentUser user;
+    private final SessionCookie cookie;
 
-    public ConnectResource(DashboardApi api, CurrentUser currentUser) {
+    public ConnectResource(DashboardApi api, CurrentUser currentUser, SessionCookie cookie) {
         this.user = currentUser;
+        this.cookie = cookie;
         this.methods = Map.ofEntries(
                 Map.entry("ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
                         (request, user) -> api.listSessions((ListSessionsRequest) request, user))),
@@ -100,8 +104,14 @@ public class ConnectResource {
     public Uni<Response> post(@PathParam("method") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam("Content-Encoding") String contentEncoding, @HeaderParam("Connect-Protocol-Version") String version,
             @HeaderParam("Connect-Timeout-Ms") String timeout, @HeaderParam("Accept-Encoding") String acceptEncoding,
-            byte[] body) {
+            @Context HttpHeaders headers, byte[] body) {
         requireVersion(version);
+        if (version == null && headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null
+                && headers.getCookies().containsKey(cookie.name())) {
+            // a cross-site form can send the cookie but never this header
+            throw new ConnectException("permission_denied",
+                    "A call signed in by the session cookie must send the header Connect-Protocol-Version: 1");
+        }
         String codec = codec(contentType);
         Method method = method(name);
         return call(method, parse(method, codec, decompress(body, contentEncoding)), codec, timeout, acceptEncoding);

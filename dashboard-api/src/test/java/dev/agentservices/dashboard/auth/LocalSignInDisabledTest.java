@@ -1,0 +1,21 @@
+package dev.agentservices.dashboard.auth;
+
+import static io.restassured.RestAssured.given;
+
+import dev.agentservices.dashboard.DashboardTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/** Outside local mode the local sign-in does not exist. */
+@QuarkusTest
+@TestProfile(DashboardTestProfile.class)
+class LocalSignInDisabledTest {
+
+    @Test
+    void everyLocalSignInPathIsNotFound() {
+        given().get("/local/sign-in").then().statusCode(404);
+        given().formParam("name", "x").post("/local/token").then().statusCode(404);
+        given().get("/local/jwks").then().statusCode(404);
+    }
+}

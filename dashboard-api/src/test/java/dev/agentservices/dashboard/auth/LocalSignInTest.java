@@ -1,0 +1,79 @@
+package dev.agentservices.dashboard.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentservices.common.testing.NatsTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Local mode's sign-in: the dashboard is its own issuer, and its tokens work as cookie and as bearer. */
+@QuarkusTest
+@TestProfile(LocalSignInTest.Profile.class)
+class LocalSignInTest {
+
+    /** The local profile's sign-in settings, on a port chosen here so the issuer's JWKS URL can name it. */
+    public static class Profile implements QuarkusTestProfile {
+        static final int PORT = freePort();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "quarkus.http.test-port", Integer.toString(PORT),
+                    "dashboard.local-sign-in.enabled", "true",
+                    "quarkus.oidc.auth-server-url", "http://localhost:" + PORT + "/local",
+                    "quarkus.oidc.discovery-enabled", "false",
+                    "quarkus.oidc.jwks-path", "jwks",
+                    "quarkus.oidc.token.issuer", LocalSignInResource.ISSUER);
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(NatsTestResource.class));
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void theSignInPageSaysItIsLocalOnly() {
+        given().get("/local/sign-in").then().statusCode(200).body(containsString("LOCAL SIGN-IN"));
+    }
+
+    @Test
+    void signingInSetsAHardenedCookieThatTheApiAccepts() {
+        var response = given().redirects().follow(false).formParam("name", "dev@localhost").formParam("teams", "team-a")
+                .post("/local/sign-in").then().statusCode(200).extract();
+        String setCookie = response.header("Set-Cookie");
+        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("Secure") && setCookie.contains("SameSite=Strict"),
+                setCookie);
+        String token = response.cookie("agent_services_session");
+        given().cookie("agent_services_session", token).header("Connect-Protocol-Version", "1").contentType("application/json")
+                .body("{}").post("/api/dashboard/api.v1.DashboardService/ListTeams").then().statusCode(200);
+    }
+
+    @Test
+    void scriptsGetATokenForTheAuthorizationHeader() {
+        String token = given().formParam("name", "ci-bot").formParam("teams", "agent-services-admins").post("/local/token")
+                .then().statusCode(200).extract().asString();
+        given().auth().oauth2(token).contentType("application/json").body("{\"agent\":\"zelda\",\"prompt\":\"x\",\"team\":\"t\"}")
+                .post("/api/dashboard/api.v1.DashboardService/CreateSession").then().statusCode(400)
+                .body("code", equalTo("invalid_argument"));
+        given().auth().oauth2(token + "x").contentType("application/json").body("{}")
+                .post("/api/dashboard/api.v1.DashboardService/ListTeams").then().statusCode(401);
+    }
+}
