@@ -23,6 +23,8 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,6 +41,7 @@ public class SessionEventsResource {
     private final ObjectMapper mapper;
     private final CurrentUser user;
     private final Duration heartbeat;
+    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
 
     public SessionEventsResource(SessionView view, ObjectMapper mapper, CurrentUser user,
             @ConfigProperty(name = "dashboard.sse-heartbeat", defaultValue = "15s") Duration heartbeat) {
@@ -70,11 +73,7 @@ public class SessionEventsResource {
         }
         AtomicLong sent = new AtomicLong(parse(lastEventId));
         Multi<SessionView.Versioned> changes = Multi.createFrom().emitter(emitter -> {
-            Runnable remove = view.addListener(v -> {
-                if (v.session().id().equals(id)) {
-                    emitter.emit(v);
-                }
-            });
+            Runnable remove = view.addListener(id, emitter::emit);
             emitter.onTermination(remove);
             // the state now, after subscribing, so that no change falls between the two
             view.get(id).ifPresent(emitter::emit);
@@ -84,11 +83,25 @@ public class SessionEventsResource {
                 .map(v -> {
                     sent.accumulateAndGet(v.revision(), Math::max);
                     return sse.newEventBuilder().id(Long.toString(v.revision())).name("session")
-                            .mediaType(MediaType.TEXT_PLAIN_TYPE).data(json(SessionEvent.of(v.session()))).build();
+                            .mediaType(MediaType.TEXT_PLAIN_TYPE).data(rendered(v)).build();
                 });
         Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat)
                 .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
         return Multi.createBy().merging().streams(events, heartbeats);
+    }
+
+    /** One change's event data, written once however many clients stream that session. */
+    private String rendered(SessionView.Versioned versioned) {
+        if (rendered.size() > 10_000) {
+            rendered.clear();
+        }
+        Rendered last = rendered.compute(versioned.session().id(), (id, cached) -> cached != null
+                && cached.revision() == versioned.revision() ? cached
+                        : new Rendered(versioned.revision(), json(SessionEvent.of(versioned.session()))));
+        return last.json();
+    }
+
+    private record Rendered(long revision, String json) {
     }
 
     private String json(SessionEvent event) {

@@ -18,11 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,9 +39,6 @@ import org.jboss.logging.Logger;
 public class SessionView {
 
     private static final Logger LOG = Logger.getLogger(SessionView.class);
-    private static final Comparator<Versioned> NEWEST_FIRST = Comparator
-            .comparing((Versioned v) -> v.session().createdAt()).reversed()
-            .thenComparing(v -> v.session().id());
 
     /** A session with the KV revision of the change that produced it. */
     public record Versioned(Session session, long revision) {
@@ -54,7 +51,10 @@ public class SessionView {
     private final NatsConnection nats;
     private final ObjectMapper mapper;
     private final Map<String, Versioned> sessions = new ConcurrentHashMap<>();
+    /** The same sessions newest first, so a page is read in order instead of sorting them all per request. */
+    private final ConcurrentSkipListMap<Order, Versioned> ordered = new ConcurrentSkipListMap<>();
     private final List<Consumer<Versioned>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Consumer<Versioned>>> sessionListeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "session-view");
         thread.setDaemon(true);
@@ -110,20 +110,30 @@ public class SessionView {
         return sessions.values().stream().map(Versioned::session).filter(query::matches).toList();
     }
 
-    /** Sessions matching {@code query}, newest first, {@code pageSize} at a time. */
+    /**
+     * Sessions matching {@code query}, newest first, {@code pageSize} at a time: one pass over the sessions
+     * in order, counting the matches and keeping those of the page (the ones after the page token's).
+     */
     public Page list(SessionQuery query, int pageSize, String pageToken) {
-        List<Versioned> matching = new ArrayList<>();
-        for (Versioned versioned : sessions.values()) {
-            if (query.matches(versioned.session())) {
-                matching.add(versioned);
+        Order cursor = pageToken == null || pageToken.isEmpty() ? null : cursor(pageToken);
+        List<Session> page = new ArrayList<>(pageSize);
+        int total = 0;
+        boolean more = false;
+        for (Map.Entry<Order, Versioned> entry : ordered.entrySet()) {
+            Session session = entry.getValue().session();
+            if (!query.matches(session)) {
+                continue;
+            }
+            total++;
+            if (cursor == null || entry.getKey().compareTo(cursor) > 0) {
+                if (page.size() < pageSize) {
+                    page.add(session);
+                } else {
+                    more = true;
+                }
             }
         }
-        matching.sort(NEWEST_FIRST);
-        int from = pageToken == null || pageToken.isEmpty() ? 0 : after(matching, pageToken);
-        int to = Math.min(matching.size(), from + pageSize);
-        List<Session> page = matching.subList(from, to).stream().map(Versioned::session).toList();
-        String next = to < matching.size() ? token(matching.get(to - 1).session()) : "";
-        return new Page(page, next, matching.size());
+        return new Page(page, more ? token(page.get(page.size() - 1)) : "", total);
     }
 
     /** Called with every change, in revision order, from the watch's thread: keep it short. */
@@ -132,26 +142,40 @@ public class SessionView {
         return () -> listeners.remove(listener);
     }
 
+    /** As {@link #addListener(Consumer)}, for the changes of one session only. */
+    public Runnable addListener(String sessionId, Consumer<Versioned> listener) {
+        sessionListeners.computeIfAbsent(sessionId, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> sessionListeners.computeIfPresent(sessionId, (id, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** Where a session stands in the newest-first order: creation time, then id. */
+    private record Order(Instant createdAt, String id) implements Comparable<Order> {
+        static Order of(Session session) {
+            return new Order(session.createdAt() == null ? Instant.EPOCH : session.createdAt(), session.id());
+        }
+
+        @Override
+        public int compareTo(Order other) {
+            int byTime = other.createdAt.compareTo(createdAt);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
+        }
+    }
+
     /** The page token is the last session of the page: createdAt and id, so inserts do not shift pages. */
     private static String token(Session last) {
         String cursor = last.createdAt().toEpochMilli() + ":" + last.createdAt().getNano() + ":" + last.id();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(cursor.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int after(List<Versioned> sorted, String pageToken) {
-        String[] cursor;
+    private static Order cursor(String pageToken) {
         try {
-            cursor = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split(":", 3);
+            String[] cursor = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split(":", 3);
             Instant createdAt = Instant.ofEpochMilli(Long.parseLong(cursor[0])).with(java.time.temporal.ChronoField.NANO_OF_SECOND,
                     Long.parseLong(cursor[1]));
-            for (int i = 0; i < sorted.size(); i++) {
-                Session session = sorted.get(i).session();
-                int order = createdAt.compareTo(session.createdAt());
-                if (order > 0 || (order == 0 && session.id().compareTo(cursor[2]) > 0)) {
-                    return i;
-                }
-            }
-            return sorted.size();
+            return new Order(createdAt, cursor[2]);
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException | java.time.DateTimeException e) {
             throw new InvalidPageTokenException();
         }
@@ -168,13 +192,24 @@ public class SessionView {
         @Override
         public void watch(KeyValueEntry entry) {
             if (entry.getOperation() != KeyValueOperation.PUT) {
-                sessions.remove(entry.getKey());
+                Versioned removed = sessions.remove(entry.getKey());
+                if (removed != null) {
+                    ordered.remove(Order.of(removed.session()));
+                }
                 return;
             }
             try {
                 Versioned versioned = new Versioned(mapper.readValue(entry.getValue(), Session.class), entry.getRevision());
-                sessions.merge(entry.getKey(), versioned, (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
+                Versioned kept = sessions.merge(entry.getKey(), versioned,
+                        (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
+                if (kept == versioned) {
+                    ordered.put(Order.of(versioned.session()), versioned);
+                }
                 listeners.forEach(listener -> listener.accept(versioned));
+                List<Consumer<Versioned>> forSession = sessionListeners.get(versioned.session().id());
+                if (forSession != null) {
+                    forSession.forEach(listener -> listener.accept(versioned));
+                }
             } catch (Exception e) {
                 LOG.warnf("Skipped session %s at revision %d: %s", entry.getKey(), entry.getRevision(), e.getMessage());
             }
