@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (nats-server; tmux, jq and curl for the reference
-# runner of the end-to-end test), then runs the whole Maven build with
-# its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
+# runner of the end-to-end test; script for the local terminal; node and npm for the test with the
+# official Connect client), then runs the whole Maven build with its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
@@ -10,5 +10,8 @@ ensure_command nats-server nats-server
 ensure_command tmux tmux
 ensure_command jq jq
 ensure_command curl curl
+ensure_command script bsdutils
+ensure_command node nodejs
+ensure_command npm npm
 
 ./mvnw -B -ntp verify "$@"
