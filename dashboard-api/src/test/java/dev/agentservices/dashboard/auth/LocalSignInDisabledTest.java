@@ -7,7 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
-/** Outside local mode the local sign-in does not exist. */
+/** Outside local mode the local sign-in does not exist, and without an Okta client neither does the browser sign-in. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
 class LocalSignInDisabledTest {
@@ -17,5 +17,6 @@ class LocalSignInDisabledTest {
         given().get("/local/sign-in").then().statusCode(404);
         given().formParam("name", "x").post("/local/token").then().statusCode(404);
         given().get("/local/jwks").then().statusCode(404);
+        given().redirects().follow(false).get("/auth/login").then().statusCode(404);
     }
 }
