@@ -63,6 +63,23 @@ class LocalTerminalTest {
     }
 
     @Test
+    void aReconnectLandsInTheSameTmuxSessionWithWhatItShowed() throws Exception {
+        Session session = runningSession("team-a");
+        String marker = "r" + UUID.randomUUID().toString().substring(0, 8);
+        try (TerminalClient first = (TerminalClient) TerminalClient.connect(vertx, RestAssured.port, session.id(),
+                DashboardTestProfile.memberToken(), null, null)) {
+            first.type("echo before-" + marker + "\r");
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.output().contains("before-" + marker));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tmuxOutput("list-clients", "-t", session.podName()).isBlank());
+        try (TerminalClient second = (TerminalClient) TerminalClient.connect(vertx, RestAssured.port, session.id(),
+                DashboardTestProfile.memberToken(), null, null)) {
+            // tmux redraws the screen for the new client, the earlier output included
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.output().contains("before-" + marker));
+        }
+    }
+
+    @Test
     void theSocketClosesWithAReasonWhenTheTmuxSessionEnds() throws Exception {
         Session session = runningSession("team-a");
         try (TerminalClient terminal = (TerminalClient) TerminalClient.connect(vertx, RestAssured.port, session.id(),
