@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.agentservices.common.http.ErrorBody;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.dashboard.auth.CurrentUser;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;

@@ -2,7 +2,7 @@ package dev.agentservices.dashboard.terminal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.session.Session;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;

@@ -2,7 +2,7 @@ package dev.agentservices.dashboard.terminal;
 
 import dev.agentservices.common.session.Session;
 import dev.agentservices.dashboard.auth.CurrentUser;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

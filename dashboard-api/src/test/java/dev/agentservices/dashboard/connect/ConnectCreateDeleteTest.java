@@ -15,7 +15,7 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.dashboard.DashboardTestProfile;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import io.nats.client.api.MessageInfo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

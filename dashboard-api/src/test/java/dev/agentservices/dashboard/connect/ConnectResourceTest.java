@@ -17,7 +17,7 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.dashboard.DashboardTestProfile;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.GetSessionResponse;
 import io.quarkus.test.junit.QuarkusTest;

@@ -11,7 +11,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.dashboard.DashboardTestProfile;
-import dev.agentservices.dashboard.view.SessionView;
+import dev.agentservices.common.session.SessionView;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -1,8 +1,6 @@
-package dev.agentservices.dashboard.view;
+package dev.agentservices.common.session;
 
 import dev.agentservices.common.model.SessionSource;
-import dev.agentservices.common.session.Session;
-import dev.agentservices.common.session.SessionStatus;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;

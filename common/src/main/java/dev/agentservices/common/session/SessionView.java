@@ -1,15 +1,13 @@
-package dev.agentservices.dashboard.view;
+package dev.agentservices.common.session;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.nats.NatsConnection;
-import dev.agentservices.common.session.Session;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
@@ -31,7 +29,8 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * All sessions in memory, kept by a watch on the {@code sessions} bucket: the watch first replays every
+ * All sessions in memory, kept by a watch on the {@code sessions} bucket (the dashboard's lists and live
+ * streams, the worker's count of running sessions per team): the watch first replays every
  * current record (the view is ready at its end) and then delivers each change, so lists and metrics never
  * read KV and every change reaches the listeners (the live status streams) with its KV revision.
  */
@@ -60,6 +59,7 @@ public class SessionView {
         thread.setDaemon(true);
         return thread;
     });
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean ready;
     private volatile NatsKeyValueWatchSubscription watch;
 
@@ -68,8 +68,11 @@ public class SessionView {
         this.mapper = mapper;
     }
 
-    void start(@Observes StartupEvent event) {
-        starter.execute(this::watchWhenReady);
+    /** Starts watching (once): the services that read the view call it at start-up. */
+    public void start() {
+        if (started.compareAndSet(false, true)) {
+            starter.execute(this::watchWhenReady);
+        }
     }
 
     /** Stops watching before the NATS connection closes. */

@@ -1,4 +1,4 @@
-package dev.agentservices.dashboard.view;
+package dev.agentservices.dashboard;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,8 @@ import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionQuery;
+import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
