@@ -38,6 +38,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("session.local.tmux-socket", TMUX_SOCKET),
                 Map.entry("session.local.work-dir", Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test").toString()),
                 Map.entry("runner.api-url", "http://127.0.0.1:1"),
+                Map.entry("worker.queue.check-interval", "500ms"),
                 Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"));
     }
 

@@ -30,13 +30,16 @@ public class SessionService {
     private final SessionLauncher launcher;
     private final PodTokenIssuer tokens;
     private final TeamStore teams;
+    private final TeamSlots slots;
     private final Clock clock = Clock.systemUTC();
 
-    public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams) {
+    public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
+            TeamSlots slots) {
         this.store = store;
         this.launcher = launcher;
         this.tokens = tokens;
         this.teams = teams;
+        this.slots = slots;
     }
 
     /** What applying a message did, for logs, metrics and tests. */
@@ -91,8 +94,16 @@ public class SessionService {
         return apply(key, null, title, first, dedupId);
     }
 
-    /** Launches the session's current run and records the pod; safe to repeat. */
+    /**
+     * Launches the session's current run and records the pod; safe to repeat. When the team runs as many
+     * sessions as its concurrency limit allows, the run waits (PENDING, no pod) for {@link QueuedRunStarter}.
+     */
     public void launch(Session session) {
+        if (!slots.mayStart(session)) {
+            LOG.infof("Session %s (%s) run %d waits: team %s runs its limit of %d sessions", session.id(), session.key(),
+                    session.run(), session.team(), slots.limit(session));
+            return;
+        }
         SessionLauncher.Launched launched = launcher.launch(session, tokens.mint(session));
         Instant now = clock.instant();
         store.update(session.id(), current -> current.run() == session.run() && current.status() == SessionStatus.PENDING

@@ -1,0 +1,87 @@
+package dev.agentservices.worker.session;
+
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionQuery;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionView;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the runs that waited for a free slot of their team, oldest first, when a slot frees. It looks
+ * every {@code worker.queue.check-interval} and takes only sessions it already saw waiting the time
+ * before, so it never races the message handler that is launching a run at this moment.
+ */
+@Singleton
+public class QueuedRunStarter {
+
+    private static final Logger LOG = Logger.getLogger(QueuedRunStarter.class);
+
+    private final SessionView view;
+    private final SessionStore store;
+    private final SessionService sessions;
+    private final TeamSlots slots;
+    private final Duration interval;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "queued-runs");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Set<String> seenWaiting = Set.of();
+
+    public QueuedRunStarter(SessionView view, SessionStore store, SessionService sessions, TeamSlots slots,
+            @ConfigProperty(name = "worker.queue.check-interval", defaultValue = "5s") Duration interval) {
+        this.view = view;
+        this.store = store;
+        this.sessions = sessions;
+        this.slots = slots;
+        this.interval = interval;
+    }
+
+    void start(@Observes StartupEvent event) {
+        view.start();
+        timer.scheduleWithFixedDelay(this::startWaitingRuns, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        timer.shutdownNow();
+    }
+
+    void startWaitingRuns() {
+        try {
+            SessionQuery pending = new SessionQuery(Set.of(), Set.of(), Set.of(SessionStatus.PENDING), Set.of(), null, null, null);
+            List<Session> waiting = view.matching(pending).stream()
+                    .filter(s -> s.podName() == null && s.run() > 0 && s.team() != null)
+                    .sorted(Comparator.comparing(Session::createdAt)).toList();
+            Set<String> now = new HashSet<>();
+            for (Session session : waiting) {
+                now.add(session.id());
+                if (seenWaiting.contains(session.id()) && slots.limit(session) > 0 && slots.mayStart(session)) {
+                    store.get(session.id()).map(SessionStore.Versioned::session)
+                            .filter(current -> current.status() == SessionStatus.PENDING && current.podName() == null)
+                            .ifPresent(current -> {
+                                LOG.infof("Session %s of team %s: a slot is free, starting run %d", current.id(),
+                                        current.team(), current.run());
+                                sessions.launch(current);
+                            });
+                }
+            }
+            seenWaiting = now;
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not start waiting runs (%s); trying again in %s", e.getMessage(), interval);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.agentservices.worker.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.WorkerTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** A team's concurrency limit: the run beyond it waits without a pod and starts when a slot frees. */
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
+class ConcurrencyLimitTest {
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    TeamStore teams;
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void theRunBeyondTheLimitWaitsForAFreeSlot() throws Exception {
+        String channel = "C0L" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        teams.put(new TeamSettings(TeamSettings.VERSION, "limited-" + channel.toLowerCase(), List.of(channel), List.of(),
+                List.of(), 1, null, null));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+
+        Session first = mention(fixtures, channel, "1712377777.000001");
+        first = fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.RUNNING);
+        Session second = mention(fixtures, channel, "1712377777.000002");
+        fixtures.awaitIdle();
+        String waiting = second.id();
+        // several looks of the queued-run starter (every 500 ms in tests), which must leave it waiting
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> {
+            Session now = store.get(waiting).orElseThrow().session();
+            return now.status() == SessionStatus.PENDING && now.podName() == null;
+        });
+
+        RunOutcome done = new RunOutcome(RunOutcome.VERSION, first.id(), 1, SessionStatus.SUCCEEDED, "Done.", List.of(), null, null);
+        fixtures.publishOutcome(done, done.dedupId());
+        Session started = fixtures.awaitSession(second.key(), s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(1, started.run());
+    }
+
+    private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
+        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
+                        + "\",\"channel\":\"" + channel + "\"}}");
+        return fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
+    }
+}
