@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole path across processes: a signed Slack event → webhook-gateway → WEBHOOKS → session-worker →
  * local launcher → the reference runner in tmux (its demo agent leaves a file, uploaded to s3proxy) →
- * runner-api → RUNNER → session-worker → exactly one reply at the Slack stub. The three services run
- * from their packaged jars.
+ * runner-api → RUNNER → session-worker → exactly one reply at the Slack stub; and a session started and
+ * steered from dashboard-api, whose event stream shows the worker's changes. The services run from
+ * their packaged jars.
  */
 class EndToEndIT {
 
@@ -54,6 +56,7 @@ class EndToEndIT {
     private static WireMockServer slack;
     private static final List<Process> services = new ArrayList<>();
     private static int gatewayPort;
+    private static int dashboardPort;
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -82,7 +85,14 @@ class EndToEndIT {
                 "DEMO_AGENT_SECONDS", "0",
                 "RUNNER_API_URL", "http://127.0.0.1:" + runnerPort,
                 "RUNNER_TOKEN_SECRET", TOKEN_SECRET));
-        for (int port : List.of(gatewayPort, runnerPort, workerPort)) {
+        dashboardPort = freePort();
+        start("dashboard-api", dashboardPort, Map.of(
+                "DASHBOARD_LOCAL_SIGN_IN_ENABLED", "true",
+                "QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:" + dashboardPort + "/local",
+                "QUARKUS_OIDC_DISCOVERY_ENABLED", "false",
+                "QUARKUS_OIDC_JWKS_PATH", "jwks",
+                "QUARKUS_OIDC_TOKEN_ISSUER", "urn:agent-services:local-sign-in"));
+        for (int port : List.of(gatewayPort, runnerPort, workerPort, dashboardPort)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(port));
         }
     }
@@ -122,6 +132,47 @@ class EndToEndIT {
                 .withRequestBody(matchingJsonPath("$.text", containing("I looked into: please fix the flaky test")))
                 .withRequestBody(matchingJsonPath("$.text", containing("• file: notes.md " + S3ProxyTestResource.endpoint()
                         + "/" + S3ProxyTestResource.BUCKET + "/uploads/sessions/"))));
+    }
+
+    @Test
+    void theDashboardStartsASessionAndStreamsTheWorkersStatusChanges() throws Exception {
+        String token = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard("/local/token")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=e2e&teams=agent-services-admins,e2e")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String created = connect(token, "CreateSession", "{\"agent\":\"buck\",\"team\":\"e2e\",\"prompt\":\"tidy the docs\"}");
+        String id = created.replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+        // the worker creates the record once CONTROL delivers the command: until then GetSession answers 404
+        await().atMost(Duration.ofSeconds(60)).until(() -> call(token, "GetSession", "{\"id\":\"" + id + "\"}").body()
+                .contains("SESSION_STATUS_SUCCEEDED"));
+
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HTTP.sendAsync(HttpRequest.newBuilder(URI.create(dashboard("/api/sessions/" + id + "/events")))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().forEach(events::add));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("\"status\":\"SUCCEEDED\"")));
+
+        // a follow-up from the dashboard: CONTROL → worker → a second run, each step streamed from the KV watch
+        connect(token, "SendMessage", "{\"id\":\"" + id + "\",\"text\":\"and the changelog\"}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
+                .anyMatch(e -> e.contains("\"status\":\"SUCCEEDED\"") && e.contains("\"run\":2")));
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"status\":\"RUNNING\"") && e.contains("\"run\":2")), events.toString());
+    }
+
+    private static String dashboard(String path) {
+        return "http://localhost:" + dashboardPort + path;
+    }
+
+    private static String connect(String token, String method, String json) throws Exception {
+        HttpResponse<String> response = call(token, method, json);
+        assertEquals(200, response.statusCode(), method + ": " + response.body());
+        return response.body();
+    }
+
+    private static HttpResponse<String> call(String token, String method, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(dashboard("/api/dashboard/api.v1.DashboardService/" + method)))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int sendSlack(String body) throws Exception {
