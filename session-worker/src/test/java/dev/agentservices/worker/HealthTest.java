@@ -21,8 +21,10 @@ class HealthTest {
     }
 
     @Test
-    void liveAndExposesMetrics() {
+    void liveAndExposesMetricsOnlyToTheMetricsToken() {
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        given().header("Authorization", "Bearer test-metrics-token").get("/q/metrics").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(401);
+        given().header("Authorization", "Bearer guessed").get("/q/metrics").then().statusCode(401);
     }
 }

@@ -36,7 +36,9 @@ class HealthAndMetricsTest {
                 .body(body).post("/webhooks/slack/events").then().statusCode(200);
         given().contentType("application/json").body("{}").post("/webhooks/github").then().statusCode(401);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        given().get("/q/metrics").then().statusCode(401);
+        String metrics = given().header("Authorization", "Bearer test-metrics-token").get("/q/metrics").then().statusCode(200)
+                .extract().asString();
         org.hamcrest.MatcherAssert.assertThat(metrics, containsString(
                 "gateway_webhooks_total{agent=\"buck\",outcome=\"accepted\",reason=\"none\",source=\"slack\"}"));
         org.hamcrest.MatcherAssert.assertThat(metrics, containsString(
