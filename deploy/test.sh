@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (nats-server; tmux, jq and curl for the reference
 # runner of the end-to-end test; script for the local terminal; node and npm for the test with the
-# official Connect client), then runs the whole Maven build with its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
+# official Connect client; Chromium for the web UI test, or CHROMIUM naming another Chromium or Chrome),
+# then runs the whole Maven build with its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
@@ -13,5 +14,8 @@ ensure_command curl curl
 ensure_command script bsdutils
 ensure_command node nodejs
 ensure_command npm npm
+if [ -z "${CHROMIUM:-}" ]; then
+  ensure_command chromium chromium
+fi
 
 ./mvnw -B -ntp verify "$@"

@@ -124,7 +124,7 @@ agent-services is running locally.
   webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
   runner-api      http://127.0.0.1:$runner_port
   session-worker  http://127.0.0.1:$worker_port   (runs: $agent_command, in tmux -L $tmux_socket)
-  dashboard-api   http://localhost:$dashboard_port   (LOCAL sign-in: http://localhost:$dashboard_port/local/sign-in)
+  dashboard-api   http://localhost:$dashboard_port   (the web UI; LOCAL sign-in: http://localhost:$dashboard_port/local/sign-in)
 
 Next, in another terminal:
   deploy/local/send-sample.sh slack      # a signed Slack @mention: a session starts, runs and replies

@@ -87,6 +87,7 @@ public class LocalSignInResource {
                 <body style="font-family:sans-serif;max-width:36em;margin:3em auto">
                 <p style="background:#fde68a;padding:1em;border:2px solid #b45309"><strong>LOCAL SIGN-IN.</strong></p>
                 <p>This browser is signed in; the dashboard API, the event streams and the terminal accept it.</p>
+                <p><a href="/">Open the dashboard</a></p>
                 <form method="post" action="/local/sign-out"><button type="submit">Sign out</button></form>
                 </body></html>
                 """).header("Set-Cookie", cookie.header(token)).build();

@@ -5,49 +5,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentservices.common.testing.NatsTestResource;
+import dev.agentservices.dashboard.LocalSignInTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Local mode's sign-in: the dashboard is its own issuer, and its tokens work as cookie and as bearer. */
 @QuarkusTest
-@TestProfile(LocalSignInTest.Profile.class)
+@TestProfile(LocalSignInTestProfile.class)
 class LocalSignInTest {
-
-    /** The local profile's sign-in settings, on a port chosen here so the issuer's JWKS URL can name it. */
-    public static class Profile implements QuarkusTestProfile {
-        static final int PORT = freePort();
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.http.test-port", Integer.toString(PORT),
-                    "dashboard.local-sign-in.enabled", "true",
-                    "quarkus.oidc.auth-server-url", "http://localhost:" + PORT + "/local",
-                    "quarkus.oidc.discovery-enabled", "false",
-                    "quarkus.oidc.jwks-path", "jwks",
-                    "quarkus.oidc.token.issuer", LocalSignInResource.ISSUER);
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(NatsTestResource.class));
-        }
-
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     @Test
     void theSignInPageSaysItIsLocalOnly() {

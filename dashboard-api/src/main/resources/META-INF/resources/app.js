@@ -1,0 +1,191 @@
+// The dashboard's web UI: plain modules, no build step. It talks to the same Connect API as any client
+// (JSON codec, signed in by the session cookie, so every POST carries Connect-Protocol-Version), follows
+// the selected session over SSE and opens its terminal over the WebSocket.
+const api = "/api/dashboard/api.v1.DashboardService/";
+const $ = (id) => document.getElementById(id);
+let nextPageToken = "";
+let selected = null;
+let events = null;
+let socket = null;
+
+class SignedOut extends Error {}
+
+async function call(method, request = {}) {
+  const response = await fetch(api + method, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1" },
+    body: JSON.stringify(request),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401) {
+    throw new SignedOut();
+  }
+  if (!response.ok) {
+    throw new Error(`${method}: ${body.message || response.status}`);
+  }
+  return body;
+}
+
+function show(error) {
+  if (error instanceof SignedOut) {
+    signedOut();
+    return;
+  }
+  $("error").textContent = error.message;
+  $("error").hidden = false;
+  setTimeout(() => { $("error").hidden = true; }, 6000);
+}
+
+async function signedOut() {
+  $("signed-in").hidden = true;
+  $("signed-out").hidden = false;
+  $("sign-out").hidden = true;
+  // local mode signs in with its own marked form instead of the issuer
+  const local = await fetch("/local/sign-in", { method: "GET" });
+  if (local.ok) {
+    $("sign-in").href = "/local/sign-in";
+    $("sign-in").textContent = "Local sign-in";
+  }
+}
+
+const status = (s) => (s || "").replace("SESSION_STATUS_", "");
+const source = (s) => (s || "").replace("SESSION_SOURCE_", "").toLowerCase();
+
+function row(session) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = session.id;
+  for (const value of [session.title || session.sessionKey, session.agent, session.team || "", source(session.source),
+    status(session.status), session.createdAt ? new Date(session.createdAt).toLocaleString() : ""]) {
+    const td = document.createElement("td");
+    td.textContent = value;
+    tr.append(td);
+  }
+  tr.children[4].className = "status " + status(session.status);
+  tr.addEventListener("click", () => open(session.id));
+  return tr;
+}
+
+async function list(append = false) {
+  const form = new FormData($("filters"));
+  const request = { pageSize: 50, text: form.get("text") || "" };
+  if (form.get("status")) {
+    request.statuses = ["SESSION_STATUS_" + form.get("status")];
+  }
+  if (append) {
+    request.pageToken = nextPageToken;
+  }
+  const page = await call("ListSessions", request);
+  $("signed-in").hidden = false;
+  $("signed-out").hidden = true;
+  $("sign-out").hidden = false;
+  if (!append) {
+    $("sessions").replaceChildren();
+  }
+  for (const session of page.sessions || []) {
+    $("sessions").append(row(session));
+  }
+  nextPageToken = page.nextPageToken || "";
+  $("more").hidden = !nextPageToken;
+  $("total").textContent = `${page.totalSize || 0} sessions`;
+}
+
+function render(session) {
+  $("detail-title").textContent = session.title || session.sessionKey;
+  $("detail-key").textContent = session.sessionKey;
+  $("detail-messages").replaceChildren(...(session.messages || []).map((m) => {
+    const li = document.createElement("li");
+    li.textContent = `${m.author}: ${m.text}`;
+    return li;
+  }));
+  live({ status: status(session.status), pod_name: session.podName, run: session.run,
+    last_assistant_message: session.lastAssistantMessage });
+}
+
+function live(event) {
+  $("detail-status").textContent = event.status;
+  $("detail-status").className = "status " + event.status;
+  $("detail-pod").textContent = event.pod_name || "";
+  $("detail-run").textContent = event.run ?? "";
+  $("detail-last").textContent = event.last_assistant_message || "";
+  const tr = document.querySelector(`tr[data-id="${selected}"]`);
+  if (tr) {
+    tr.children[4].textContent = event.status;
+    tr.children[4].className = "status " + event.status;
+  }
+}
+
+async function open(id) {
+  selected = id;
+  closeTerminal();
+  document.querySelectorAll("tbody tr").forEach((tr) => tr.classList.toggle("selected", tr.dataset.id === id));
+  const { session } = await call("GetSession", { id });
+  $("detail").hidden = false;
+  render(session);
+  if (events) {
+    events.close();
+  }
+  events = new EventSource(`/api/sessions/${encodeURIComponent(id)}/events`);
+  events.addEventListener("session", (e) => live(JSON.parse(e.data)));
+}
+
+function closeTerminal() {
+  if (socket) {
+    socket.close();
+    socket = null;
+  }
+  $("terminal").replaceChildren();
+  $("terminal").hidden = true;
+}
+
+function openTerminal() {
+  closeTerminal();
+  $("terminal").hidden = false;
+  const term = new window.Terminal({ cols: 120, rows: 32, rendererType: "dom" });
+  term.open($("terminal"));
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws/sessions/${encodeURIComponent(selected)}/attach`);
+  socket.binaryType = "arraybuffer";
+  socket.onopen = () => socket.send(JSON.stringify({ type: "resize", cols: term.cols, rows: term.rows }));
+  socket.onmessage = (e) => term.write(new Uint8Array(e.data));
+  socket.onclose = (e) => term.write(`\r\n[terminal closed: ${e.reason || e.code}]\r\n`);
+  const encoder = new TextEncoder();
+  term.onData((data) => socket && socket.readyState === WebSocket.OPEN && socket.send(encoder.encode(data)));
+}
+
+$("filters").addEventListener("input", () => list().catch(show));
+$("filters").addEventListener("submit", (e) => { e.preventDefault(); list().catch(show); });
+$("more").addEventListener("click", () => list(true).catch(show));
+$("open-terminal").addEventListener("click", openTerminal);
+document.querySelectorAll("[data-command]").forEach((button) => button.addEventListener("click", async () => {
+  try {
+    await call(button.dataset.command, { id: selected });
+    button.blur();
+  } catch (e) {
+    show(e);
+  }
+}));
+$("follow-up").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const text = new FormData(e.target).get("text");
+  try {
+    await call("SendMessage", { id: selected, text });
+    e.target.reset();
+  } catch (error) {
+    show(error);
+  }
+});
+$("create").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  try {
+    const { session } = await call("CreateSession", { agent: form.get("agent"), team: form.get("team"), prompt: form.get("prompt") });
+    e.target.reset();
+    $("sessions").prepend(row(session));
+    setTimeout(() => open(session.id).catch(show), 1500);
+  } catch (error) {
+    show(error);
+  }
+});
+
+list().catch(show);

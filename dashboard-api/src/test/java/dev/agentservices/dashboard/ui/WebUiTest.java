@@ -1,0 +1,107 @@
+package dev.agentservices.dashboard.ui;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionView;
+import dev.agentservices.common.testing.JetStreamProbe;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.LocalSignInTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI in headless Chromium (Debian's, driven by playwright-core; deploy/test.sh installs it):
+ * local sign-in, the list, a status change from the sessions bucket arriving live, the terminal on a real
+ * tmux session, and a command reaching CONTROL.
+ */
+@QuarkusTest
+@TestProfile(WebUiTest.Profile.class)
+class WebUiTest {
+
+    static final String TMUX_SOCKET = "agent-services-ui-test";
+    static final Path UI = Path.of("src/test/ui");
+
+    /** Local mode's sign-in and terminal. */
+    public static class Profile extends LocalSignInTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("dashboard.terminal.mode", "local");
+            config.put("dashboard.terminal.tmux-socket", TMUX_SOCKET);
+            return config;
+        }
+    }
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    SessionView view;
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void aSignedInUserFollowsASessionLiveOpensItsTerminalAndTerminatesIt() throws Exception {
+        String pod = "session-ui-" + UUID.randomUUID().toString().substring(0, 8) + "-1";
+        assertEquals(0, new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "new-session", "-d", "-s", pod, "-x", "120", "-y", "32",
+                "sh -c 'echo hello-from-tmux; exec sh'").start().waitFor());
+        String title = "ui-" + UUID.randomUUID().toString().substring(0, 8);
+        SessionKey key = SessionKey.slack("buck", "C0UI", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
+        String id = store.open(key, newId -> Session.open(newId, key, "team-a", title, Origin.slack("C0UI", "1"), Instant.now())
+                .withStatus(SessionStatus.RUNNING, pod, Instant.now())).versioned().session().id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
+
+        assertEquals(0, new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(UI.toFile()).inheritIO()
+                .start().waitFor());
+        try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
+            long mark = control.lastSequence();
+            ProcessBuilder builder = new ProcessBuilder("node", "ui.mjs").directory(UI.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(Map.of("BASE_URL", "http://localhost:" + RestAssured.port, "SESSION_ID", id,
+                    "SESSION_TITLE", title));
+            Process browser = builder.start();
+            StringBuilder output = new StringBuilder();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    output.append(line).append('\n');
+                    if (line.equals("waiting-for-change")) {
+                        // what the worker does when the run ends: the page must show it without a reload
+                        store.update(id, s -> s.withOutcome(SessionStatus.SUCCEEDED, "Done from the worker.", List.of(), null,
+                                null, "ui-test-" + UUID.randomUUID(), Instant.now()));
+                    }
+                }
+            }
+            assertTrue(browser.waitFor(2, TimeUnit.MINUTES), output.toString());
+            assertEquals(0, browser.exitValue(), output.toString());
+            for (String step : List.of("sign-in", "list", "detail", "terminal", "live status", "terminate")) {
+                assertTrue(output.toString().contains(step + " ok"), step + " missing in:\n" + output);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> control.messagesAfter(mark).stream()
+                    .anyMatch(m -> m.getSubject().equals("control.buck." + id + ".terminate")));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// Drives the web UI in Debian's Chromium: local sign-in, the session list, a live status change, the
+// terminal and a command. WebUiTest seeds the session and the tmux session, makes the status change when
+// this script prints "waiting-for-change", and checks CONTROL afterwards.
+import { chromium } from "playwright-core";
+
+const { BASE_URL, SESSION_ID, SESSION_TITLE } = process.env;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const step = (name) => console.log(`${name} ok`);
+try {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(20000);
+  await page.goto(`${BASE_URL}/`);
+  await page.getByText("Local sign-in").click();
+  await page.getByText("LOCAL SIGN-IN").first().waitFor();
+  await page.fill("input[name=teams]", "team-a");
+  await page.click("button[type=submit]");
+  await page.getByText("This browser is signed in").waitFor();
+  step("sign-in");
+
+  await page.goto(`${BASE_URL}/`);
+  const row = page.locator(`tr[data-id="${SESSION_ID}"]`);
+  await row.waitFor();
+  if (!(await row.textContent()).includes(SESSION_TITLE)) {
+    throw new Error("the row does not show the session's title");
+  }
+  step("list");
+
+  await row.click();
+  await page.waitForFunction(() => document.getElementById("detail-status").textContent === "RUNNING");
+  step("detail");
+
+  await page.click("#open-terminal");
+  await page.waitForFunction(() => (document.querySelector("#terminal .xterm-rows")?.textContent || "").includes("hello-from-tmux"));
+  await page.locator("#terminal .xterm-helper-textarea").focus();
+  await page.keyboard.type("echo typed-$((6*7))\n");
+  await page.waitForFunction(() => (document.querySelector("#terminal .xterm-rows")?.textContent || "").includes("typed-42"));
+  step("terminal");
+
+  console.log("waiting-for-change");
+  await page.waitForFunction(() => document.getElementById("detail-status").textContent === "SUCCEEDED", null, { timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById("detail-last").textContent.includes("Done from the worker"));
+  step("live status");
+
+  await page.click("button[data-command=TerminateSession]");
+  await page.waitForTimeout(500);
+  if (await page.locator("#error").isVisible()) {
+    throw new Error("terminate failed: " + (await page.locator("#error").textContent()));
+  }
+  step("terminate");
+  console.log("all ok");
+} finally {
+  await browser.close();
+}
