@@ -51,6 +51,9 @@ try {
     throw new Error("terminate failed: " + (await page.locator("#error").textContent()));
   }
   step("terminate");
+  if (process.env.SCREENSHOT) {
+    await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  }
   console.log("all ok");
 } finally {
   await browser.close();
