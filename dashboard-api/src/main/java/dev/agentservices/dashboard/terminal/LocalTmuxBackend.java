@@ -1,13 +1,13 @@
 package dev.agentservices.dashboard.terminal;
 
+import dev.agentservices.common.process.ShortCommand;
 import dev.agentservices.common.session.Session;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Local mode: attaches to the local launcher's tmux session of a run. Java has no pseudo-terminal of its
@@ -43,20 +43,7 @@ final class LocalTmuxBackend implements TerminalBackend {
     }
 
     private static int run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return -1;
-            }
-            return process.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return ShortCommand.run(command, Duration.ofSeconds(10));
     }
 
     private static final class LocalTerminal implements Terminal {

@@ -1,6 +1,7 @@
 package dev.agentservices.worker.launch;
 
 import dev.agentservices.common.runner.RunnerConfig;
+import dev.agentservices.common.process.ShortCommand;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import java.io.IOException;
@@ -10,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -106,20 +107,7 @@ public class LocalLauncher implements SessionLauncher {
     private int tmux(String... args) {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", config.tmuxSocket()));
         command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return -1;
-            }
-            return process.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException("tmux is not available; install it (apt-get install tmux)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return ShortCommand.run(command, Duration.ofSeconds(10));
     }
 
     /** Single-quotes a value for a shell {@code .} of the env file. */
