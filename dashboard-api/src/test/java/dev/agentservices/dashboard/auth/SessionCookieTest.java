@@ -4,10 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Browsers signed in by the session cookie: the same checks as a bearer token, plus the Connect CSRF rule. */
@@ -41,7 +38,7 @@ class SessionCookieTest {
 
     @Test
     void theCookieSignsInConnectCallsThatCarryTheProtocolHeader() {
-        Session session = newSession();
+        Session session = new DashboardFixtures(store, view).session("team-a");
         given().cookie(COOKIE, DashboardTestProfile.memberToken()).header("Connect-Protocol-Version", "1")
                 .contentType("application/json").body("{\"id\":\"" + session.id() + "\"}").post(BASE + "GetSession")
                 .then().statusCode(200).body("session.id", equalTo(session.id()));
@@ -52,7 +49,7 @@ class SessionCookieTest {
 
     @Test
     void aCookieSignedPostWithoutTheProtocolHeaderIsRefusedAsCrossSite() {
-        Session session = newSession();
+        Session session = new DashboardFixtures(store, view).session("team-a");
         given().cookie(COOKIE, DashboardTestProfile.memberToken()).contentType("application/json")
                 .body("{\"id\":\"" + session.id() + "\"}").post(BASE + "TerminateSession")
                 .then().statusCode(403).body("code", equalTo("permission_denied"));
@@ -60,7 +57,7 @@ class SessionCookieTest {
 
     @Test
     void theCookieSignsInTheEventStreamAndABadCookieDoesNot() {
-        Session session = newSession();
+        Session session = new DashboardFixtures(store, view).session("team-a");
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
                 + "/api/sessions/" + session.id() + "/events")).header("Cookie", COOKIE + "=" + DashboardTestProfile.memberToken())
@@ -72,11 +69,4 @@ class SessionCookieTest {
                 .body("{}").post(BASE + "ListTeams").then().statusCode(401).body("code", equalTo("unauthenticated"));
     }
 
-    private Session newSession() {
-        SessionKey key = SessionKey.slack("buck", "C0COOK", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, "team-a", "cookie", Origin.slack("C0COOK", "1"),
-                Instant.now())).versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return view.get(id).orElseThrow().session();
-    }
 }

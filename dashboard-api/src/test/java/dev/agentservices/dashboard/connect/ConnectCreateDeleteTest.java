@@ -6,14 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.ControlCommand;
-import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
 import io.nats.client.api.MessageInfo;
@@ -23,7 +22,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** CreateSession and DeleteSession: checked here, then handed to the worker over CONTROL. */
@@ -87,7 +85,7 @@ class ConnectCreateDeleteTest {
 
     @Test
     void deleteOfARunningSessionAsksToTerminateFirstAndOfAFinishedOneGoesToTheWorker() throws Exception {
-        Session session = newSession();
+        Session session = new DashboardFixtures(store, view).session("team-a");
         String member = DashboardTestProfile.memberToken();
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
             long mark = control.lastSequence();
@@ -105,11 +103,4 @@ class ConnectCreateDeleteTest {
         }
     }
 
-    private Session newSession() {
-        SessionKey key = SessionKey.slack("buck", "C0DEL", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, "team-a", "delete me", Origin.slack("C0DEL", "1"),
-                Instant.now())).versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return view.get(id).orElseThrow().session();
-    }
 }

@@ -1,21 +1,13 @@
 package dev.agentservices.dashboard.connect;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.session.Origin;
-import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
-import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -24,12 +16,9 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -58,9 +47,9 @@ class ConnectNodeClientTest {
 
         List<String> passes = new ArrayList<>();
         for (int pass = 0; pass < 3; pass++) {
-            passes.add("{\"running\":\"" + newSession(SessionStatus.RUNNING) + "\",\"paused\":\""
-                    + newSession(SessionStatus.PAUSED) + "\",\"finished\":\"" + newSession(SessionStatus.SUCCEEDED)
-                    + "\",\"deadLetter\":\"" + deadLetter() + "\"}");
+            passes.add("{\"running\":\"" + session(SessionStatus.RUNNING) + "\",\"paused\":\""
+                    + session(SessionStatus.PAUSED) + "\",\"finished\":\"" + session(SessionStatus.SUCCEEDED)
+                    + "\",\"deadLetter\":\"" + DashboardFixtures.deadLetter("{}") + "\"}");
         }
         String output = run(List.of("node", "client.mjs"), Map.of(
                 "BASE_URL", "http://localhost:" + RestAssured.port + "/api/dashboard",
@@ -75,6 +64,10 @@ class ConnectNodeClientTest {
                 assertTrue(output.contains(mode + " " + method + " ok"), mode + " " + method + " missing in:\n" + output);
             }
         }
+    }
+
+    private String session(SessionStatus status) {
+        return new DashboardFixtures(store, view).session("team-a", status, "session-node-1").id();
     }
 
     private static String run(List<String> command, Map<String, String> environment) throws Exception {
@@ -93,20 +86,4 @@ class ConnectNodeClientTest {
         return output;
     }
 
-    private String newSession(SessionStatus status) {
-        SessionKey key = SessionKey.slack("buck", "C0NODE", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, "team-a", "node", Origin.slack("C0NODE", "1"), Instant.now())
-                .withStatus(status, "session-node-1", Instant.now())).versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return id;
-    }
-
-    private static long deadLetter() throws Exception {
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            Headers headers = new Headers().put("Agent-Services-Subject", "webhooks.buck.slack")
-                    .put("Agent-Services-Deliveries", "5").put("Agent-Services-Error", "IllegalStateException: node");
-            return nats.jetStream().publish(NatsMessage.builder().subject("deadletter.webhooks.buck.slack").headers(headers)
-                    .data("{}".getBytes(StandardCharsets.UTF_8)).build()).getSeqno();
-        }
-    }
 }

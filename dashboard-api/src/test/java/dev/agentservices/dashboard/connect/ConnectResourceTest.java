@@ -1,7 +1,6 @@
 package dev.agentservices.dashboard.connect;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -10,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
@@ -28,9 +26,6 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -188,12 +183,7 @@ class ConnectResourceTest {
     }
 
     private Session newSession(String team) {
-        String title = "connect-" + UUID.randomUUID();
-        SessionKey key = SessionKey.slack("buck", "C0API", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, team, title, Origin.slack("C0API", "1"), Instant.now()))
-                .versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return view.get(id).orElseThrow().session();
+        return new DashboardFixtures(store, view).session(team);
     }
 
     static String token(String issuer, String audience, long validSeconds) {

@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.proto.api.v1.ListDeadLettersResponse;
-import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +31,8 @@ class DeadLetterApiTest {
 
     @Test
     void adminsListDeadLettersNewestFirstInPages() throws Exception {
-        long older = deadLetter("{\"n\":1}");
-        long newer = deadLetter("{\"n\":2}");
+        long older = DashboardFixtures.deadLetter("{\"n\":1}");
+        long newer = DashboardFixtures.deadLetter("{\"n\":2}");
         byte[] answer = given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/proto")
                 .body(new byte[0]).post(BASE + "ListDeadLetters").then().statusCode(200).extract().asByteArray();
         ListDeadLettersResponse all = ListDeadLettersResponse.parseFrom(answer);
@@ -55,7 +53,7 @@ class DeadLetterApiTest {
     @Test
     void replayRepublishesTheOriginalWithANewDedupIdAndRecordsWho() throws Exception {
         String payload = "{\"replay\":\"" + UUID.randomUUID() + "\"}";
-        long sequence = deadLetter(payload);
+        long sequence = DashboardFixtures.deadLetter(payload);
         try (JetStreamProbe webhooks = new JetStreamProbe(NatsTestServer.url(), "WEBHOOKS")) {
             long mark = webhooks.lastSequence();
             given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
@@ -77,7 +75,7 @@ class DeadLetterApiTest {
 
     @Test
     void membersMayNotSeeOrReplayDeadLettersAndUnknownOnesAreNotFound() throws Exception {
-        long sequence = deadLetter("{}");
+        long sequence = DashboardFixtures.deadLetter("{}");
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
                 .post(BASE + "ListDeadLetters").then().statusCode(403).body("code", equalTo("permission_denied"));
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
@@ -90,14 +88,4 @@ class DeadLetterApiTest {
     }
 
     /** A dead letter as the worker writes it: the original's headers plus where it came from and why it failed. */
-    private static long deadLetter(String payload) throws Exception {
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            Headers headers = new Headers().put(Subjects.SESSION_KEY_HEADER, "buck:slack:C1:1.2")
-                    .put("Agent-Services-Stream", "WEBHOOKS").put("Agent-Services-Subject", "webhooks.buck.slack")
-                    .put("Agent-Services-Sequence", "7").put("Agent-Services-Deliveries", "5")
-                    .put("Agent-Services-Error", "IllegalStateException: boom");
-            return nats.jetStream().publish(NatsMessage.builder().subject("deadletter.webhooks.buck.slack").headers(headers)
-                    .data(payload.getBytes(StandardCharsets.UTF_8)).build()).getSeqno();
-        }
-    }
 }

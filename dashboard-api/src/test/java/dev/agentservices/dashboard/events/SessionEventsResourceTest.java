@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -44,7 +43,7 @@ class SessionEventsResourceTest {
 
     @Test
     void currentStateFirstThenEveryChangeWithItsRevision() throws Exception {
-        Session session = newSession("team-a");
+        Session session = new DashboardFixtures(store, view).session("team-a");
         List<String> lines = open(session.id(), null);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"status\":\"PENDING\"")));
 
@@ -56,7 +55,7 @@ class SessionEventsResourceTest {
 
     @Test
     void manyClientsOnOneSessionAllHearTheChange() throws Exception {
-        Session session = newSession("team-a");
+        Session session = new DashboardFixtures(store, view).session("team-a");
         List<List<String>> clients = Stream.generate(() -> open(session.id(), null)).limit(20).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().allMatch(c -> c.stream().anyMatch(l -> l.contains("PENDING"))));
         store.update(session.id(), s -> s.withStatus(SessionStatus.RUNNING, "pod-many", Instant.now()));
@@ -65,7 +64,7 @@ class SessionEventsResourceTest {
 
     @Test
     void lastEventIdResumesAfterWhatTheClientHad() throws Exception {
-        Session session = newSession("team-a");
+        Session session = new DashboardFixtures(store, view).session("team-a");
         long had = view.get(session.id()).orElseThrow().revision();
         List<String> lines = open(session.id(), Long.toString(had));
         store.update(session.id(), s -> s.withStatus(SessionStatus.RUNNING, "pod-resumed", Instant.now()));
@@ -78,7 +77,7 @@ class SessionEventsResourceTest {
         String token = DashboardTestProfile.memberToken();
         given().auth().oauth2(token).get("/api/sessions/" + UUID.randomUUID() + "/events")
                 .then().statusCode(404).body("error", equalTo("not_found"));
-        Session other = newSession("team-b");
+        Session other = new DashboardFixtures(store, view).session("team-b");
         given().auth().oauth2(token).get("/api/sessions/" + other.id() + "/events")
                 .then().statusCode(403).body("error", equalTo("permission_denied"));
         given().get("/api/sessions/" + other.id() + "/events").then().statusCode(401);
@@ -97,11 +96,4 @@ class SessionEventsResourceTest {
         return lines;
     }
 
-    private Session newSession(String team) {
-        SessionKey key = SessionKey.slack("buck", "C0SSE", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> Session.open(newId, key, team, "sse", Origin.slack("C0SSE", "1"), Instant.now()))
-                .versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return view.get(id).orElseThrow().session();
-    }
 }

@@ -1,14 +1,12 @@
 package dev.agentservices.dashboard.grpc;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.DashboardTestProfile;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.session.SessionStatus;
@@ -27,11 +25,6 @@ import dev.agentservices.proto.api.v1.SendMessageRequest;
 import dev.agentservices.proto.api.v1.TeamSettings;
 import dev.agentservices.proto.api.v1.TerminateSessionRequest;
 import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import dev.agentservices.proto.api.v1.GetSessionRequest;
 import dev.agentservices.proto.api.v1.ListSessionsRequest;
@@ -46,9 +39,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +69,7 @@ class DashboardGrpcServiceTest {
 
     @Test
     void membersGetTheirTeamsSessionsOverGrpc() {
-        Session session = newSession("team-a");
+        Session session = fixtures().session("team-a");
         var stub = stub(DashboardTestProfile.memberToken());
         assertEquals(session.id(), stub.getSession(GetSessionRequest.newBuilder().setId(session.id()).build()).getSession().getId());
         assertEquals(1, stub.listSessions(ListSessionsRequest.newBuilder().setText(session.title()).build()).getTotalSize());
@@ -89,10 +79,10 @@ class DashboardGrpcServiceTest {
     void everyMethodAnswersOverGrpc() throws Exception {
         var member = stub(DashboardTestProfile.memberToken());
         var admin = stub(DashboardTestProfile.adminToken());
-        Session running = newSession("team-a", SessionStatus.RUNNING);
-        Session paused = newSession("team-a", SessionStatus.PAUSED);
-        Session finished = newSession("team-a", SessionStatus.SUCCEEDED);
-        long deadLetter = deadLetter();
+        Session running = fixtures().session("team-a", SessionStatus.RUNNING, "session-grpc-1");
+        Session paused = fixtures().session("team-a", SessionStatus.PAUSED, "session-grpc-1");
+        Session finished = fixtures().session("team-a", SessionStatus.SUCCEEDED, "session-grpc-1");
+        long deadLetter = DashboardFixtures.deadLetter("{}");
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
             long mark = control.lastSequence();
             assertEquals(dev.agentservices.proto.api.v1.SessionStatus.SESSION_STATUS_PENDING, member.createSession(CreateSessionRequest.newBuilder()
@@ -122,7 +112,7 @@ class DashboardGrpcServiceTest {
 
     @Test
     void errorsBecomeTheGrpcStatusOfTheSameName() {
-        Session other = newSession("team-b");
+        Session other = fixtures().session("team-b");
         var member = stub(DashboardTestProfile.memberToken());
         StatusRuntimeException denied = assertThrows(StatusRuntimeException.class,
                 () -> member.getSession(GetSessionRequest.newBuilder().setId(other.id()).build()));
@@ -142,13 +132,8 @@ class DashboardGrpcServiceTest {
         assertEquals(Status.Code.UNAUTHENTICATED, expired.getStatus().getCode());
     }
 
-    private static long deadLetter() throws Exception {
-        try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            Headers headers = new Headers().put("Agent-Services-Subject", "webhooks.buck.slack")
-                    .put("Agent-Services-Deliveries", "5").put("Agent-Services-Error", "IllegalStateException: grpc");
-            return nats.jetStream().publish(NatsMessage.builder().subject("deadletter.webhooks.buck.slack").headers(headers)
-                    .data("{}".getBytes(StandardCharsets.UTF_8)).build()).getSeqno();
-        }
+    DashboardFixtures fixtures() {
+        return new DashboardFixtures(store, view);
     }
 
     private DashboardServiceGrpc.DashboardServiceBlockingStub stub(String token) {
@@ -158,18 +143,4 @@ class DashboardGrpcServiceTest {
                 .withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
-    private Session newSession(String team) {
-        return newSession(team, SessionStatus.PENDING);
-    }
-
-    private Session newSession(String team, SessionStatus status) {
-        String title = "grpc-" + UUID.randomUUID();
-        SessionKey key = SessionKey.slack("buck", "C0RPC", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
-        String id = store.open(key, newId -> {
-            Session open = Session.open(newId, key, team, title, Origin.slack("C0RPC", "1"), Instant.now());
-            return status == SessionStatus.PENDING ? open : open.withStatus(status, "session-grpc-1", Instant.now());
-        }).versioned().session().id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
-        return view.get(id).orElseThrow().session();
-    }
 }

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
-import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
@@ -41,9 +40,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
