@@ -83,7 +83,7 @@ public class SessionEventsResource {
                 .map(v -> {
                     sent.accumulateAndGet(v.revision(), Math::max);
                     return sse.newEventBuilder().id(Long.toString(v.revision())).name("session")
-                            .mediaType(MediaType.TEXT_PLAIN_TYPE).data(rendered(v)).build();
+                            .data(rendered(v)).build();
                 });
         Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat)
                 .map(tick -> sse.newEventBuilder().comment("heartbeat").build());

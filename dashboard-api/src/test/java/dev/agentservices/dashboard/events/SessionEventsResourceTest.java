@@ -51,6 +51,9 @@ class SessionEventsResourceTest {
                 .revision();
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("id:" + revision)
                 && lines.stream().anyMatch(l -> l.contains("\"status\":\"RUNNING\"") && l.contains("\"pod_name\":\"session-abc-1\"")));
+        // only the standard fields: id, event, data and comments
+        assertTrue(lines.stream().allMatch(l -> l.isEmpty() || l.startsWith("id:") || l.startsWith("event:")
+                || l.startsWith("data:") || l.startsWith(":")), lines.toString());
     }
 
     @Test
