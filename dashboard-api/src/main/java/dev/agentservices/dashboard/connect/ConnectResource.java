@@ -56,6 +56,8 @@ public class ConnectResource {
     static final String PROTO = "application/proto";
     /** Smaller answers go out as they are: gzip would save little and cost a round of CPU. */
     static final int GZIP_THRESHOLD = 1024;
+    /** No request of this API is anywhere near this; anything larger is a mistake or an attack. */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
     /** One method: its request type, whether GET may call it, and what it does for a user. */
     private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, DashboardUser, Uni<Message>> call) {
@@ -239,7 +241,14 @@ public class ConnectResource {
         }
     }
 
+    /**
+     * The request message, unzipped when it came gzipped. Both forms are capped at {@link #MAX_MESSAGE_BYTES}:
+     * a few kilobytes of gzip can unzip to gigabytes.
+     */
     private static byte[] decompress(byte[] body, String encoding) {
+        if (body.length > MAX_MESSAGE_BYTES) {
+            throw tooLarge();
+        }
         if (encoding == null || encoding.isBlank() || "identity".equals(encoding)) {
             return body;
         }
@@ -247,10 +256,19 @@ public class ConnectResource {
             throw new ConnectException("unimplemented", "Compression " + encoding + " is not supported; use gzip or identity");
         }
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return in.readAllBytes();
+            byte[] message = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+            if (message.length > MAX_MESSAGE_BYTES) {
+                throw tooLarge();
+            }
+            return message;
         } catch (IOException e) {
             throw new ConnectException("invalid_argument", "The body is not valid gzip");
         }
+    }
+
+    private static ConnectException tooLarge() {
+        return new ConnectException("resource_exhausted", "A request message is at most " + MAX_MESSAGE_BYTES / 1024
+                + " KiB (after gzip)");
     }
 
     private static byte[] decodeBase64(String text) {

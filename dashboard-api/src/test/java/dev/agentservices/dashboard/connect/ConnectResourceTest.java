@@ -100,6 +100,23 @@ class ConnectResourceTest {
     }
 
     @Test
+    void oversizedMessagesAndGzipBombsAreRefusedAsResourceExhausted() throws Exception {
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bomb)) {
+            byte[] zeros = new byte[64 * 1024];
+            for (int i = 0; i < 64; i++) { // 4 MiB of zeros, a few KiB zipped
+                out.write(zeros);
+            }
+        }
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/proto").header("Content-Encoding", "gzip")
+                .body(bomb.toByteArray()).post(BASE + "GetSession")
+                .then().statusCode(429).body("code", equalTo("resource_exhausted"));
+        given().auth().oauth2(token(ISSUER, AUDIENCE, 300)).contentType("application/json")
+                .body("{\"text\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}").post(BASE + "ListSessions")
+                .then().statusCode(429).body("code", equalTo("resource_exhausted"));
+    }
+
+    @Test
     void terminateGoesToTheWorkerOverControl() throws Exception {
         Session session = newSession();
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
