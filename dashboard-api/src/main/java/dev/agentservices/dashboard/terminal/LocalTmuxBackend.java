@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Local mode: attaches to the local launcher's tmux session of a run. Java has no pseudo-terminal of its
@@ -15,6 +16,8 @@ import java.util.List;
  * terminal with {@code stty}, which makes tmux redraw.
  */
 final class LocalTmuxBackend implements TerminalBackend {
+
+    private static final Pattern TMUX_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final String socket;
 
@@ -25,6 +28,10 @@ final class LocalTmuxBackend implements TerminalBackend {
     @Override
     public Terminal attach(Session session, int columns, int rows, Terminal.Listener listener) {
         String name = session.podName();
+        if (name != null && !TMUX_NAME.matcher(name).matches()) {
+            // the name goes into a shell command line below; the worker's names never need more than this
+            throw new TerminalUnavailableException("Session " + session.id() + " has a run name this terminal will not use", null);
+        }
         if (name == null || run(List.of("tmux", "-L", socket, "has-session", "-t", "=" + name)) != 0) {
             throw new TerminalUnavailableException("Session " + session.id() + " has no running terminal", null);
         }
