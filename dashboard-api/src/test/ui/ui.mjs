@@ -3,7 +3,7 @@
 // this script prints "waiting-for-change", and checks CONTROL afterwards.
 import { chromium } from "playwright-core";
 
-const { BASE_URL, SESSION_ID, SESSION_TITLE } = process.env;
+const { BASE_URL, SESSION_ID, SESSION_TITLE, DEAD_LETTER } = process.env;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -51,8 +51,40 @@ try {
     throw new Error("terminate failed: " + (await page.locator("#error").textContent()));
   }
   step("terminate");
+
+  // an admin, in a browser context of their own: metrics, team settings, dead letters
+  const admin = await (await browser.newContext()).newPage();
+  admin.setDefaultTimeout(20000);
+  await admin.goto(`${BASE_URL}/local/sign-in`);
+  await admin.fill("input[name=name]", "root@localhost");
+  await admin.fill("input[name=teams]", "agent-services-admins");
+  await admin.click("button[type=submit]");
+  await admin.getByText("This browser is signed in").waitFor();
+  await admin.goto(`${BASE_URL}/`);
+  await admin.locator(`tr[data-id="${SESSION_ID}"]`).waitFor();
+  await admin.click("#metrics-panel summary");
+  await admin.waitForFunction(() => Number(document.querySelector('dd[data-metric="Sessions"]')?.textContent) >= 1);
+  step("metrics");
+
+  await admin.click("#teams-panel summary");
+  await admin.locator("#team-settings").waitFor();
+  await admin.fill("#team-settings input[name=teamId]", "team-ui");
+  await admin.fill("#team-settings input[name=slackChannels]", "C0UI1, C0UI2");
+  await admin.fill("#team-settings input[name=concurrencyLimit]", "2");
+  await admin.click("#team-settings button[type=submit]");
+  await admin.locator("#teams a", { hasText: "team-ui" }).waitFor();
+  step("team settings");
+
+  await admin.click("#dead-letters-panel summary");
+  const letter = admin.locator(`#dead-letters tr[data-sequence="${DEAD_LETTER}"]`);
+  await letter.waitFor();
+  await letter.locator("button").click();
+  await admin.waitForFunction((seq) => document.querySelector(`#dead-letters tr[data-sequence="${seq}"]`)
+    ?.children[3].textContent === "root@localhost", DEAD_LETTER);
+  step("dead letters");
+
   if (process.env.SCREENSHOT) {
-    await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    await admin.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   }
   console.log("all ok");
 } finally {

@@ -188,4 +188,103 @@ $("create").addEventListener("submit", async (e) => {
   }
 });
 
+const csv = (value) => (value || "").split(",").map((v) => v.trim()).filter((v) => v);
+
+async function metrics() {
+  const m = await call("GetMetrics", {});
+  const rows = [["Sessions", m.total || 0], ["Success rate", `${Math.round((m.successRate || 0) * 100)}%`],
+    ["Duration p50", `${Math.round(m.durationP50Seconds || 0)} s`], ["Duration p95", `${Math.round(m.durationP95Seconds || 0)} s`],
+    ...Object.entries(m.byStatus || {}).map(([k, v]) => [k, v])];
+  $("metrics").replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    dd.dataset.metric = k;
+    return [dt, dd];
+  }));
+}
+
+async function teams() {
+  const { teams = [] } = await call("ListTeams", {});
+  $("teams").replaceChildren(...teams.map((team) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = "#";
+    a.textContent = team.id;
+    a.addEventListener("click", async (e) => {
+      e.preventDefault();
+      const { settings } = await call("GetTeamSettings", { teamId: team.id }).catch(show) || {};
+      if (settings) {
+        editTeam(settings);
+      }
+    });
+    li.append(a);
+    return li;
+  }));
+  $("team-settings").hidden = false;
+}
+
+function editTeam(settings) {
+  const form = $("team-settings");
+  form.teamId.value = settings.teamId || "";
+  form.slackChannels.value = (settings.slackChannels || []).join(", ");
+  form.jiraProjects.value = (settings.jiraProjects || []).join(", ");
+  form.githubRepositories.value = (settings.githubRepositories || []).join(", ");
+  form.concurrencyLimit.value = settings.concurrencyLimit || 0;
+  form.defaultRunnerImage.value = settings.defaultRunnerImage || "";
+  form.defaultInstructions.value = settings.defaultInstructions || "";
+}
+
+$("team-settings").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  try {
+    await call("UpdateTeamSettings", { settings: {
+      teamId: form.teamId.value, slackChannels: csv(form.slackChannels.value), jiraProjects: csv(form.jiraProjects.value),
+      githubRepositories: csv(form.githubRepositories.value), concurrencyLimit: Number(form.concurrencyLimit.value) || 0,
+      defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value } });
+    await teams();
+  } catch (error) {
+    show(error);
+  }
+});
+
+async function deadLetters() {
+  let page;
+  try {
+    page = await call("ListDeadLetters", { pageSize: 50 });
+  } catch (error) {
+    $("dead-letters-panel").hidden = true; // not an admin
+    return;
+  }
+  $("dead-letters").replaceChildren(...(page.deadLetters || []).map((letter) => {
+    const tr = document.createElement("tr");
+    tr.dataset.sequence = letter.sequence;
+    for (const value of [letter.sequence, letter.originalSubject, letter.error || "", letter.replayedBy || ""]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    const replay = document.createElement("button");
+    replay.textContent = "Replay";
+    replay.addEventListener("click", async () => {
+      try {
+        await call("ReplayDeadLetter", { sequence: letter.sequence });
+        await deadLetters();
+      } catch (error) {
+        show(error);
+      }
+    });
+    const td = document.createElement("td");
+    td.append(replay);
+    tr.append(td);
+    return tr;
+  }));
+}
+
+$("metrics-panel").addEventListener("toggle", (e) => e.target.open && metrics().catch(show));
+$("teams-panel").addEventListener("toggle", (e) => e.target.open && teams().catch(show));
+$("dead-letters-panel").addEventListener("toggle", (e) => e.target.open && deadLetters().catch(show));
+
 list().catch(show);

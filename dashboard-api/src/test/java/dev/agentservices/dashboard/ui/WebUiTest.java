@@ -12,6 +12,8 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.dashboard.DashboardFixtures;
 import dev.agentservices.dashboard.LocalSignInTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The web UI in headless Chromium (Debian's, driven by playwright-core; deploy/test.sh installs it):
  * local sign-in, the list, a status change from the sessions bucket arriving live, the terminal on a real
- * tmux session, and a command reaching CONTROL.
+ * tmux session, a command reaching CONTROL; and, as an admin, metrics, team settings and a dead letter's replay.
  */
 @QuarkusTest
 @TestProfile(WebUiTest.Profile.class)
@@ -60,6 +62,9 @@ class WebUiTest {
     @Inject
     SessionView view;
 
+    @Inject
+    TeamStore teams;
+
     @AfterAll
     static void stopTmux() throws Exception {
         new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
@@ -81,8 +86,9 @@ class WebUiTest {
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
             long mark = control.lastSequence();
             ProcessBuilder builder = new ProcessBuilder("node", "ui.mjs").directory(UI.toFile()).redirectErrorStream(true);
+            long deadLetter = DashboardFixtures.deadLetter("{\"ui\":true}");
             builder.environment().putAll(Map.of("BASE_URL", "http://localhost:" + RestAssured.port, "SESSION_ID", id,
-                    "SESSION_TITLE", title));
+                    "SESSION_TITLE", title, "DEAD_LETTER", Long.toString(deadLetter)));
             Process browser = builder.start();
             StringBuilder output = new StringBuilder();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8))) {
@@ -97,11 +103,13 @@ class WebUiTest {
             }
             assertTrue(browser.waitFor(2, TimeUnit.MINUTES), output.toString());
             assertEquals(0, browser.exitValue(), output.toString());
-            for (String step : List.of("sign-in", "list", "detail", "terminal", "live status", "terminate")) {
+            for (String step : List.of("sign-in", "list", "detail", "terminal", "live status", "terminate", "metrics",
+                    "team settings", "dead letters")) {
                 assertTrue(output.toString().contains(step + " ok"), step + " missing in:\n" + output);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> control.messagesAfter(mark).stream()
                     .anyMatch(m -> m.getSubject().equals("control.buck." + id + ".terminate")));
+            assertEquals(2, teams.get("team-ui").orElseThrow().concurrencyLimit());
         }
     }
 }
