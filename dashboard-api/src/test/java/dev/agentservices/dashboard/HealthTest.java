@@ -1,12 +1,14 @@
 package dev.agentservices.dashboard;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.agentservices.common.testing.NatsTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -14,10 +16,12 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
 
     @Test
-    void readyOnceConnectedToNats() {
+    void readyOnceConnectedToNatsAndTheViewHasReadEverySession() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("nats"));
+                .body("checks.name", hasItem("nats"))
+                .body("checks.name", hasItem("session-view"));
     }
 
     @Test
