@@ -125,8 +125,11 @@ public class DashboardBench {
                 kv.put(target, record(target, sessions, start, "t=" + nowMicros()).getBytes(StandardCharsets.UTF_8));
                 Thread.sleep(100);
             }
-            Thread.sleep(3000);
             long expected = (long) (clients - failed.get()) * changes;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((sse.size() < expected || bare.size() < changes) && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the last change's events are still on their way
+            }
             System.out.printf("%n| change → client, %d SSE clients, %d changes | p50 | p99 | max | events received |%n"
                     + "|---|---:|---:|---:|---:|%n", clients, changes);
             latencyRow("bare KV watcher in the benchmark (baseline)", bare, changes);
