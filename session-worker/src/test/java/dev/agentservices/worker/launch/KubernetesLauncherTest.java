@@ -2,6 +2,7 @@ package dev.agentservices.worker.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +64,9 @@ class KubernetesLauncherTest {
             return List.of(new TestResourceEntry(NatsTestResource.class), new TestResourceEntry(ThirdPartyApis.class));
         }
     }
+
+    @KubernetesTestServer
+    KubernetesServer server;
 
     @Inject
     KubernetesClient kubernetes;
@@ -113,6 +120,33 @@ class KubernetesLauncherTest {
         setPhase(session.podName(), "Failed", "DeadlineExceeded");
         Session failed = fixtures.awaitSession(key, s -> s.status() == SessionStatus.FAILED);
         assertTrue(failed.error().startsWith("DeadlineExceeded"), failed.error());
+    }
+
+    @Test
+    void followUpsAreTypedIntoThePodsTmuxThroughExec() throws Exception {
+        Session session = startSession();
+        setPhase(session.podName(), "Running", null);
+        String exec = "/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName() + "/exec?command=tmux&command=send-keys"
+                + "&command=-t&command=runner";
+        server.expect().get().withPath(exec + "&command=-l&command=please%20also%20add%20a%20test&container=runner&stderr=true")
+                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(0)).done().once();
+        server.expect().get().withPath(exec + "&command=Enter&container=runner&stderr=true")
+                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(0)).done().once();
+
+        launcher.deliver(session, "please also add a test");
+        assertTrue(server.getLastRequest().getPath().contains("command=Enter"), server.getLastRequest().getPath());
+    }
+
+    @Test
+    void aFailedExecIsAnErrorSoTheMessageIsDeliveredAgain() throws Exception {
+        Session session = startSession();
+        setPhase(session.podName(), "Running", null);
+        server.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName()
+                        + "/exec?command=tmux&command=send-keys&command=-t&command=runner&command=-l&command=lost"
+                        + "&container=runner&stderr=true")
+                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(1)).done().once();
+
+        assertThrows(IllegalStateException.class, () -> launcher.deliver(session, "lost"));
     }
 
     @Test
