@@ -124,7 +124,9 @@ class EndToEndIT {
         assertEquals(200, sendSlack(body));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))));
-        Thread.sleep(2_000);
+        // and no second reply follows (the duplicate delivery must not post again)
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))));
         slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withHeader("Authorization", equalTo("Bearer xoxb-e2e"))
                 .withRequestBody(matchingJsonPath("$.channel", equalTo("C0E2E")))

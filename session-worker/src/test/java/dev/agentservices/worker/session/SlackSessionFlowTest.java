@@ -172,11 +172,12 @@ class SlackSessionFlowTest {
         assertEquals(SessionStatus.SUCCEEDED, done.status());
         assertEquals("Fixed the test.", done.lastAssistantMessage());
         fixtures().awaitIdle();
-        Thread.sleep(500);
-        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+        // exactly one reply, and it stays one
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> ThirdPartyApis.server()
+                .verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
                 .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":"
-                        + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\"}")));
+                        + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\"}"))));
     }
 
     @Test
