@@ -101,16 +101,18 @@ public class DashboardApi {
                 visibleTeams(Set.copyOf(request.getTeamsList()), user), request.getText(),
                 request.hasCreatedAfter() ? ProtoSessions.instant(request.getCreatedAfter()) : null,
                 request.hasCreatedBefore() ? ProtoSessions.instant(request.getCreatedBefore()) : null);
-        SessionView.Page page;
-        try {
-            page = view.list(query, pageSize, request.getPageToken());
-        } catch (SessionView.InvalidPageTokenException e) {
-            throw new ConnectException("invalid_argument", e.getMessage());
-        }
-        ListSessionsResponse.Builder response = ListSessionsResponse.newBuilder()
-                .setNextPageToken(page.nextPageToken()).setTotalSize(page.totalSize());
-        page.sessions().forEach(session -> response.addSessions(ProtoSessions.toProto(session, false)));
-        return Uni.createFrom().item(response.build());
+        return onWorker(() -> {
+            SessionView.Page page;
+            try {
+                page = view.list(query, pageSize, request.getPageToken());
+            } catch (SessionView.InvalidPageTokenException e) {
+                throw new ConnectException("invalid_argument", e.getMessage());
+            }
+            ListSessionsResponse.Builder response = ListSessionsResponse.newBuilder()
+                    .setNextPageToken(page.nextPageToken()).setTotalSize(page.totalSize());
+            page.sessions().forEach(session -> response.addSessions(ProtoSessions.toProto(session, false)));
+            return response.build();
+        });
     }
 
     public Uni<Message> getSession(GetSessionRequest request, DashboardUser user) {
@@ -202,27 +204,29 @@ public class DashboardApi {
         Instant to = request.hasTo() ? ProtoSessions.instant(request.getTo()) : Instant.now();
         Instant from = request.hasFrom() ? ProtoSessions.instant(request.getFrom()) : to.minus(Duration.ofDays(7));
         Duration bucket = Duration.ofSeconds(request.getBucketSeconds() > 0 ? request.getBucketSeconds() : 3600);
-        SessionMetrics.Report report;
-        try {
-            SessionQuery visible = new SessionQuery(Set.of(), Set.of(), Set.of(),
-                    visibleTeams(Set.copyOf(request.getTeamsList()), user), null, null, null);
-            report = SessionMetrics.compute(view.matching(visible), from, to, bucket, Set.of());
-        } catch (IllegalArgumentException e) {
-            throw new ConnectException("invalid_argument", e.getMessage());
-        }
-        GetMetricsResponse.Builder response = GetMetricsResponse.newBuilder()
-                .setTotal(report.total()).putAllByStatus(report.byStatus()).putAllByAgent(report.byAgent())
-                .putAllBySource(report.bySource()).putAllByTeam(report.byTeam()).setSuccessRate(report.successRate())
-                .setDurationP50Seconds(report.durationP50Seconds()).setDurationP95Seconds(report.durationP95Seconds())
-                .setUsage(Usage.newBuilder().setInputTokens(report.usage().inputTokens())
-                        .setOutputTokens(report.usage().outputTokens()).setCostUsd(report.usage().costUsd()));
-        report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
-                .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed())));
-        return Uni.createFrom().item(response.build());
+        SessionQuery visible = new SessionQuery(Set.of(), Set.of(), Set.of(),
+                visibleTeams(Set.copyOf(request.getTeamsList()), user), null, null, null);
+        return onWorker(() -> {
+            SessionMetrics.Report report;
+            try {
+                report = SessionMetrics.compute(view.matching(visible), from, to, bucket, Set.of());
+            } catch (IllegalArgumentException e) {
+                throw new ConnectException("invalid_argument", e.getMessage());
+            }
+            GetMetricsResponse.Builder response = GetMetricsResponse.newBuilder()
+                    .setTotal(report.total()).putAllByStatus(report.byStatus()).putAllByAgent(report.byAgent())
+                    .putAllBySource(report.bySource()).putAllByTeam(report.byTeam()).setSuccessRate(report.successRate())
+                    .setDurationP50Seconds(report.durationP50Seconds()).setDurationP95Seconds(report.durationP95Seconds())
+                    .setUsage(Usage.newBuilder().setInputTokens(report.usage().inputTokens())
+                            .setOutputTokens(report.usage().outputTokens()).setCostUsd(report.usage().costUsd()));
+            report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
+                    .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed())));
+            return response.build();
+        });
     }
 
     public Uni<Message> listTeams(DashboardUser user) {
-        return blocking(() -> {
+        return onWorker(() -> {
             ListTeamsResponse.Builder response = ListTeamsResponse.newBuilder();
             teams.all().stream().filter(team -> user.admin() || user.teams().contains(team.teamId()))
                     .forEach(team -> response.addTeams(Team.newBuilder().setId(team.teamId()).setName(team.teamId())));
@@ -235,7 +239,7 @@ public class DashboardApi {
         if (!user.admin() && !user.teams().contains(teamId)) {
             throw new ConnectException("permission_denied", "You are not in team " + teamId);
         }
-        return blocking(() -> GetTeamSettingsResponse.newBuilder().setSettings(toProto(teams.get(teamId)
+        return onWorker(() -> GetTeamSettingsResponse.newBuilder().setSettings(toProto(teams.get(teamId)
                 .orElseThrow(() -> new ConnectException("not_found", "There is no team " + teamId)))).build());
     }
 
@@ -251,7 +255,7 @@ public class DashboardApi {
         TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
                 settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
                 emptyToNull(settings.getDefaultRunnerImage()), emptyToNull(settings.getDefaultInstructions()));
-        return blocking(() -> {
+        return onWorker(() -> {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
         });
@@ -265,7 +269,7 @@ public class DashboardApi {
             throw new ConnectException("invalid_argument", "page_size is at most " + MAX_PAGE_SIZE);
         }
         long from = parseSequenceToken(request.getPageToken());
-        return blocking(() -> {
+        return onWorker(() -> {
             DeadLetterStore.Page page = natsCall(() -> deadLetters.list(pageSize, from));
             ListDeadLettersResponse.Builder response = ListDeadLettersResponse.newBuilder()
                     .setNextPageToken(page.next() == 0 ? "" : Long.toString(page.next()));
@@ -279,7 +283,7 @@ public class DashboardApi {
         if (request.getSequence() <= 0) {
             throw new ConnectException("invalid_argument", "sequence is required: the dead letter's sequence from ListDeadLetters");
         }
-        return blocking(() -> {
+        return onWorker(() -> {
             DeadLetterStore.DeadLetter letter = natsCall(() -> deadLetters.get(request.getSequence())).orElseThrow(
                     () -> new ConnectException("not_found", "There is no dead letter " + request.getSequence()));
             natsCall(() -> deadLetters.replay(letter, user.name()));
@@ -350,8 +354,11 @@ public class DashboardApi {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** Runs a KV call on a worker thread: team settings are read from NATS, not from the view. */
-    private static Uni<Message> blocking(java.util.function.Supplier<Message> call) {
+    /**
+     * Runs work that takes a while off the event loop: KV calls (team settings, dead letters), and passes
+     * over every session of the view (lists, metrics), which would hold up the streams served on that loop.
+     */
+    private static Uni<Message> onWorker(java.util.function.Supplier<Message> call) {
         return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
