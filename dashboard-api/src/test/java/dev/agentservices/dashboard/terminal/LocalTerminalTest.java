@@ -116,6 +116,18 @@ class LocalTerminalTest {
     }
 
     @Test
+    void aControlMessageThatIsNotAResizeClosesTheSocketSayingWhatToSend() throws Exception {
+        Session session = runningSession("team-a");
+        try (TerminalClient terminal = (TerminalClient) TerminalClient.connect(vertx, RestAssured.port, session.id(),
+                DashboardTestProfile.memberToken(), null, null)) {
+            terminal.control("{\"type\":\"resize\",\"cols\":0,\"rows\":40}");
+            String closed = terminal.closed.get(10, TimeUnit.SECONDS);
+            assertTrue(closed.startsWith("4400 ") && closed.contains("resize"), closed);
+        }
+        assertEquals(0, tmux("has-session", "-t", session.podName()), "a bad message leaves the run alone");
+    }
+
+    @Test
     void aSessionWithoutARunningTerminalClosesTheSocketWithTheReason() throws Exception {
         Session session = runningSession("team-a");
         tmux("kill-session", "-t", session.podName());
