@@ -20,8 +20,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,8 +83,12 @@ class WebUiTest {
                 .withStatus(SessionStatus.RUNNING, pod, Instant.now())).versioned().session().id();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
 
-        assertEquals(0, new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(UI.toFile()).inheritIO()
-                .start().waitFor());
+        // npm's output goes to a file: the test JVM's own stdout is surefire's channel and must not be written to
+        File npmLog = Files.createTempFile("ui-npm", ".log").toFile();
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(UI.toFile())
+                .redirectErrorStream(true).redirectOutput(npmLog).start();
+        assertTrue(npm.waitFor(5, TimeUnit.MINUTES), "npm ci did not finish");
+        assertEquals(0, npm.exitValue(), Files.readString(npmLog.toPath()));
         try (JetStreamProbe control = new JetStreamProbe(NatsTestServer.url(), "CONTROL")) {
             long mark = control.lastSequence();
             ProcessBuilder builder = new ProcessBuilder("node", "ui.mjs").directory(UI.toFile()).redirectErrorStream(true);
