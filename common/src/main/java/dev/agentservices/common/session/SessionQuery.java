@@ -8,6 +8,7 @@ import java.util.Set;
 /**
  * Which sessions a list wants: every set filter must match (an empty set matches all), {@code text}
  * matches title, session key and messages without regard to case, and the created range is half-open.
+ * A session without a team matches only a query that names no team.
  */
 public record SessionQuery(Set<String> agents, Set<SessionSource> sources, Set<SessionStatus> statuses, Set<String> teams,
         String text, Instant createdAfter, Instant createdBefore) {
@@ -26,7 +27,7 @@ public record SessionQuery(Set<String> agents, Set<SessionSource> sources, Set<S
         return (agents.isEmpty() || agents.contains(session.agent()))
                 && (sources.isEmpty() || sources.contains(session.source()))
                 && (statuses.isEmpty() || statuses.contains(session.status()))
-                && (teams.isEmpty() || teams.contains(session.team()))
+                && (teams.isEmpty() || session.team() != null && teams.contains(session.team()))
                 && (createdAfter == null || !session.createdAt().isBefore(createdAfter))
                 && (createdBefore == null || session.createdAt().isBefore(createdBefore))
                 && (text == null || contains(session));

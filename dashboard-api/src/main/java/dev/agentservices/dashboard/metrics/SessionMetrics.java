@@ -53,7 +53,7 @@ public final class SessionMetrics {
         long ok = 0;
         long notOk = 0;
         for (Session session : sessions) {
-            if (!teams.isEmpty() && !teams.contains(session.team())) {
+            if (!teams.isEmpty() && (session.team() == null || !teams.contains(session.team()))) {
                 continue;
             }
             if (in(session.createdAt(), from, to)) {

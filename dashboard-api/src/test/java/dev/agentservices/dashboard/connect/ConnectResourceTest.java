@@ -175,6 +175,24 @@ class ConnectResourceTest {
     }
 
     @Test
+    void membersListAndMeasureWhileATeamlessSessionExistsWithoutSeeingIt() {
+        Session teamless = newSession(null);
+        String member = token(ISSUER, AUDIENCE, 300);
+        given().auth().oauth2(member).contentType("application/json").body("{\"text\":\"" + teamless.title() + "\"}")
+                .post(BASE + "ListSessions").then().statusCode(200).body("sessions", nullValue());
+        given().auth().oauth2(member).contentType("application/json").body("{}")
+                .post(BASE + "ListSessions").then().statusCode(200);
+        given().auth().oauth2(member).contentType("application/json").body("{}")
+                .post(BASE + "GetMetrics").then().statusCode(200);
+        given().auth().oauth2(member).contentType("application/json").body("{\"id\":\"" + teamless.id() + "\"}")
+                .post(BASE + "GetSession").then().statusCode(403).body("code", equalTo("permission_denied"));
+
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"text\":\"" + teamless.title() + "\"}").post(BASE + "ListSessions").then().statusCode(200)
+                .body("sessions.id", hasItem(teamless.id()));
+    }
+
+    @Test
     void adminsManageTeamSettingsAndMembersReadTheirOwn() {
         String settings = "{\"settings\":{\"teamId\":\"team-a\",\"slackChannels\":[\"C0PAY\"],\"jiraProjects\":[\"PAY\"],"
                 + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3}}";

@@ -49,6 +49,13 @@ class SessionMetricsTest {
     }
 
     @Test
+    void teamlessSessionsCountOnlyWhenNoTeamIsAskedFor() {
+        List<Session> sessions = List.of(running("buck", null, T0.plusSeconds(1)), running("buck", "b", T0.plusSeconds(2)));
+        assertEquals(1, SessionMetrics.compute(sessions, T0, T0.plusSeconds(60), Duration.ofSeconds(60), Set.of("b")).total());
+        assertEquals(2, SessionMetrics.compute(sessions, T0, T0.plusSeconds(60), Duration.ofSeconds(60), Set.of()).total());
+    }
+
+    @Test
     void emptyOrBackwardRangesAreRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> SessionMetrics.compute(List.of(), T0, T0, Duration.ofHours(1), Set.of()));

@@ -66,6 +66,22 @@ class ConcurrencyLimitTest {
         assertEquals(1, started.run());
     }
 
+    @Test
+    void aLimitedTeamStillLaunchesWhileATeamlessSessionRuns() throws Exception {
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        String unclaimed = "C0U" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        Session teamless = mention(fixtures, unclaimed, "1712377778.000001");
+        teamless = fixtures.awaitSession(teamless.key(), s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(null, teamless.team());
+
+        String channel = "C0L" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        teams.put(new TeamSettings(TeamSettings.VERSION, "limited-" + channel.toLowerCase(), List.of(channel), List.of(),
+                List.of(), 1, null, null));
+        Session limited = mention(fixtures, channel, "1712377778.000002");
+        assertEquals(SessionStatus.RUNNING,
+                fixtures.awaitSession(limited.key(), s -> s.status() == SessionStatus.RUNNING).status());
+    }
+
     private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
         fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
                 "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
