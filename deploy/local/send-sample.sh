@@ -2,14 +2,17 @@
 # Signs and sends a sample webhook to the local gateway started by deploy/local/run.sh.
 #
 #   deploy/local/send-sample.sh slack|interactivity|jira|github [--new]
+#   deploy/local/send-sample.sh slack-reply [TEXT]
 #
 # Each kind sends the same delivery every time (Slack event_id, click, Jira identifier, GitHub comment
-# id), so a second send shows deduplication; --new makes a fresh one.
+# id), so a second send shows deduplication; --new makes a fresh one. slack-reply sends a new reply in the
+# sample mention's thread (default text: "- also update the docs"): a follow-up, the session's next turn.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kind=${1:-}
 fresh=${2:-}
+command -v jq >/dev/null || { echo "error: jq is needed (deploy/local/run.sh installs it)" >&2; exit 1; }
 if [ ! -f .local/env ]; then
   echo "error: no local gateway; start it with deploy/local/run.sh" >&2
   exit 1
@@ -38,6 +41,12 @@ case "$kind" in
     body='{"type":"event_callback","team_id":"T0LOCAL","api_app_id":"A0LOCAL","event_id":"EvLOCAL'$suffix'","event_time":1712345678,"event":{"type":"app_mention","user":"U0ANA","text":"<@U0BUCK> please fix the flaky test","ts":"1712345678.000100","channel":"C0LOCAL","event_ts":"1712345678.000100"}}'
     status=$(send_slack /webhooks/slack/events application/json "$body")
     ;;
+  slack-reply)
+    now=$(date +%s%N)
+    text=$(jq -Rn --arg t "${2:-- also update the docs}" '$t')
+    body='{"type":"event_callback","team_id":"T0LOCAL","api_app_id":"A0LOCAL","event_id":"EvLOCALREPLY'$now'","event_time":1712345679,"event":{"type":"message","user":"U0ANA","text":'$text',"ts":"1712345679.'${now: -6}'","thread_ts":"1712345678.000100","channel":"C0LOCAL","event_ts":"1712345679.'${now: -6}'"}}'
+    status=$(send_slack /webhooks/slack/events application/json "$body")
+    ;;
   interactivity)
     payload='{"type":"block_actions","api_app_id":"A0LOCAL","trigger_id":"local","user":{"id":"U0ANA","name":"ana"},"channel":{"id":"C0LOCAL"},"container":{"type":"message","message_ts":"1712345680.000200","channel_id":"C0LOCAL"},"message":{"ts":"1712345680.000200","thread_ts":"1712345678.000100"},"actions":[{"type":"button","action_id":"approve","text":{"type":"plain_text","text":"Deploy to staging"},"action_ts":"1712345690.'$suffix'"}]}'
     body="payload=$(printf '%s' "$payload" | od -An -tx1 -v | tr -d ' \n' | sed 's/../%&/g')"
@@ -56,7 +65,7 @@ case "$kind" in
       -H "X-Hub-Signature-256: sha256=$(printf '%s' "$body" | hmac "$GITHUB_WEBHOOK_SECRET")" --data-binary "$body")
     ;;
   *)
-    echo "usage: $0 slack|interactivity|jira|github [--new]" >&2
+    echo "usage: $0 slack|interactivity|jira|github [--new], or $0 slack-reply [TEXT]" >&2
     exit 2
     ;;
 esac

@@ -13,7 +13,7 @@ java -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/loc
   "$NATS_URL" KV_sessions "${1:-3}" data | if command -v jq >/dev/null; then
     while IFS= read -r line; do
       case "$line" in
-        '{'*) jq '{key, status, run, podName, title, lastAssistantMessage, repliedRun}' <<<"$line" ;;
+        '{'*) jq '{key, status, run, turn, runEnded, queued: (.queued | length), podName, title, lastAssistantMessage, repliedTurn}' <<<"$line" ;;
         *) echo "$line" ;;
       esac
     done

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # The reference session runner. In a session pod (or a local tmux session in local mode) it:
-#   1. fetches the run's context from the runner API with the pod token;
+#   1. fetches the run's context from the runner API with the pod token (the run's first turn);
 #   2. restores the saved state when the context names one (save-state.sh);
-#   3. runs AGENT_COMMAND (default: claude -p) with the prompt appended as the last argument; its standard
-#      output is the final assistant message, exit status 0 means the run succeeded;
-#   4. uploads the files the agent left in $RUNNER_WORK_DIR/outbox/ through /api/upload, as artifacts;
-#   5. posts the outcome to .../complete, or on SIGTERM saves the state and posts .../pause.
+#   3. takes turns: runs the agent on the turn's prompt, uploads what it left in $RUNNER_WORK_DIR/outbox/,
+#      posts the turn's outcome to .../complete, then long-polls .../next for the next turn;
+#   4. after RUNNER_IDLE_TIMEOUT seconds without a turn, saves the state and posts .../end;
+#   5. on SIGTERM saves the state and posts .../pause.
+#
+# RUNNER_MODE=one-shot (default): AGENT_COMMAND (default: claude -p) runs once per turn with the prompt as
+# its last argument after "--" (on standard input when it is longer than an argument may be), standard
+# input otherwise closed; its standard output is the turn's answer, exit status 0 means it succeeded.
+# Claude Code (a command named claude) runs with --output-format json, and later turns continue its
+# conversation with --resume <session_id> (or --continue); other commands get AGENT_CONTINUE_ARGS on
+# later turns when set. RUNNER_MODE=interactive: see interactive.sh.
 #
 # Environment: SESSION_ID, RUNNER_API_URL, RUNNER_TOKEN (a pod gets them from its Secret; the local
-# launcher passes them through RUNNER_ENV_FILE, read once and deleted), AGENT_COMMAND, RUNNER_WORK_DIR.
+# launcher passes them through RUNNER_ENV_FILE, read once and deleted), AGENT_COMMAND, RUNNER_MODE,
+# RUNNER_IDLE_TIMEOUT (seconds, default 600), RUNNER_WORK_DIR.
 set -uo pipefail
 
 if [ -n "${RUNNER_ENV_FILE:-}" ] && [ -f "$RUNNER_ENV_FILE" ]; then
@@ -17,9 +25,15 @@ if [ -n "${RUNNER_ENV_FILE:-}" ] && [ -f "$RUNNER_ENV_FILE" ]; then
 fi
 : "${SESSION_ID:?SESSION_ID is not set}" "${RUNNER_API_URL:?RUNNER_API_URL is not set}" "${RUNNER_TOKEN:?RUNNER_TOKEN is not set}"
 AGENT_COMMAND=${AGENT_COMMAND:-claude -p}
+RUNNER_MODE=${RUNNER_MODE:-one-shot}
+idle_timeout=${RUNNER_IDLE_TIMEOUT:-600}
 work=${RUNNER_WORK_DIR:-$PWD}
 here=$(cd "$(dirname "$0")" && pwd)
 session_url="$RUNNER_API_URL/api/runner/sessions/$SESSION_ID"
+own="$work/.runner" # the runner's own files: outputs, hook settings; never part of the saved state
+mkdir -p "$own"
+# the longest prompt passed as one argument (Linux refuses a single argument over 128 KiB)
+max_argument_bytes=100000
 
 api() { # api CURL_ARGS...: the runner API with the pod token, retried while it is unreachable or 5xx
   curl -fsS --retry 8 --retry-all-errors --retry-delay 1 --max-time 30 \
@@ -30,13 +44,15 @@ post() { # post PATH JSON
   api -X POST -H 'Content-Type: application/json' --data-binary "$2" "$session_url/$1" -o /dev/null
 }
 
-echo "agent-services runner: session $SESSION_ID"
+echo "agent-services runner: session $SESSION_ID ($RUNNER_MODE)"
 if ! context=$(api "$session_url"); then
   echo "could not fetch the session's context from $session_url" >&2
   exit 1
 fi
-prompt=$(jq -r '.prompt // ""' <<<"$context")
 run=$(jq -r '.run' <<<"$context")
+turn=$(jq -r '.turn' <<<"$context")
+jq -j '.prompt // ""' <<<"$context" >"$own/prompt"
+agent_session=$(jq -r '.agent_session_id // empty' <<<"$context")
 state_key=$(jq -r '.state_key // empty' <<<"$context")
 state_url=$(jq -r '.state_url // empty' <<<"$context")
 if [ -n "$state_url" ]; then
@@ -45,16 +61,47 @@ elif [ -n "$state_key" ]; then
   "$here/save-state.sh" restore "$state_key" "$work" || echo "could not restore state $state_key; starting afresh" >&2
 fi
 
-output="$work/output-$run.txt"
 read -ra command <<<"$AGENT_COMMAND"
-"${command[@]}" "$prompt" > >(tee "$output") &
-agent=$!
+claude=false
+if [ "$(basename "${command[0]}")" = claude ]; then
+  claude=true
+  [[ " ${command[*]} " == *" -p "* || " ${command[*]} " == *" --print "* ]] || command+=(-p)
+fi
+
+save_state() { # prints the key the work folder was saved under; fails when it could not be saved
+  "$here/save-state.sh" save "state/$SESSION_ID/run-$run.tar.gz" "$work"
+}
+
+upload_outbox() { # prints the artifacts JSON of the files left in outbox/, moving each one out once uploaded
+  local artifacts='[]' file uploaded
+  if [ -d "$work/outbox" ]; then
+    mkdir -p "$own/sent"
+    for file in "$work/outbox"/*; do
+      [ -f "$file" ] || continue
+      if uploaded=$(api -F "file=@$file" "$RUNNER_API_URL/api/upload"); then
+        artifacts=$(jq --arg name "$(basename "$file")" --argjson up "$uploaded" \
+          '. + [{kind: "file", title: $name, url: $up.url}]' <<<"$artifacts")
+        mv "$file" "$own/sent/turn-$turn-$(basename "$file")"
+      else
+        echo "could not upload $file" >&2
+      fi
+    done
+  fi
+  printf '%s' "$artifacts"
+}
+
+# The process of the turn going, if any, and where its answer goes.
+agent=
+output=
 
 on_term() {
-  kill -TERM "$agent" 2>/dev/null
-  wait "$agent" 2>/dev/null
-  if key=$("$here/save-state.sh" save "state/$SESSION_ID/run-$run.tar.gz" "$work"); then
-    post pause "$(jq -n --arg key "$key" --rawfile msg "$output" \
+  if [ -n "$agent" ]; then
+    pkill -TERM -P "$agent" 2>/dev/null
+    kill -TERM "$agent" 2>/dev/null
+    wait "$agent" 2>/dev/null
+  fi
+  if key=$(save_state); then
+    post pause "$(jq -n --arg key "$key" --rawfile msg "${output:-/dev/null}" \
       '{state_key: $key, scrollback_key: null, last_assistant_message: $msg}')"
     echo "paused: state saved as $key"
   fi
@@ -62,31 +109,88 @@ on_term() {
 }
 trap on_term TERM
 
-wait "$agent"
-code=$?
-sleep 0.2 # let tee finish writing
-status=failed
-[ "$code" -eq 0 ] && status=succeeded
-error=null
-[ "$code" -ne 0 ] && error="\"$AGENT_COMMAND exited with $code\""
-
-artifacts='[]'
-if [ -d "$work/outbox" ]; then
-  for file in "$work/outbox"/*; do
-    [ -f "$file" ] || continue
-    if uploaded=$(api -F "file=@$file" "$RUNNER_API_URL/api/upload"); then
-      artifacts=$(jq --arg name "$(basename "$file")" --argjson up "$uploaded" \
-        '. + [{kind: "file", title: $name, url: $up.url}]' <<<"$artifacts")
-    else
-      echo "could not upload $file" >&2
+run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then posts the outcome
+  local args=("${command[@]}") code status error artifacts prompt_bytes
+  if $claude; then
+    [[ " ${args[*]} " == *" --output-format "* ]] || args+=(--output-format json)
+    if [ "$turn" -gt 1 ]; then
+      if [ -n "$agent_session" ]; then args+=(--resume "$agent_session"); else args+=(--continue); fi
     fi
+  elif [ "$turn" -gt 1 ] && [ -n "${AGENT_CONTINUE_ARGS:-}" ]; then
+    read -ra more <<<"$AGENT_CONTINUE_ARGS"
+    args+=("${more[@]}")
+  fi
+  output="$own/output-$run-$turn.txt"
+  prompt_bytes=$(wc -c <"$own/prompt")
+  echo "--- turn $turn"
+  if [ "$prompt_bytes" -le "$max_argument_bytes" ]; then
+    ( "${args[@]}" -- "$(cat "$own/prompt")" </dev/null | tee "$output"; exit "${PIPESTATUS[0]}" ) &
+  else
+    ( "${args[@]}" <"$own/prompt" | tee "$output"; exit "${PIPESTATUS[0]}" ) &
+  fi
+  agent=$!
+  wait "$agent"
+  code=$?
+  agent=
+  status=succeeded error=null
+  if [ "$code" -ne 0 ]; then
+    status=failed
+    error=$(jq -n --arg e "$(basename "${command[0]}") exited with $code" '$e')
+  fi
+  if $claude; then
+    local sid
+    sid=$(tail -n 1 "$output" | jq -r 'select(type == "object" and .type == "result") | .session_id // empty' 2>/dev/null)
+    [ -n "$sid" ] && agent_session=$sid
+  fi
+  artifacts=$(upload_outbox)
+  if post complete "$(jq -n --arg status "$status" --argjson turn "$turn" --rawfile msg "$output" --argjson error "$error" \
+    --argjson artifacts "$artifacts" --arg sid "$agent_session" \
+    '{status: $status, turn: $turn, final_message: $msg, error: $error, artifacts: $artifacts,
+      agent_session_id: (if $sid == "" then null else $sid end)}')"; then
+    echo "--- turn $turn $status"
+  else
+    echo "could not report turn $turn to the runner API" >&2
+    exit 1
+  fi
+}
+
+next_turn() { # waits for the run's next turn: 0 with $turn and $own/prompt set, 1 when idle too long, 2 when the run is over
+  local deadline=$(( $(date +%s) + idle_timeout )) left wait_for code answer="$own/next.json"
+  while :; do
+    left=$(( deadline - $(date +%s) ))
+    [ "$left" -gt 0 ] || return 1
+    wait_for=$(( left < 30 ? left : 30 ))
+    curl -sS --max-time $(( wait_for + 15 )) -o "$answer" -w '%{http_code}' -H "Authorization: Bearer $RUNNER_TOKEN" \
+      "$session_url/next?after=$turn&wait=$wait_for" >"$own/next.code" 2>/dev/null &
+    wait $!
+    code=$(cat "$own/next.code" 2>/dev/null)
+    case "$code" in
+      200) turn=$(jq -r '.turn' "$answer"); jq -j '.prompt // ""' "$answer" >"$own/prompt"; return 0 ;;
+      204) ;;
+      401|403|404|410) echo "the run is over: $(jq -r '.message // empty' "$answer" 2>/dev/null)"; return 2 ;;
+      *) sleep 2 & wait $! ;; # the runner API is unreachable for now: ask again until the window ends
+    esac
   done
+}
+
+if [ "$RUNNER_MODE" = interactive ]; then
+  . "$here/interactive.sh"
+  exit $?
 fi
 
-if post complete "$(jq -n --arg status "$status" --rawfile msg "$output" --argjson error "$error" \
-  --argjson artifacts "$artifacts" '{status: $status, final_message: $msg, error: $error, artifacts: $artifacts}')"; then
-  echo "run $run $status"
-else
-  echo "could not report the outcome to the runner API" >&2
+while :; do
+  run_turn
+  next_turn
+  case $? in
+    0) continue ;;
+    2) exit 0 ;;
+  esac
+  echo "no turn for ${idle_timeout}s: saving the state and ending the run"
+  key=$(save_state) || key=
+  if post end "$(jq -n --argjson turn "$turn" --arg key "$key" '{last_turn: $turn, state_key: (if $key == "" then null else $key end)}')"; then
+    echo "run $run ended after turn $turn"
+    exit 0
+  fi
+  echo "could not report the end of run $run" >&2
   exit 1
-fi
+done

@@ -31,6 +31,7 @@ try {
 
   await row.click();
   await page.waitForFunction(() => document.getElementById("detail-status").textContent === "RUNNING");
+  await page.waitForFunction(() => document.getElementById("detail-turn").textContent === "turn 1: working on it");
   step("detail");
 
   await page.click("#open-terminal");
@@ -43,6 +44,7 @@ try {
   console.log("waiting-for-change");
   await page.waitForFunction(() => document.getElementById("detail-status").textContent === "SUCCEEDED", null, { timeout: 30000 });
   await page.waitForFunction(() => document.getElementById("detail-last").textContent.includes("Done from the worker"));
+  await page.waitForFunction(() => document.getElementById("detail-turn").textContent === "turn 1: waiting for a follow-up");
   step("live status");
 
   await page.click("button[data-command=TerminateSession]");

@@ -98,8 +98,19 @@ function render(session) {
     li.textContent = `${m.author}: ${m.text}`;
     return li;
   }));
-  live({ status: status(session.status), pod_name: session.podName, run: session.run,
+  live({ status: status(session.status), pod_name: session.podName, run: session.run, turn: session.turn,
+    queued_count: session.queuedCount, run_live: session.runLive,
     last_assistant_message: session.lastAssistantMessage });
+}
+
+/** Where the conversation stands: its turn, and whether the run works on it or waits for the next. */
+function turnState(event) {
+  if (!event.turn) return "";
+  const going = event.status === "PENDING" || event.status === "RUNNING";
+  let state = going ? "working on it" : event.run_live ? "waiting for a follow-up" : "run ended";
+  if (event.status === "PAUSED" || event.status === "TERMINATED") state = event.status.toLowerCase();
+  const queued = event.queued_count ? `, ${event.queued_count} follow-up${event.queued_count > 1 ? "s" : ""} queued` : "";
+  return `turn ${event.turn}: ${state}${queued}`;
 }
 
 function live(event) {
@@ -107,6 +118,7 @@ function live(event) {
   $("detail-status").className = "status " + event.status;
   $("detail-pod").textContent = event.pod_name || "";
   $("detail-run").textContent = event.run ?? "";
+  $("detail-turn").textContent = turnState(event);
   $("detail-last").textContent = event.last_assistant_message || "";
   const tr = document.querySelector(`tr[data-id="${selected}"]`);
   if (tr) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.common.testing.S3ProxyTestResource;
 import java.io.IOException;
@@ -50,6 +51,8 @@ class EndToEndIT {
     private static final String TOKEN_SECRET = "e2e-runner-token-secret-32-bytes-or-more";
     private static final String TMUX_SOCKET = "agent-services-e2e-" + UUID.randomUUID().toString().substring(0, 8);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Claude Code's print mode as it behaves: never reads its terminal, takes 3 s a turn, continues conversations. */
+    private static final String STAND_IN_CLAUDE = ROOT.resolve("session-worker/src/test/resources/stand-in-claude/claude").toString();
 
     private static NatsTestServer nats;
     private static final S3ProxyTestResource s3 = new S3ProxyTestResource();
@@ -74,17 +77,18 @@ class EndToEndIT {
         s3.start().forEach((property, value) -> runnerEnvironment.put(
                 property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         start("runner-api", runnerPort, runnerEnvironment);
-        start("session-worker", workerPort, Map.of(
-                "SLACK_SIGNING_SECRET", SIGNING_SECRET,
-                "SLACK_BOT_TOKEN", "xoxb-e2e",
-                "SLACK_API_URL", slack.baseUrl() + "/api",
-                "SESSION_LAUNCHER", "local",
-                "SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString(),
-                "SESSION_LOCAL_AGENT_COMMAND", ROOT.resolve("deploy/runner/demo-agent.sh").toString(),
-                "SESSION_LOCAL_TMUX_SOCKET", TMUX_SOCKET,
-                "DEMO_AGENT_SECONDS", "0",
-                "RUNNER_API_URL", "http://127.0.0.1:" + runnerPort,
-                "RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        start("session-worker", workerPort, Map.ofEntries(
+                Map.entry("SLACK_SIGNING_SECRET", SIGNING_SECRET),
+                Map.entry("SLACK_BOT_TOKEN", "xoxb-e2e"),
+                Map.entry("SLACK_API_URL", slack.baseUrl() + "/api"),
+                Map.entry("SESSION_LAUNCHER", "local"),
+                Map.entry("SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString()),
+                Map.entry("SESSION_LOCAL_AGENT_COMMAND", STAND_IN_CLAUDE + " -p"),
+                Map.entry("SESSION_LOCAL_TMUX_SOCKET", TMUX_SOCKET),
+                Map.entry("STAND_IN_CLAUDE_SECONDS", "3"),
+                Map.entry("CLAUDE_CONFIG_DIR", Files.createTempDirectory("e2e-claude-").toString()),
+                Map.entry("RUNNER_API_URL", "http://127.0.0.1:" + runnerPort),
+                Map.entry("RUNNER_TOKEN_SECRET", TOKEN_SECRET)));
         dashboardPort = freePort();
         start("dashboard-api", dashboardPort, Map.of(
                 "DASHBOARD_LOCAL_SIGN_IN_ENABLED", "true",
@@ -115,25 +119,41 @@ class EndToEndIT {
 
     @Test
     void slackMentionIsAnsweredInItsThreadExactlyOnce() throws Exception {
-        String ts = "1712345678." + String.format("%06d", (int) (Math.random() * 1_000_000));
-        String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0E2E\",\"event_id\":\"Ev" + UUID.randomUUID() + "\","
-                + "\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please fix the flaky test\","
-                + "\"ts\":\"" + ts + "\",\"channel\":\"C0E2E\"}}";
+        String ts = newTs();
+        String body = slackEvent("app_mention", ts, null, "<@U0BUCK> please fix the flaky test and leave notes");
 
         assertEquals(200, sendSlack(body));
         assertEquals(200, sendSlack(body));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))));
-        // and no second reply follows (the duplicate delivery must not post again)
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))));
-        slack.verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
-                .withHeader("Authorization", equalTo("Bearer xoxb-e2e"))
-                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0E2E")))
-                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(ts)))
-                .withRequestBody(matchingJsonPath("$.text", containing("I looked into: please fix the flaky test")))
-                .withRequestBody(matchingJsonPath("$.text", containing("• file: notes.md " + S3ProxyTestResource.endpoint()
-                        + "/" + S3ProxyTestResource.BUCKET + "/uploads/sessions/"))));
+        List<String> replies = awaitReplies(ts, 1);
+        assertTrue(replies.get(0).startsWith("Turn 1 of conversation "), replies.get(0));
+        assertTrue(replies.get(0).contains("\u2022 file: notes.md " + S3ProxyTestResource.endpoint() + "/"
+                + S3ProxyTestResource.BUCKET + "/uploads/sessions/"), replies.get(0));
+        slack.verify(postRequestedFor(urlEqualTo("/api/chat.postMessage")).withHeader("Authorization", equalTo("Bearer xoxb-e2e"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(ts))));
+    }
+
+    @Test
+    void aThreadReplyWhileTheTurnRunsIsAnsweredAsTheNextTurnOfTheSameConversation() throws Exception {
+        String ts = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please fix the flaky test")));
+        // the reply comes while the 3-second turn runs, in a thread the worker already knows
+        await().atMost(Duration.ofSeconds(20)).until(() -> sessionExists(SessionKey.slack("buck", "C0E2E", ts)));
+        assertEquals(200, sendSlack(slackEvent("message", newTs(), ts, "- also update the docs")));
+
+        List<String> replies = awaitReplies(ts, 2);
+        String conversation = replies.get(0).replaceAll("(?s)^Turn 1 of conversation ([^:]+):.*", "$1");
+        assertTrue(replies.get(0).startsWith("Turn 1 of conversation " + conversation + ":"), replies.toString());
+        assertTrue(replies.get(1).startsWith("Turn 2 of conversation " + conversation + ": 22 characters, starting \"- also update"),
+                replies.toString());
+    }
+
+    @Test
+    void aTurnWhoseAgentExitsNonZeroGetsExactlyOneReplySayingItFailed() throws Exception {
+        String ts = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please exit with 3")));
+        List<String> replies = awaitReplies(ts, 1);
+        assertTrue(replies.get(0).startsWith("The turn failed: claude exited with 3"), replies.get(0));
     }
 
     @Test
@@ -142,11 +162,13 @@ class EndToEndIT {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("name=e2e&teams=agent-services-admins,e2e")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        String created = connect(token, "CreateSession", "{\"agent\":\"buck\",\"team\":\"e2e\",\"prompt\":\"tidy the docs\"}");
+        // a prompt that looks like a flag is text for the agent, not an option of its CLI
+        String created = connect(token, "CreateSession", "{\"agent\":\"buck\",\"team\":\"e2e\",\"prompt\":\"--version\"}");
         String id = created.replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
         // the worker creates the record once CONTROL delivers the command: until then GetSession answers 404
         await().atMost(Duration.ofSeconds(60)).until(() -> call(token, "GetSession", "{\"id\":\"" + id + "\"}").body()
                 .contains("SESSION_STATUS_SUCCEEDED"));
+        assertTrue(call(token, "GetSession", "{\"id\":\"" + id + "\"}").body().contains("starting \\\"--version\\\""));
 
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         HTTP.sendAsync(HttpRequest.newBuilder(URI.create(dashboard("/api/sessions/" + id + "/events")))
@@ -154,11 +176,99 @@ class EndToEndIT {
                 .thenAccept(response -> response.body().forEach(events::add));
         await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.contains("\"status\":\"SUCCEEDED\"")));
 
-        // a follow-up from the dashboard: CONTROL → worker → a second run, each step streamed from the KV watch
-        connect(token, "SendMessage", "{\"id\":\"" + id + "\",\"text\":\"and the changelog\"}");
+        // a 200 KB follow-up beginning with "-": CONTROL → worker → the waiting run's turn 2, streamed from the KV watch
+        String longText = "- " + "x".repeat(199_998);
+        connect(token, "SendMessage", "{\"id\":\"" + id + "\",\"text\":\"" + longText + "\"}");
         await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
-                .anyMatch(e -> e.contains("\"status\":\"SUCCEEDED\"") && e.contains("\"run\":2")));
-        assertTrue(events.stream().anyMatch(e -> e.contains("\"status\":\"RUNNING\"") && e.contains("\"run\":2")), events.toString());
+                .anyMatch(e -> e.contains("\"status\":\"SUCCEEDED\"") && e.contains("\"turn\":2")));
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"status\":\"RUNNING\"") && e.contains("\"turn\":2")), events.toString());
+        String session = call(token, "GetSession", "{\"id\":\"" + id + "\"}").body();
+        assertTrue(session.contains("Turn 2 of conversation ") && session.contains(": 200000 characters, starting \\\"- xxx"), session);
+        assertTrue(session.contains("\"run\":1"), "the run waiting for turns took it: " + session);
+        assertTrue(session.contains("\"costUsd\":0.0246"), "usage summed over both turns: " + session);
+    }
+
+    @Test
+    void inInteractiveModeTheAgentsTuiTakesFollowUpsAndAPersonCanTypeIntoIt() throws Exception {
+        putTeam("{\"v\":1,\"teamId\":\"interactive-e2e\",\"slackChannels\":[\"C0INT\"],\"concurrencyLimit\":0,"
+                + "\"runnerMode\":\"interactive\"}");
+        String ts = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please look at the build", "C0INT")));
+        List<String> first = awaitReplies(ts, 1);
+        assertTrue(first.get(0).startsWith("Turn 1 of conversation "), first.toString());
+        String conversation = first.get(0).replaceAll("(?s)^Turn 1 of conversation ([^:]+):.*", "$1");
+
+        // the follow-up is pasted into the TUI, and the Stop hook reports the answer
+        assertEquals(200, sendSlack(slackEvent("message", newTs(), ts, "- also update the docs", "C0INT")));
+        List<String> both = awaitReplies(ts, 2);
+        assertTrue(both.get(1).startsWith("Turn 2 of conversation " + conversation + ": 22 characters, starting \"- also update"),
+                both.toString());
+
+        // the run's terminal shows the agent itself, and a person typing into it is answered there
+        String id = sessionId(SessionKey.slack("buck", "C0INT", ts));
+        String tmuxSession = "session-" + id.substring(0, 18) + "-1";
+        assertEquals(0, new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "send-keys", "-t", tmuxSession, "-l", "--", "what now?")
+                .start().waitFor());
+        assertEquals(0, new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "send-keys", "-t", tmuxSession, "Enter").start().waitFor());
+        await().atMost(Duration.ofSeconds(30)).until(() -> pane(tmuxSession).contains("Turn 3 of conversation " + conversation));
+        assertTrue(pane(tmuxSession).contains("Claude Code stand-in: conversation " + conversation), pane(tmuxSession));
+    }
+
+    private static String pane(String tmuxSession) throws Exception {
+        Process capture = new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "capture-pane", "-p", "-J", "-t", tmuxSession)
+                .redirectErrorStream(true).start();
+        String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        capture.waitFor();
+        return text;
+    }
+
+    private static void putTeam(String json) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            String teamId = json.replaceAll(".*\"teamId\":\"([^\"]+)\".*", "$1");
+            connection.keyValue("teams").put(teamId, json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String sessionId(SessionKey key) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            return connection.keyValue("session-index").get(key.kvKey()).getValueAsString();
+        }
+    }
+
+    private static List<String> awaitReplies(String threadTs, int count) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> replies(threadTs).size() >= count);
+        // and no further reply follows (a duplicate delivery must not post again)
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> replies(threadTs).size() == count);
+        return replies(threadTs);
+    }
+
+    private static List<String> replies(String threadTs) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (var request : slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(threadTs))))) {
+            texts.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.getBodyAsString()).path("text").asText());
+        }
+        return texts;
+    }
+
+    private static boolean sessionExists(SessionKey key) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            return connection.keyValue("session-index").get(key.kvKey()) != null;
+        }
+    }
+
+    private static String newTs() {
+        return "1712345678." + String.format("%06d", (int) (Math.random() * 1_000_000));
+    }
+
+    private static String slackEvent(String type, String ts, String threadTs, String text) {
+        return slackEvent(type, ts, threadTs, text, "C0E2E");
+    }
+
+    private static String slackEvent(String type, String ts, String threadTs, String text, String channel) {
+        return "{\"type\":\"event_callback\",\"api_app_id\":\"A0E2E\",\"event_id\":\"Ev" + UUID.randomUUID() + "\","
+                + "\"event\":{\"type\":\"" + type + "\",\"user\":\"U0ANA\",\"text\":\"" + text + "\",\"ts\":\"" + ts + "\","
+                + (threadTs == null ? "" : "\"thread_ts\":\"" + threadTs + "\",") + "\"channel\":\"" + channel + "\"}}";
     }
 
     private static String dashboard(String path) {

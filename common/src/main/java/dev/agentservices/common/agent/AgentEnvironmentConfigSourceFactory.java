@@ -37,7 +37,8 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("JIRA_API_TOKEN", "jira.api-token"),
             Map.entry("GITHUB_WEBHOOK_SECRET", "github.webhook-secret"),
             Map.entry("GITHUB_TOKEN", "github.token"),
-            Map.entry("GITHUB_HANDLE", "github.handle"));
+            Map.entry("GITHUB_HANDLE", "github.handle"),
+            Map.entry("RUNNER_MODE", "runner.mode"));
 
     private final Map<String, String> environment;
 

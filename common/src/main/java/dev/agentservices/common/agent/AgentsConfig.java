@@ -22,6 +22,14 @@ public interface AgentsConfig {
         JiraConfig jira();
 
         GithubConfig github();
+
+        RunnerSettings runner();
+    }
+
+    /** How the agent's runs run, unless its team says otherwise. */
+    interface RunnerSettings {
+        /** {@code one-shot} or {@code interactive} ({@code RUNNER_MODE}, {@code DOLLY_RUNNER_MODE}, ...). */
+        Optional<String> mode();
     }
 
     /** The agent's Slack app. */

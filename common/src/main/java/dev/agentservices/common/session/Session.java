@@ -1,5 +1,7 @@
 package dev.agentservices.common.session;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.SessionSource;
 import java.time.Instant;
@@ -7,17 +9,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One conversation and its runs, the value stored under the session id in the {@code sessions} bucket.
  * Changed only by compare-and-set on the KV revision, so {@code applied} (the dedup ids of the messages
  * that changed it, most recent last) changes in the same write as the state it guards.
  *
- * @param v            shape version of this JSON, {@link #VERSION}
+ * <p>A conversation is a sequence of <em>turns</em>: a prompt and the agent's answer. A <em>run</em> is one
+ * pod (or local process) that takes turns until it has been idle for its window. A follow-up that arrives
+ * while a turn runs is queued and becomes the next turn when that one ends: in the same run when the run
+ * is still waiting for turns, else in a new run that restores the saved state.
+ *
+ * @param v            shape version of this JSON, {@link #VERSION}; version 1 records (one turn per run) are read
+ *                     as such
  * @param run          the current run, counting from 1; 0 before the first
- * @param repliedRun   the last run whose outcome was posted to the origin
+ * @param turn         the current turn of the conversation, counting from 1; 0 before the first
+ * @param runEnded     the current run's process has ended (idle window over, paused, failed): the next turn
+ *                     needs a new run
+ * @param queued       follow-ups that came while the current turn ran, oldest first, for the next turn
+ * @param agentSessionId the agent CLI's own conversation id (Claude Code's {@code session_id}), to resume it
+ * @param usage        summed over all turns
+ * @param turns        the latest turns, bounded by {@link #TURNS_KEPT}
+ * @param repliedTurn  the last turn whose answer was posted to the origin
  * @param applied      dedup ids of the latest messages applied, bounded by {@link #APPLIED_KEPT}
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(
         int v,
         String id,
@@ -30,90 +47,176 @@ public record Session(
         SessionStatus status,
         String podName,
         int run,
+        int turn,
+        boolean runEnded,
         List<SessionMessage> messages,
+        List<SessionMessage> queued,
         String prompt,
         String instructions,
         String lastAssistantMessage,
         List<Artifact> artifacts,
         String stateKey,
         String scrollbackKey,
+        String agentSessionId,
         Usage usage,
+        List<Turn> turns,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
         String error,
-        int repliedRun,
+        @JsonAlias("repliedRun") int repliedTurn,
         List<String> applied) {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int APPLIED_KEPT = 64;
+    public static final int TURNS_KEPT = 50;
+    /** Past this many queued follow-ups, a new one joins the last, so none is dropped and the record stays bounded. */
+    public static final int QUEUED_KEPT = 20;
 
     public Session {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        queued = queued == null ? List.of() : List.copyOf(queued);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        turns = turns == null ? List.of() : List.copyOf(turns);
         applied = applied == null ? List.of() : List.copyOf(applied);
+        if (v < 2) {
+            // version 1: each run was one turn, and a run that was not going any more had ended
+            turn = run;
+            runEnded = status != SessionStatus.PENDING && status != SessionStatus.RUNNING;
+            v = VERSION;
+        }
     }
 
     /** A new session with its first message, before any run. */
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
-        return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0,
-                List.of(), null, null, null, List.of(), null, null, null, now, null, null, null, 0, List.of());
+        return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
+                false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
+                null, 0, List.of());
     }
 
     public boolean hasApplied(String dedupId) {
         return applied.contains(dedupId);
     }
 
+    /** A turn is going or about to: a follow-up now waits in the queue. */
+    public boolean turnInProgress() {
+        return run > 0 && (status == SessionStatus.PENDING || status == SessionStatus.RUNNING);
+    }
+
+    /** The current run's process is up and can take the next turn without a new run. */
+    public boolean runLive() {
+        return run > 0 && !runEnded && status != SessionStatus.PAUSED && status != SessionStatus.TERMINATED;
+    }
+
+    /** The turn record of {@code number}, if still kept. */
+    public java.util.Optional<Turn> turnRecord(int number) {
+        return turns.stream().filter(t -> t.number() == number).findFirst();
+    }
+
     /** Adds a message and remembers which delivery brought it. */
     public Session withMessage(SessionMessage message, String dedupId) {
         List<SessionMessage> all = new ArrayList<>(messages);
         all.add(message);
-        return new Session(v, id, agent, source, key, team, title, origin, status, podName, run, all, prompt, instructions,
-                lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt, startedAt, finishedAt, error,
-                repliedRun, remember(dedupId));
+        return copy().messages(all).applied(remember(dedupId)).build();
     }
 
-    /** Starts the next run: PENDING, no pod yet, the previous outcome cleared. */
-    public Session withNextRun(String runPrompt) {
-        return new Session(v, id, agent, source, key, team, title, origin, SessionStatus.PENDING, null, run + 1, messages,
-                runPrompt, instructions, lastAssistantMessage, List.of(), stateKey, scrollbackKey, usage, createdAt, null, null,
-                null, repliedRun, applied);
+    /** Queues a follow-up for the turn after the one going. */
+    public Session withQueued(SessionMessage message) {
+        List<SessionMessage> all = new ArrayList<>(queued);
+        if (all.size() >= QUEUED_KEPT) {
+            SessionMessage last = all.remove(all.size() - 1);
+            message = new SessionMessage(last.author(), last.text() + "\n\n" + message.text(), concat(last.attachments(),
+                    message.attachments()), last.time(), last.ref());
+        }
+        all.add(message);
+        return copy().queued(all).build();
+    }
+
+    /**
+     * Starts the next turn with {@code message} after whatever was queued: in the current run when it is
+     * still waiting for turns (RUNNING at once), else in a new run (PENDING, no pod yet).
+     */
+    public Session withNextTurn(SessionMessage message, Instant now) {
+        List<SessionMessage> parts = new ArrayList<>(queued);
+        if (message != null) {
+            parts.add(message);
+        }
+        if (parts.isEmpty()) {
+            return this;
+        }
+        String nextPrompt = parts.stream().map(SessionMessage::text).collect(Collectors.joining("\n\n"));
+        List<String> refs = parts.stream().map(SessionMessage::ref).filter(r -> r != null).toList();
+        boolean sameRun = runLive();
+        int nextRun = sameRun ? run : run + 1;
+        SessionStatus nextStatus = sameRun ? SessionStatus.RUNNING : SessionStatus.PENDING;
+        List<Turn> allTurns = new ArrayList<>(turns);
+        allTurns.add(new Turn(turn + 1, nextRun, nextStatus, now, null, null, refs));
+        Builder next = copy().turn(turn + 1).queued(List.of()).prompt(nextPrompt).status(nextStatus).artifacts(List.of())
+                .finishedAt(null).error(null).turns(bounded(allTurns));
+        return sameRun ? next.build() : next.run(nextRun).podName(null).runEnded(false).build();
+    }
+
+    /** The queued follow-ups become the next turn; unchanged when none are queued. */
+    public Session withQueuedAsNextTurn(Instant now) {
+        return queued.isEmpty() ? this : withNextTurn(null, now);
+    }
+
+    /** The current turn again, in a new run: its run ended before it took the turn. */
+    public Session withTurnInNewRun() {
+        List<Turn> allTurns = turns.stream().map(t -> t.number() == turn ? t.inRun(run + 1) : t).toList();
+        return copy().run(run + 1).podName(null).runEnded(false).status(SessionStatus.PENDING).finishedAt(null)
+                .turns(allTurns).build();
+    }
+
+    /** Resumes a paused session in a new run: a turn of its own, from the saved state. */
+    public Session withResume(SessionMessage message, String dedupId, Instant now) {
+        return withMessage(message, dedupId).withNextTurn(message, now);
     }
 
     public Session withStatus(SessionStatus newStatus, String newPodName, Instant now) {
         Instant started = newStatus == SessionStatus.RUNNING && startedAt == null ? now : startedAt;
         Instant finished = newStatus == SessionStatus.PENDING || newStatus == SessionStatus.RUNNING ? null : now;
-        return new Session(v, id, agent, source, key, team, title, origin, newStatus, newPodName == null ? podName : newPodName,
-                run, messages, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt,
-                started, finished, error, repliedRun, applied);
+        return copy().status(newStatus).podName(newPodName == null ? podName : newPodName).startedAt(started)
+                .finishedAt(finished).runEnded(runEnded || newStatus == SessionStatus.TERMINATED).build();
     }
 
-    /** Records a run's reported outcome. */
-    public Session withOutcome(SessionStatus outcome, String finalMessage, List<Artifact> runArtifacts, Usage runUsage,
-            String runError, String dedupId, Instant now) {
-        return new Session(v, id, agent, source, key, team, title, origin, outcome, podName, run, messages, prompt, instructions,
-                finalMessage, runArtifacts, stateKey, scrollbackKey, runUsage == null ? usage : runUsage, createdAt, startedAt,
-                now, runError, repliedRun, remember(dedupId));
+    /** Records the end of turn {@code turnNumber} as the runner reported it; its usage is added to the session's. */
+    public Session withTurnOutcome(int turnNumber, SessionStatus outcome, String finalMessage, List<Artifact> turnArtifacts,
+            Usage turnUsage, String turnError, String newAgentSessionId, String dedupId, Instant now) {
+        List<Turn> allTurns = turns.stream().map(t -> t.number() == turnNumber ? t.ended(outcome, turnUsage, now) : t).toList();
+        return copy().status(outcome).lastAssistantMessage(finalMessage).artifacts(turnArtifacts)
+                .usage(turnUsage == null ? usage : (usage == null ? Usage.NONE : usage).plus(turnUsage)).error(turnError)
+                .agentSessionId(newAgentSessionId == null ? agentSessionId : newAgentSessionId).finishedAt(now)
+                .turns(allTurns).applied(remember(dedupId)).build();
+    }
+
+    /** The run's process failed or vanished: the turn going (if any) failed with {@code reason}. */
+    public Session withRunFailed(String reason, Instant now) {
+        Session failed = turnInProgress()
+                ? withTurnOutcome(turn, SessionStatus.FAILED, lastAssistantMessage, artifacts, null, reason, null, null, now)
+                : this;
+        return failed.copy().runEnded(true).build();
+    }
+
+    /** The run's process ended after its idle window, its state saved under {@code newStateKey}. */
+    public Session withRunEnded(String newStateKey, String dedupId) {
+        return copy().runEnded(true).stateKey(newStateKey == null ? stateKey : newStateKey).applied(remember(dedupId)).build();
     }
 
     /** Records a pause: the state to restore on the next run. */
     public Session withPause(String newStateKey, String newScrollbackKey, String finalMessage, String dedupId, Instant now) {
-        return new Session(v, id, agent, source, key, team, title, origin, SessionStatus.PAUSED, podName, run, messages, prompt,
-                instructions, finalMessage == null ? lastAssistantMessage : finalMessage, artifacts, newStateKey,
-                newScrollbackKey, usage, createdAt, startedAt, now, error, repliedRun, remember(dedupId));
+        return copy().status(SessionStatus.PAUSED).runEnded(true)
+                .lastAssistantMessage(finalMessage == null ? lastAssistantMessage : finalMessage).stateKey(newStateKey)
+                .scrollbackKey(newScrollbackKey).finishedAt(now).applied(remember(dedupId)).build();
     }
 
     /** The standing instructions every run of this session gets, e.g. from the dashboard or a team default. */
     public Session withInstructions(String newInstructions) {
-        return new Session(v, id, agent, source, key, team, title, origin, status, podName, run, messages, prompt,
-                newInstructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt, startedAt,
-                finishedAt, error, repliedRun, applied);
+        return copy().instructions(newInstructions).build();
     }
 
-    public Session withRepliedRun(int replied) {
-        return new Session(v, id, agent, source, key, team, title, origin, status, podName, run, messages, prompt, instructions,
-                lastAssistantMessage, artifacts, stateKey, scrollbackKey, usage, createdAt, startedAt, finishedAt, error,
-                replied, applied);
+    public Session withRepliedTurn(int replied) {
+        return copy().repliedTurn(replied).build();
     }
 
     private List<String> remember(String dedupId) {
@@ -125,5 +228,98 @@ public record Session(
         ids.add(dedupId);
         List<String> kept = new ArrayList<>(ids);
         return kept.size() > APPLIED_KEPT ? kept.subList(kept.size() - APPLIED_KEPT, kept.size()) : kept;
+    }
+
+    private static List<Turn> bounded(List<Turn> all) {
+        return all.size() > TURNS_KEPT ? all.subList(all.size() - TURNS_KEPT, all.size()) : all;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private Builder copy() {
+        return new Builder(this);
+    }
+
+    /** A copy with some fields changed: the one place that lists every field, so each change names only its own. */
+    private static final class Builder {
+        private final Session s;
+        private SessionStatus status;
+        private String podName;
+        private int run;
+        private int turn;
+        private boolean runEnded;
+        private List<SessionMessage> messages;
+        private List<SessionMessage> queued;
+        private String prompt;
+        private String instructions;
+        private String lastAssistantMessage;
+        private List<Artifact> artifacts;
+        private String stateKey;
+        private String scrollbackKey;
+        private String agentSessionId;
+        private Usage usage;
+        private List<Turn> turns;
+        private Instant startedAt;
+        private Instant finishedAt;
+        private String error;
+        private int repliedTurn;
+        private List<String> applied;
+
+        Builder(Session s) {
+            this.s = s;
+            status = s.status;
+            podName = s.podName;
+            run = s.run;
+            turn = s.turn;
+            runEnded = s.runEnded;
+            messages = s.messages;
+            queued = s.queued;
+            prompt = s.prompt;
+            instructions = s.instructions;
+            lastAssistantMessage = s.lastAssistantMessage;
+            artifacts = s.artifacts;
+            stateKey = s.stateKey;
+            scrollbackKey = s.scrollbackKey;
+            agentSessionId = s.agentSessionId;
+            usage = s.usage;
+            turns = s.turns;
+            startedAt = s.startedAt;
+            finishedAt = s.finishedAt;
+            error = s.error;
+            repliedTurn = s.repliedTurn;
+            applied = s.applied;
+        }
+
+        Builder status(SessionStatus value) { status = value; return this; }
+        Builder podName(String value) { podName = value; return this; }
+        Builder run(int value) { run = value; return this; }
+        Builder turn(int value) { turn = value; return this; }
+        Builder runEnded(boolean value) { runEnded = value; return this; }
+        Builder messages(List<SessionMessage> value) { messages = value; return this; }
+        Builder queued(List<SessionMessage> value) { queued = value; return this; }
+        Builder prompt(String value) { prompt = value; return this; }
+        Builder instructions(String value) { instructions = value; return this; }
+        Builder lastAssistantMessage(String value) { lastAssistantMessage = value; return this; }
+        Builder artifacts(List<Artifact> value) { artifacts = value; return this; }
+        Builder stateKey(String value) { stateKey = value; return this; }
+        Builder scrollbackKey(String value) { scrollbackKey = value; return this; }
+        Builder agentSessionId(String value) { agentSessionId = value; return this; }
+        Builder usage(Usage value) { usage = value; return this; }
+        Builder turns(List<Turn> value) { turns = value; return this; }
+        Builder startedAt(Instant value) { startedAt = value; return this; }
+        Builder finishedAt(Instant value) { finishedAt = value; return this; }
+        Builder error(String value) { error = value; return this; }
+        Builder repliedTurn(int value) { repliedTurn = value; return this; }
+        Builder applied(List<String> value) { applied = value; return this; }
+
+        Session build() {
+            return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
+                    runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
+                    agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, applied);
+        }
     }
 }

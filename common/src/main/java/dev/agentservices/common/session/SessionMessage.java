@@ -1,13 +1,24 @@
 package dev.agentservices.common.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 
-/** One message of the conversation, as the pod receives it. */
-public record SessionMessage(String author, String text, List<Attachment> attachments, Instant time) {
+/**
+ * One message of the conversation, as the pod receives it.
+ *
+ * @param ref where the message lives on its platform, for reactions: a Slack message's {@code ts}, a GitHub
+ *            comment's id; null when it has none (the dashboard, Jira)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SessionMessage(String author, String text, List<Attachment> attachments, Instant time, String ref) {
 
     public SessionMessage {
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    public SessionMessage(String author, String text, List<Attachment> attachments, Instant time) {
+        this(author, text, attachments, time, null);
     }
 
     /** A file that came with a message, stored for the pod to fetch. */

@@ -8,6 +8,8 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -175,6 +178,40 @@ public class SessionStore {
             return entry != null && entry.getOperation() == KeyValueOperation.PUT;
         } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("reading processed " + dedupId, e);
+        }
+    }
+
+    /**
+     * Calls {@code onChange} with the session's current state and then with every change of it (empty once
+     * it is deleted), from the NATS dispatcher's thread, until the returned handle is closed. Blocks while
+     * the watch is set up.
+     */
+    public AutoCloseable watch(String id, Consumer<Optional<Session>> onChange) {
+        try {
+            NatsKeyValueWatchSubscription subscription = sessions().watch(id, new KeyValueWatcher() {
+                @Override
+                public void watch(KeyValueEntry entry) {
+                    if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                        onChange.accept(Optional.empty());
+                        return;
+                    }
+                    try {
+                        onChange.accept(Optional.of(mapper.readValue(entry.getValue(), Session.class)));
+                    } catch (IOException e) {
+                        throw new SessionStoreException("reading session " + id, e);
+                    }
+                }
+
+                @Override
+                public void endOfData() {
+                }
+            });
+            return subscription::unsubscribe;
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new SessionStoreException("watching session " + id, e);
         }
     }
 

@@ -6,11 +6,20 @@ import java.util.List;
 /**
  * A team's settings, stored under the team id in the {@code teams} bucket: which Slack channels, Jira
  * projects and GitHub repositories belong to it (so their sessions do), and its defaults.
+ *
+ * @param runnerMode {@code one-shot} or {@code interactive} for the team's runs; the agent's mode when null
  */
 public record TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
-        List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions) {
+        List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
+        String runnerMode) {
 
     public static final int VERSION = 1;
+
+    public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
+            List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions) {
+        this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
+                defaultInstructions, null);
+    }
 
     public TeamSettings {
         slackChannels = slackChannels == null ? List.of() : List.copyOf(slackChannels);

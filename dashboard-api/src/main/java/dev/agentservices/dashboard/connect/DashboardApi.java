@@ -148,11 +148,10 @@ public class DashboardApi {
         return commands.create(key, spec, request.getPrompt(), user.name()).onFailure(CommandPublisher.CommandNotStoredException.class)
                 .transform(e -> new ConnectException("unavailable", "The session could not be stored; retry later"))
                 .map(command -> {
+                    SessionMessage first = new SessionMessage(user.name(), request.getPrompt(), List.of(), command.requestedAt());
                     Session pending = Session.open(id, key, team, title, null, command.requestedAt())
-                            .withInstructions(spec.instructions())
-                            .withMessage(new SessionMessage(user.name(), request.getPrompt(), List.of(), command.requestedAt()),
-                                    command.dedupId())
-                            .withNextRun(request.getPrompt());
+                            .withInstructions(spec.instructions()).withMessage(first, command.dedupId())
+                            .withNextTurn(first, command.requestedAt());
                     return CreateSessionResponse.newBuilder().setSession(ProtoSessions.toProto(pending, true)).build();
                 });
     }

@@ -8,6 +8,7 @@ import dev.agentservices.proto.api.v1.Message;
 import dev.agentservices.proto.api.v1.Origin;
 import dev.agentservices.proto.api.v1.SessionSource;
 import dev.agentservices.proto.api.v1.SessionStatus;
+import dev.agentservices.proto.api.v1.Turn;
 import dev.agentservices.proto.api.v1.Usage;
 import java.time.Instant;
 
@@ -17,6 +18,12 @@ final class ProtoSessions {
     private ProtoSessions() {
     }
 
+    static Usage usage(dev.agentservices.common.session.Usage usage) {
+        return Usage.newBuilder().setInputTokens(usage.inputTokens()).setOutputTokens(usage.outputTokens())
+                .setCacheCreationTokens(usage.cacheCreationTokens()).setCacheReadTokens(usage.cacheReadTokens())
+                .setCostUsd(usage.costUsd()).setDurationMs(usage.durationMs()).build();
+    }
+
     static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages) {
         var builder = dev.agentservices.proto.api.v1.Session.newBuilder()
                 .setId(session.id())
@@ -24,7 +31,10 @@ final class ProtoSessions {
                 .setSource(SessionSource.valueOf("SESSION_SOURCE_" + session.source().name()))
                 .setSessionKey(session.key().toString())
                 .setStatus(SessionStatus.valueOf("SESSION_STATUS_" + session.status().name()))
-                .setRun(session.run());
+                .setRun(session.run())
+                .setTurn(session.turn())
+                .setQueuedCount(session.queued().size())
+                .setRunLive(session.runLive());
         set(session.team(), builder::setTeam);
         set(session.title(), builder::setTitle);
         set(session.podName(), builder::setPodName);
@@ -60,10 +70,23 @@ final class ProtoSessions {
             builder.addArtifacts(artifact);
         });
         if (session.usage() != null) {
-            builder.setUsage(Usage.newBuilder().setInputTokens(session.usage().inputTokens())
-                    .setOutputTokens(session.usage().outputTokens()).setCostUsd(session.usage().costUsd()));
+            builder.setUsage(usage(session.usage()));
         }
         if (withMessages) {
+            session.turns().forEach(t -> {
+                var turn = Turn.newBuilder().setNumber(t.number()).setRun(t.run())
+                        .setStatus(SessionStatus.valueOf("SESSION_STATUS_" + t.status().name()));
+                if (t.startedAt() != null) {
+                    turn.setStartedAt(timestamp(t.startedAt()));
+                }
+                if (t.finishedAt() != null) {
+                    turn.setFinishedAt(timestamp(t.finishedAt()));
+                }
+                if (t.usage() != null) {
+                    turn.setUsage(usage(t.usage()));
+                }
+                builder.addTurns(turn);
+            });
             session.messages().forEach(m -> {
                 var message = Message.newBuilder();
                 set(m.author(), message::setAuthor);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.agentservices.common.http.ErrorBody;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.Usage;
 import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -54,12 +55,12 @@ public class SessionEventsResource {
     /** What one event carries: the session's status and the parts the dashboard shows live. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SessionEvent(String id, String status, String podName, int run, String lastAssistantMessage, String error,
-            Instant startedAt, Instant finishedAt) {
+    public record SessionEvent(String id, String status, String podName, int run, int turn, int queuedCount, boolean runLive,
+            String lastAssistantMessage, String error, Usage usage, Instant startedAt, Instant finishedAt) {
 
         static SessionEvent of(Session s) {
-            return new SessionEvent(s.id(), s.status().name(), s.podName(), s.run(), s.lastAssistantMessage(), s.error(),
-                    s.startedAt(), s.finishedAt());
+            return new SessionEvent(s.id(), s.status().name(), s.podName(), s.run(), s.turn(), s.queued().size(), s.runLive(),
+                    s.lastAssistantMessage(), s.error(), s.usage(), s.startedAt(), s.finishedAt());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.Usage;
 import java.time.Duration;
@@ -64,11 +65,11 @@ class SessionMetricsTest {
     private static Session running(String agent, String team, Instant created) {
         SessionKey key = SessionKey.jira(agent, "OPS-" + created.getEpochSecond());
         Session open = Session.open(key.toString(), key, team, "t", Origin.jira("OPS-1"), created);
-        return open.withNextRun("p").withStatus(SessionStatus.RUNNING, "pod", created);
+        return open.withNextTurn(new SessionMessage("U0ANA", "p", List.of(), created), created).withStatus(SessionStatus.RUNNING, "pod", created);
     }
 
     private static Session ended(String agent, String team, SessionStatus status, Instant created, long seconds, Usage usage) {
-        return running(agent, team, created).withOutcome(status, "done", List.of(), usage, null, "outcome",
+        return running(agent, team, created).withTurnOutcome(1, status, "done", List.of(), usage, null, null, "outcome",
                 created.plusSeconds(seconds));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.SessionView;
@@ -80,6 +81,7 @@ class WebUiTest {
         String title = "ui-" + UUID.randomUUID().toString().substring(0, 8);
         SessionKey key = SessionKey.slack("buck", "C0UI", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
         String id = store.open(key, newId -> Session.open(newId, key, "team-a", title, Origin.slack("C0UI", "1"), Instant.now())
+                .withNextTurn(new SessionMessage("U0ANA", "look at the build", List.of(), Instant.now()), Instant.now())
                 .withStatus(SessionStatus.RUNNING, pod, Instant.now())).versioned().session().id();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
 
@@ -102,8 +104,8 @@ class WebUiTest {
                     output.append(line).append('\n');
                     if (line.equals("waiting-for-change")) {
                         // what the worker does when the run ends: the page must show it without a reload
-                        store.update(id, s -> s.withOutcome(SessionStatus.SUCCEEDED, "Done from the worker.", List.of(), null,
-                                null, "ui-test-" + UUID.randomUUID(), Instant.now()));
+                        store.update(id, s -> s.withTurnOutcome(s.turn(), SessionStatus.SUCCEEDED, "Done from the worker.", List.of(),
+                                null, null, null, "ui-test-" + UUID.randomUUID(), Instant.now()));
                     }
                 }
             }

@@ -12,24 +12,24 @@ import java.util.List;
 /** What a session pod needs to do its run: {@code GET /api/runner/sessions/{id}}. */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record RunnerContext(String sessionId, String agent, int run, String source, String sessionKey, String title,
-        String prompt, String instructions, List<SessionMessage> messages, String stateKey, String stateUrl,
-        String scrollbackKey, Configuration configuration) {
+public record RunnerContext(String sessionId, String agent, int run, int turn, String source, String sessionKey,
+        String title, String prompt, String instructions, List<SessionMessage> messages, String stateKey, String stateUrl,
+        String scrollbackKey, String scrollbackUrl, String agentSessionId, Configuration configuration) {
 
     /** How the pod may work with this API and where its results go. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Configuration(Origin replyTo, String uploadPath, long maxUploadBytes, List<String> uploadContentTypes,
-            String completePath, String pausePath) {
+            String completePath, String pausePath, String nextPath, String endPath) {
     }
 
-    /** {@code stateUrl} downloads the saved state when it was uploaded through {@code /api/upload}. */
-    static RunnerContext of(Session session, String stateUrl, UploadConfig uploads) {
+    /** {@code stateUrl} and {@code scrollbackUrl} download what was uploaded through {@code /api/upload}. */
+    static RunnerContext of(Session session, String stateUrl, String scrollbackUrl, UploadConfig uploads) {
         String base = "/api/runner/sessions/" + session.id();
-        return new RunnerContext(session.id(), session.agent(), session.run(), session.source().token(),
+        return new RunnerContext(session.id(), session.agent(), session.run(), session.turn(), session.source().token(),
                 session.key().toString(), session.title(), session.prompt(), session.instructions(), session.messages(),
-                session.stateKey(), stateUrl, session.scrollbackKey(),
+                session.stateKey(), stateUrl, session.scrollbackKey(), scrollbackUrl, session.agentSessionId(),
                 new Configuration(session.origin(), "/api/upload", uploads.maxSize().asLongValue(),
-                        uploads.allowedContentTypes(), base + "/complete", base + "/pause"));
+                        uploads.allowedContentTypes(), base + "/complete", base + "/pause", base + "/next", base + "/end"));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.Session;
@@ -32,8 +33,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The session pod's API: its context, and how its run ended or paused. Outcomes are published to
- * {@code runner.{agent}.{id}.complete|pause} with one {@code Nats-Msg-Id} per run, answered 202 once
+ * The session pod's API: its context, how each turn ended, and that its run paused or ended. Reports are
+ * published to {@code runner.{agent}.{id}.complete|pause|end} with one {@code Nats-Msg-Id} per turn (complete)
+ * or per run (pause, end), answered 202 once
  * JetStream acknowledged them. The methods block on NATS, so Quarkus REST runs them on worker threads
  * (they return plain values, not {@code Uni}).
  */
@@ -64,10 +66,8 @@ public class RunnerSessionResource {
     @GET
     public RunnerContext context(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Session session = authorizedSession(id, authorization).session();
-        String stateKey = session.stateKey();
-        String stateUrl = stateKey != null && stateKey.startsWith(Uploader.sessionPrefix(id))
-                ? uploads.urlFor(stateKey).orElse(null) : null;
-        return RunnerContext.of(session, stateUrl, uploadConfig);
+        return RunnerContext.of(session, downloadUrl(id, session.stateKey()), downloadUrl(id, session.scrollbackKey()),
+                uploadConfig);
     }
 
     @POST
@@ -80,11 +80,43 @@ public class RunnerSessionResource {
         if (status == null) {
             throw new RunnerApiException(400, "invalid_status", "status must be \"succeeded\" or \"failed\"");
         }
+        int turn = request.turn() == null ? authorized.session().turn() : request.turn();
+        if (turn < 1) {
+            throw new RunnerApiException(400, "invalid_turn", "turn must be the number of the turn the runner took (1 or more)");
+        }
         Usage usage = request.usage() == null ? null
-                : new Usage(request.usage().inputTokens(), request.usage().outputTokens(), request.usage().costUsd());
-        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, id, authorized.token().run(), status, request.finalMessage(),
-                request.artifacts(), usage, request.error());
+                : new Usage(request.usage().inputTokens(), request.usage().outputTokens(), request.usage().cacheCreationTokens(),
+                        request.usage().cacheReadTokens(), request.usage().costUsd(), request.usage().durationMs());
+        String finalMessage = request.finalMessage();
+        String error = request.error();
+        String agentSessionId = request.agentSessionId();
+        AgentResult result = AgentResult.parse(mapper, finalMessage).orElse(null);
+        if (result != null) {
+            finalMessage = result.result();
+            usage = usage == null ? result.usage() : usage;
+            agentSessionId = agentSessionId == null ? result.sessionId() : agentSessionId;
+            if (result.error()) {
+                status = SessionStatus.FAILED;
+                error = error != null ? error : "the agent reported an error" + (result.subtype() == null ? "" : " (" + result.subtype() + ")");
+            }
+        }
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, id, authorized.token().run(), turn, status, finalMessage,
+                request.artifacts(), usage, error, agentSessionId);
         publish(Subjects.runner(authorized.session().agent(), id, "complete"), outcome.dedupId(), outcome);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("end")
+    public Response end(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        EndRequest request = parse(body, EndRequest.class);
+        if (request.lastTurn() == null || request.lastTurn() < 0) {
+            throw new RunnerApiException(400, "invalid_last_turn", "last_turn must be the number of the last turn the run took");
+        }
+        RunEnd end = new RunEnd(RunEnd.VERSION, id, authorized.token().run(), request.lastTurn(), request.stateKey());
+        publish(Subjects.runner(authorized.session().agent(), id, "end"), end.dedupId(), end);
         return Response.accepted().build();
     }
 
@@ -101,6 +133,11 @@ public class RunnerSessionResource {
                 request.scrollbackKey(), request.lastAssistantMessage());
         publish(Subjects.runner(authorized.session().agent(), id, "pause"), pause.dedupId(), pause);
         return Response.accepted().build();
+    }
+
+    /** A download URL for a key this session uploaded through {@code /api/upload}; none for a key anywhere else. */
+    private String downloadUrl(String id, String key) {
+        return key != null && key.startsWith(Uploader.sessionPrefix(id)) ? uploads.urlFor(key).orElse(null) : null;
     }
 
     private record Authorized(PodTokenVerifier.PodToken token, Session session) {

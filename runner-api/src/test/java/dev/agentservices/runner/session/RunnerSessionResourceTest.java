@@ -92,12 +92,144 @@ class RunnerSessionResourceTest {
             List<MessageInfo> stored = runner.messagesAfter(mark);
             assertEquals(1, stored.size());
             assertEquals("runner.buck." + session.id() + ".complete", stored.get(0).getSubject());
-            assertEquals("runner:" + session.id() + ":1:complete", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"));
+            assertEquals("runner:" + session.id() + ":1:1:complete", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"));
+            assertEquals(1, mapper.readTree(stored.get(0).getData()).get("turn").asInt());
             JsonNode outcome = mapper.readTree(stored.get(0).getData());
             assertEquals("SUCCEEDED", outcome.get("status").asText());
             assertEquals("Done.", outcome.get("finalMessage").asText());
             assertEquals("https://github.com/acme/api/pull/7", outcome.get("artifacts").get(0).get("url").asText());
             assertEquals(10, outcome.get("usage").get("inputTokens").asLong());
+        }
+    }
+
+    @Test
+    void claudeCodesJsonResultIsReadIntoTheReplyItsUsageAndItsSessionId() throws Exception {
+        Session session = newSession();
+        String result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"duration_ms\":5120,"
+                + "\"num_turns\":3,\"result\":\"Fixed the flaky test.\",\"session_id\":\"4f6c1d2e-claude\","
+                + "\"total_cost_usd\":0.0421,\"usage\":{\"input_tokens\":1200,\"cache_creation_input_tokens\":300,"
+                + "\"cache_read_input_tokens\":9000,\"output_tokens\":450}}";
+        JsonNode outcome = completeWith(session, "{\"status\":\"succeeded\",\"turn\":1,\"final_message\":"
+                + mapper.writeValueAsString(result + "\n") + "}");
+        assertEquals("SUCCEEDED", outcome.get("status").asText());
+        assertEquals("Fixed the flaky test.", outcome.get("finalMessage").asText());
+        assertEquals("4f6c1d2e-claude", outcome.get("agentSessionId").asText());
+        JsonNode usage = outcome.get("usage");
+        assertEquals(1200, usage.get("inputTokens").asLong());
+        assertEquals(450, usage.get("outputTokens").asLong());
+        assertEquals(300, usage.get("cacheCreationTokens").asLong());
+        assertEquals(9000, usage.get("cacheReadTokens").asLong());
+        assertEquals(0.0421, usage.get("costUsd").asDouble(), 1e-9);
+        assertEquals(5120, usage.get("durationMs").asLong());
+    }
+
+    @Test
+    void anErrorResultMakesTheTurnFailedWithItsText() throws Exception {
+        Session session = newSession();
+        String result = "{\"type\":\"result\",\"subtype\":\"error_max_turns\",\"is_error\":true,\"result\":\"Gave up.\"}";
+        JsonNode outcome = completeWith(session, "{\"status\":\"succeeded\",\"final_message\":" + mapper.writeValueAsString(result) + "}");
+        assertEquals("FAILED", outcome.get("status").asText());
+        assertEquals("Gave up.", outcome.get("finalMessage").asText());
+        assertEquals("the agent reported an error (error_max_turns)", outcome.get("error").asText());
+    }
+
+    @Test
+    void plainOutputThatLooksLikeJsonButIsNoResultStaysAsItIs() throws Exception {
+        Session session = newSession();
+        JsonNode outcome = completeWith(session, "{\"status\":\"succeeded\",\"final_message\":\"{\\\"a\\\":1}\"}");
+        assertEquals("{\"a\":1}", outcome.get("finalMessage").asText());
+    }
+
+    @Test
+    void nextAnswersAsSoonAsTheWorkerGivesTheRunItsNextTurn() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        long watchesBefore = kvConsumers();
+        var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                .get(path(session) + "/next?after=1&wait=20").then().extract().response());
+        // the runner is already waiting (its watch is set up) when the follow-up arrives
+        await().atMost(Duration.ofSeconds(10)).until(() -> kvConsumers() > watchesBefore);
+        store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
+                Instant.now()).withNextTurn(new SessionMessage("U0ANA", "- also the docs", List.of(), Instant.now()), Instant.now()));
+        var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals(2, response.jsonPath().getInt("turn"));
+        assertEquals("- also the docs", response.jsonPath().getString("prompt"));
+
+        // asked again for a turn it already has, it answers at once too
+        given().auth().oauth2(token).get(path(session) + "/next?after=1&wait=5").then().statusCode(200).body("turn", equalTo(2));
+    }
+
+    @Test
+    void nextIs204WhenNoTurnCameWithinTheWait() {
+        Session session = newSession();
+        given().auth().oauth2(token(session.id(), SECRET, 3600)).get(path(session) + "/next?after=1&wait=1").then().statusCode(204);
+        given().auth().oauth2(token(session.id(), SECRET, 3600)).get(path(session) + "/next?after=1&wait=0").then().statusCode(204);
+    }
+
+    @Test
+    void nextIs410OnceTheSessionMovedToAnotherRunOrWasTerminated() {
+        Session session = newSession();
+        store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
+                Instant.now()).withRunEnded(null, "e1").withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
+                Instant.now()));
+        given().auth().oauth2(token(session.id(), SECRET, 3600)).get(path(session) + "/next?after=1&wait=5")
+                .then().statusCode(410).body("error", equalTo("run_superseded"));
+
+        Session other = newSession();
+        store.update(other.id(), s -> s.withStatus(SessionStatus.TERMINATED, null, Instant.now()));
+        given().auth().oauth2(token(other.id(), SECRET, 3600)).get(path(other) + "/next?after=1&wait=5")
+                .then().statusCode(410).body("error", equalTo("session_terminated"));
+    }
+
+    @Test
+    void nextAndEndRefuseBadParametersAndStrangers() {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        given().auth().oauth2(token).get(path(session) + "/next").then().statusCode(400).body("error", equalTo("invalid_after"));
+        given().auth().oauth2(token).get(path(session) + "/next?after=1&wait=600").then().statusCode(400)
+                .body("error", equalTo("invalid_wait"));
+        given().get(path(session) + "/next?after=1").then().statusCode(401);
+        given().auth().oauth2(token(UUID.randomUUID().toString(), SECRET, 3600)).get(path(session) + "/next?after=1")
+                .then().statusCode(403);
+        given().auth().oauth2(token).contentType("application/json").body("{}").post(path(session) + "/end")
+                .then().statusCode(400).body("error", equalTo("invalid_last_turn"));
+        given().auth().oauth2(token).contentType("application/json").body("{\"status\":\"succeeded\",\"turn\":0}")
+                .post(path(session) + "/complete").then().statusCode(400).body("error", equalTo("invalid_turn"));
+    }
+
+    @Test
+    void endIsPublishedOncePerRunWithItsLastTurnAndState() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            for (int i = 0; i < 2; i++) {
+                given().auth().oauth2(token).contentType("application/json")
+                        .body("{\"last_turn\":1,\"state_key\":\"state/" + session.id() + "/run-1.tar.gz\"}")
+                        .post(path(session) + "/end").then().statusCode(202);
+            }
+            List<MessageInfo> stored = runner.messagesAfter(mark);
+            assertEquals(1, stored.size());
+            assertEquals("runner.buck." + session.id() + ".end", stored.get(0).getSubject());
+            JsonNode end = mapper.readTree(stored.get(0).getData());
+            assertEquals(1, end.get("lastTurn").asInt());
+            assertEquals("state/" + session.id() + "/run-1.tar.gz", end.get("stateKey").asText());
+        }
+    }
+
+    private static long kvConsumers() throws Exception {
+        try (io.nats.client.Connection nats = io.nats.client.Nats.connect(NatsTestServer.url())) {
+            return nats.jetStreamManagement().getStreamInfo("KV_sessions").getStreamState().getConsumerCount();
+        }
+    }
+
+    private JsonNode completeWith(Session session, String body) throws Exception {
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            given().auth().oauth2(token(session.id(), SECRET, 3600)).contentType("application/json").body(body)
+                    .post(path(session) + "/complete").then().statusCode(202);
+            return mapper.readTree(runner.messagesAfter(mark).get(0).getData());
         }
     }
 
@@ -209,7 +341,8 @@ class RunnerSessionResourceTest {
         String id = store.open(key, newId -> Session.open(newId, key, null, "fix", Origin.slack("C0RUN", "1"), Instant.now()))
                 .versioned().session().id();
         return store.update(id, s -> s.withMessage(new SessionMessage("U0ANA", "fix the flaky test", List.of(), Instant.now()),
-                "m1").withNextRun("fix the flaky test")).session();
+                "m1").withNextTurn(new SessionMessage("U0ANA", "fix the flaky test", List.of(), Instant.now()), Instant.now())
+                .withStatus(SessionStatus.RUNNING, "session-pod-1", Instant.now())).session();
     }
 
     private static String path(Session session) {

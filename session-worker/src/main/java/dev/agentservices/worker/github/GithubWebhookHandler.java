@@ -46,7 +46,7 @@ public class GithubWebhookHandler {
         String title = repository + "#" + number + ": " + payload.path("issue").path("title").asText("");
         SessionService.Applied applied = sessions.apply(key, Origin.github(repository, number), title,
                 new SessionMessage(comment.path("user").path("login").asText(null), comment.path("body").asText(""), List.of(),
-                        Instant.now()), envelope.dedupId());
+                        Instant.now(), comment.hasNonNull("id") ? comment.path("id").asText() : null), envelope.dedupId());
         LOG.infof("GitHub comment on %s → %s", key, applied);
     }
 }

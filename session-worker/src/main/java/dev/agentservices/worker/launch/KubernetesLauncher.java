@@ -12,12 +12,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,36 +42,41 @@ public class KubernetesLauncher implements SessionLauncher {
     private final LauncherConfig.Kubernetes config;
     private final RunnerConfig runner;
     private final String namespace;
+    private final java.time.Duration idleTimeout;
 
-    public KubernetesLauncher(KubernetesClient client, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace) {
+    public KubernetesLauncher(KubernetesClient client, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace,
+            java.time.Duration idleTimeout) {
         this.client = client;
+        this.idleTimeout = idleTimeout;
         this.config = config;
         this.runner = runner;
         this.namespace = namespace;
     }
 
     @Override
-    public Launched launch(Session session, String podToken) {
+    public Launched launch(Session session, RunOptions options) {
         String name = SessionLauncher.podName(session);
         Map<String, String> labels = labels(session);
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withType("Opaque")
-                .withStringData(Map.of(TOKEN_KEY, podToken))
+                .withStringData(Map.of(TOKEN_KEY, options.podToken()))
                 .build();
         createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
-        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels)).create());
+        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options.mode())).create());
         LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
         return new Launched(name, SessionStatus.PENDING);
     }
 
-    Pod pod(Session session, String name, Map<String, String> labels) {
+    Pod pod(Session session, String name, Map<String, String> labels, String mode) {
         List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVar("SESSION_ID", session.id(), null),
                 new EnvVar("RUNNER_API_URL", runner.apiUrl().orElseThrow(
                         () -> new IllegalStateException("RUNNER_API_URL is not set; session pods could not reach the runner API")), null),
                 new EnvVarBuilder().withName(TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(TOKEN_KEY, name, false)
-                        .endValueFrom().build()));
+                        .endValueFrom().build(),
+                new EnvVar("RUNNER_MODE", mode, null),
+                new EnvVar("RUNNER_IDLE_TIMEOUT", Long.toString(idleTimeout.toSeconds()), null)));
         config.agentCommand().ifPresent(command -> env.add(new EnvVar("AGENT_COMMAND", command, null)));
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
@@ -97,13 +99,6 @@ public class KubernetesLauncher implements SessionLauncher {
                 .build();
     }
 
-    @Override
-    public void deliver(Session session, String text) {
-        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
-        exec(name, "tmux", "send-keys", "-t", "runner", "-l", text);
-        exec(name, "tmux", "send-keys", "-t", "runner", "Enter");
-    }
-
     /** Deleting the pod sends its processes SIGTERM and waits the grace period for the state to be saved. */
     @Override
     public void pause(Session session) {
@@ -116,22 +111,6 @@ public class KubernetesLauncher implements SessionLauncher {
         String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
         client.pods().inNamespace(namespace).withName(name).delete();
         client.secrets().inNamespace(namespace).withName(name).delete();
-    }
-
-    private void exec(String pod, String... command) {
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        try (ExecWatch watch = client.pods().inNamespace(namespace).withName(pod).inContainer(CONTAINER)
-                .writingError(errors).exec(command)) {
-            Integer exit = watch.exitCode().get(30, TimeUnit.SECONDS);
-            if (exit == null || exit != 0) {
-                throw new IllegalStateException("exec in " + pod + " exited with " + exit + ": " + errors);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while typing into " + pod, e);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not type into pod " + pod + ": " + e.getMessage(), e);
-        }
     }
 
     static Map<String, String> labels(Session session) {

@@ -13,6 +13,20 @@ public interface LauncherConfig {
     @WithDefault("kubernetes")
     String launcher();
 
+    /**
+     * How long a run waits for its next turn after one ended before it saves its state and stops
+     * ({@code RUNNER_IDLE_TIMEOUT} of the runner); a later follow-up then starts a new run.
+     */
+    @WithDefault("10m")
+    java.time.Duration idleTimeout();
+
+    /**
+     * The runner's mode when neither the team nor the agent names one: {@code one-shot} (the agent CLI runs
+     * once per turn) or {@code interactive} (the agent's TUI in the tmux pane).
+     */
+    @WithDefault("one-shot")
+    String runnerMode();
+
     Local local();
 
     Kubernetes kubernetes();

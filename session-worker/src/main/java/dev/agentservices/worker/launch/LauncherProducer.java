@@ -19,10 +19,11 @@ public class LauncherProducer {
     SessionLauncher launcher(LauncherConfig config, RunnerConfig runner, Instance<KubernetesClient> kubernetes,
             SessionStore store, @ConfigProperty(name = "sessions.namespace", defaultValue = "agent-sessions") String namespace) {
         return switch (config.launcher()) {
-            case "local" -> new LocalLauncher(config.local(), runner);
+            case "local" -> new LocalLauncher(config.local(), runner, config.idleTimeout());
             case "kubernetes" -> {
                 watcher = new PodStatusWatcher(kubernetes.get(), namespace, store);
-                yield new KubernetesLauncher(kubernetes.get(), config.kubernetes(), runner, namespace);
+                yield new KubernetesLauncher(kubernetes.get(), config.kubernetes(), runner, namespace,
+                        config.idleTimeout());
             }
             default -> throw new IllegalStateException(
                     "SESSION_LAUNCHER must be kubernetes or local, not '" + config.launcher() + "'");

@@ -27,10 +27,12 @@ public class LocalLauncher implements SessionLauncher {
     private final LauncherConfig.Local config;
     private final RunnerConfig runner;
     private final Path workDir;
+    private final Duration idleTimeout;
 
-    public LocalLauncher(LauncherConfig.Local config, RunnerConfig runner) {
+    public LocalLauncher(LauncherConfig.Local config, RunnerConfig runner, Duration idleTimeout) {
         this.config = config;
         this.runner = runner;
+        this.idleTimeout = idleTimeout;
         try {
             this.workDir = config.workDir().isPresent() ? Files.createDirectories(config.workDir().get())
                     : Files.createTempDirectory("agent-services-runs-");
@@ -40,12 +42,13 @@ public class LocalLauncher implements SessionLauncher {
     }
 
     @Override
-    public Launched launch(Session session, String podToken) {
+    public Launched launch(Session session, RunOptions options) {
         String name = SessionLauncher.podName(session);
         if (tmux("has-session", "-t", name) == 0) {
             return new Launched(name, SessionStatus.RUNNING);
         }
-        Path runDir = workDir.resolve(name);
+        // one folder per session, kept across its runs: the agent finds its files and its conversation again
+        Path runDir = workDir.resolve(SessionLauncher.workDirName(session));
         try {
             Files.createDirectories(runDir);
             Path envFile = runDir.resolve("runner.env");
@@ -54,8 +57,10 @@ public class LocalLauncher implements SessionLauncher {
             List<String> lines = new ArrayList<>(List.of(
                     "SESSION_ID=" + quote(session.id()),
                     "RUNNER_API_URL=" + quote(runner.apiUrl().orElse("http://127.0.0.1:8081")),
-                    "RUNNER_TOKEN=" + quote(podToken),
-                    "RUNNER_WORK_DIR=" + quote(runDir.toString())));
+                    "RUNNER_TOKEN=" + quote(options.podToken()),
+                    "RUNNER_WORK_DIR=" + quote(runDir.toString()),
+                    "RUNNER_MODE=" + quote(options.mode()),
+                    "RUNNER_IDLE_TIMEOUT=" + idleTimeout.toSeconds()));
             config.agentCommand().ifPresent(command -> lines.add("AGENT_COMMAND=" + quote(command)));
             Files.write(envFile, lines, StandardCharsets.UTF_8);
             int exit = tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", runDir.toString(),
@@ -70,14 +75,6 @@ public class LocalLauncher implements SessionLauncher {
         LOG.infof("Started run %d of session %s locally in tmux session %s (tmux -L %s attach -t %s)", session.run(),
                 session.id(), name, config.tmuxSocket(), name);
         return new Launched(name, SessionStatus.RUNNING);
-    }
-
-    @Override
-    public void deliver(Session session, String text) {
-        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
-        if (tmux("send-keys", "-t", name, "-l", text) != 0 || tmux("send-keys", "-t", name, "Enter") != 0) {
-            throw new IllegalStateException("could not type into tmux session " + name);
-        }
     }
 
     @Override

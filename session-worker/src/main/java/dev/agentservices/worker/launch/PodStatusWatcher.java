@@ -13,9 +13,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Watches the session pods (an informer on the managed-by label) and writes their phase into the session
- * of their run: {@code Pending} → PENDING, {@code Running} → RUNNING, {@code Succeeded} → SUCCEEDED,
- * {@code Failed} → FAILED with the reason. Only a run that has not ended yet is changed: the outcome a
- * pod reports through runner-api is more precise than its phase and is never overwritten.
+ * of their run: {@code Pending} → PENDING and {@code Running} → RUNNING while a turn is in progress,
+ * {@code Failed} → the run ended and its turn (if one was going) FAILED with the reason, {@code Succeeded}
+ * → the run ended. Only a run that has not ended yet is changed: the outcome a pod reports through
+ * runner-api is more precise than its phase and is never overwritten.
  */
 public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCloseable {
 
@@ -72,18 +73,20 @@ public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCl
     }
 
     private static Session changed(Session current, int run, SessionStatus status, String podName, Pod pod) {
-        boolean live = current.status() == SessionStatus.PENDING || current.status() == SessionStatus.RUNNING;
-        if (current.run() != run || !live || (current.status() == status && podName.equals(current.podName()))) {
+        if (current.run() != run || current.runEnded() || current.status() == SessionStatus.TERMINATED) {
             return current;
         }
-        Session next = current.withStatus(status, podName, Instant.now());
-        if (status == SessionStatus.FAILED) {
-            String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
-            next = next.withOutcome(SessionStatus.FAILED, current.lastAssistantMessage(), current.artifacts(), current.usage(),
-                    reason + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage()), null,
-                    Instant.now());
-        }
-        return next;
+        return switch (status) {
+            case FAILED -> {
+                String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
+                yield current.withRunFailed(reason + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage()),
+                        Instant.now());
+            }
+            // the runner reports its turns and its end itself; a pod that stopped between turns has ended its run
+            case SUCCEEDED -> current.turnInProgress() ? current : current.withRunEnded(null, null);
+            default -> current.turnInProgress() && (current.status() != status || !podName.equals(current.podName()))
+                    ? current.withStatus(status, podName, Instant.now()) : current;
+        };
     }
 
     @Override

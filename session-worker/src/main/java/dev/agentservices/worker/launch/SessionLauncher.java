@@ -14,17 +14,29 @@ public interface SessionLauncher {
     record Launched(String podName, SessionStatus status) {
     }
 
-    /** Starts the current run of {@code session} with the pod token; does nothing if it already runs. */
-    Launched launch(Session session, String podToken);
+    /**
+     * How a run is started: the pod token, and the runner's mode ({@code one-shot}: the agent CLI once per
+     * turn; {@code interactive}: the agent's TUI in the tmux pane, turns typed into it).
+     */
+    record RunOptions(String podToken, String mode) {
+    }
 
-    /** Types a follow-up message into the running session's tmux session. */
-    void deliver(Session session, String text);
+    /**
+     * Starts the current run of {@code session}; does nothing if it already runs. The run takes its turns
+     * from the runner API itself, so there is no way to type into it from here.
+     */
+    Launched launch(Session session, RunOptions options);
 
     /** Asks the run to stop after saving its state (SIGTERM); the runner then reports a pause. */
     void pause(Session session);
 
     /** Stops the run's pod and removes what it was given. */
     void terminate(Session session);
+
+    /** The local folder of a session's runs: one per session, so that every run finds the last one's files. */
+    static String workDirName(Session session) {
+        return "session-" + session.id().substring(0, Math.min(18, session.id().length())).toLowerCase();
+    }
 
     /** The name of a run's pod or local tmux session: stable for one session and run. */
     static String podName(Session session) {

@@ -1,6 +1,7 @@
 package dev.agentservices.worker.reply;
 
 import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * The default policy: post the run's final assistant message and its artifacts to where the request came
+ * The default policy: post the turn's final assistant message and its artifacts to where the request came
  * from: Slack {@code chat.postMessage} in the thread, a Jira comment, a GitHub issue comment. Without the
  * credentials for the source (local mode) the reply goes to the log; the session record has it too. A
  * refused post throws, so the outcome is retried with backoff and dead-lettered at last.
@@ -32,22 +33,22 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private final Map<String, JiraApi> jiraClients = new ConcurrentHashMap<>();
     private final GithubApi github;
 
-    public DefaultAgentPolicy(@RestClient SlackApi slack,
-            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
-            @ConfigProperty(name = "github.api-url", defaultValue = "https://api.github.com") String githubApiUrl) {
+    public DefaultAgentPolicy(@RestClient SlackApi slack, @RestClient GithubApi github,
+            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl) {
         this.slack = slack;
         this.jiraApiUrl = jiraApiUrl;
-        this.github = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(githubApiUrl)).build(GithubApi.class);
+        this.github = github;
     }
 
     @Override
-    public void onRunEnded(Agent agent, Session session) {
-        String text = replyText(session);
+    public void onTurnEnded(Agent agent, Session session, RunOutcome outcome) {
+        String text = replyText(outcome);
         switch (session.source()) {
             case SLACK -> postToSlack(agent, session, text);
             case JIRA -> commentOnJira(agent, session, text);
             case GITHUB -> commentOnGithub(agent, session, text);
-            case DASHBOARD -> LOG.infof("Run of dashboard session %s ended; its record holds the reply", session.id());
+            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", outcome.turn(),
+                    session.id());
         }
     }
 
@@ -88,18 +89,18 @@ public class DefaultAgentPolicy implements AgentPolicy {
         }
     }
 
-    /** The final message, then the artifacts as a list; a failed run says so. */
-    static String replyText(Session session) {
+    /** The final message, then the artifacts as a list; a failed turn says so. */
+    static String replyText(RunOutcome outcome) {
         StringBuilder text = new StringBuilder();
-        if (session.status() == SessionStatus.FAILED) {
-            text.append("The run failed").append(session.error() == null ? "." : ": " + session.error()).append('\n');
+        if (outcome.status() != SessionStatus.SUCCEEDED) {
+            text.append("The turn failed").append(outcome.error() == null ? "." : ": " + outcome.error()).append('\n');
         }
-        if (session.lastAssistantMessage() != null && !session.lastAssistantMessage().isBlank()) {
-            text.append(session.lastAssistantMessage().strip());
+        if (outcome.finalMessage() != null && !outcome.finalMessage().isBlank()) {
+            text.append(outcome.finalMessage().strip());
         }
-        if (!session.artifacts().isEmpty()) {
+        if (!outcome.artifacts().isEmpty()) {
             text.append("\n\n");
-            for (Artifact artifact : session.artifacts()) {
+            for (Artifact artifact : outcome.artifacts()) {
                 text.append("• ").append(artifact.kind()).append(": ")
                         .append(artifact.title() == null ? "" : artifact.title())
                         .append(artifact.url() == null ? "" : " " + artifact.url()).append('\n');

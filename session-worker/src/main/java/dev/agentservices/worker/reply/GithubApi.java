@@ -7,8 +7,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** GitHub REST: a comment on an issue or pull request. */
+/** GitHub REST at {@code GITHUB_API_URL}: a comment on an issue or pull request, and reactions on comments. */
+@RegisterRestClient(configKey = "github")
 @Path("/repos")
 public interface GithubApi {
 
@@ -19,7 +21,19 @@ public interface GithubApi {
             @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") long number,
             Comment comment);
 
+    /** A reaction on an issue comment: {@code content} is one of GitHub's reactions ({@code eyes}, {@code +1}, …). */
+    @POST
+    @Path("{owner}/{repo}/issues/comments/{commentId}/reactions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    void addReaction(@HeaderParam("Authorization") String authorization, @HeaderParam("Accept") String accept,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("commentId") String commentId,
+            Reaction reaction);
+
     @RegisterForReflection
     record Comment(String body) {
+    }
+
+    @RegisterForReflection
+    record Reaction(String content) {
     }
 }

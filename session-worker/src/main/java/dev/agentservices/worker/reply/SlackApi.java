@@ -20,6 +20,17 @@ public interface SlackApi {
     @Produces(MediaType.APPLICATION_JSON)
     SlackResponse postMessage(@HeaderParam("Authorization") String authorization, PostMessage message);
 
+    @POST
+    @Path("reactions.add")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    SlackResponse addReaction(@HeaderParam("Authorization") String authorization, Reaction reaction);
+
+    /** {@code reactions.add}: an emoji, by name, on the message {@code timestamp} of {@code channel}. */
+    @RegisterForReflection
+    record Reaction(String channel, String timestamp, String name) {
+    }
+
     /** {@code chat.postMessage} in a thread. */
     @RegisterForReflection
     record PostMessage(String channel, @com.fasterxml.jackson.annotation.JsonProperty("thread_ts") String threadTs,

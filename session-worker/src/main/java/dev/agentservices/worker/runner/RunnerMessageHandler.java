@@ -1,22 +1,28 @@
 package dev.agentservices.worker.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
+import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.worker.reply.AgentPolicy;
+import dev.agentservices.worker.reply.TurnReactions;
+import dev.agentservices.worker.session.SessionService;
 import io.nats.client.Message;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Runner outcomes from {@code RUNNER}: records a run's end or pause on the session, then hands an ended
- * run to the {@link AgentPolicy} once. {@code repliedRun} is set only after the policy succeeded, so a
- * failed post is retried with the message, and a redelivery after a successful one posts nothing.
+ * Runner reports from {@code RUNNER}. {@code complete}: records a turn's end, makes the follow-ups queued
+ * meanwhile the next turn in the same write, then hands the turn's outcome to the {@link AgentPolicy} once
+ * ({@code repliedTurn} is set only after the policy succeeded, so a failed post is retried with the message
+ * and a redelivery after a successful one posts nothing). {@code end}: the run stopped after its idle
+ * window; a turn it never took goes to a new run. {@code pause}: the run saved its state and stopped.
  */
 @Singleton
 public class RunnerMessageHandler {
@@ -27,21 +33,29 @@ public class RunnerMessageHandler {
     private final SessionStore store;
     private final AgentRegistry agents;
     private final AgentPolicy policy;
+    private final SessionService sessions;
+    private final TurnReactions reactions;
 
-    public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, AgentPolicy policy) {
+    public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, AgentPolicy policy,
+            SessionService sessions, TurnReactions reactions) {
+        this.reactions = reactions;
         this.mapper = mapper;
         this.store = store;
         this.agents = agents;
         this.policy = policy;
+        this.sessions = sessions;
     }
 
     public void handle(Message message) throws Exception {
-        if (message.getSubject().endsWith(".complete")) {
+        String subject = message.getSubject();
+        if (subject.endsWith(".complete")) {
             complete(mapper.readValue(message.getData(), RunOutcome.class));
-        } else if (message.getSubject().endsWith(".pause")) {
+        } else if (subject.endsWith(".end")) {
+            end(mapper.readValue(message.getData(), RunEnd.class));
+        } else if (subject.endsWith(".pause")) {
             pause(mapper.readValue(message.getData(), RunPause.class));
         } else {
-            LOG.warnf("Ignored runner message on %s", message.getSubject());
+            LOG.warnf("Ignored runner message on %s", subject);
         }
     }
 
@@ -49,17 +63,39 @@ public class RunnerMessageHandler {
         Instant now = Instant.now();
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
         Session session = store.update(outcome.sessionId(), current -> current.hasApplied(outcome.dedupId())
-                || current.run() != outcome.run() || current.status() == SessionStatus.TERMINATED ? current
-                : current.withOutcome(status, outcome.finalMessage(), outcome.artifacts(), outcome.usage(), outcome.error(),
-                        outcome.dedupId(), now)).session();
-        if (session.run() != outcome.run() || session.repliedRun() >= outcome.run()
-                || !(session.status() == SessionStatus.SUCCEEDED || session.status() == SessionStatus.FAILED)) {
+                || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
+                ? current
+                : current.withTurnOutcome(outcome.turn(), status, outcome.finalMessage(), outcome.artifacts(), outcome.usage(),
+                        outcome.error(), outcome.agentSessionId(), outcome.dedupId(), now).withQueuedAsNextTurn(now)).session();
+        if (!session.hasApplied(outcome.dedupId()) || session.repliedTurn() >= outcome.turn()) {
             return;
         }
-        policy.onRunEnded(agents.byName(session.agent()).orElseThrow(
-                () -> new IllegalStateException("agent " + session.agent() + " is not configured on this worker")), session);
-        store.update(session.id(), current -> current.repliedRun() >= outcome.run() ? current : current.withRepliedRun(outcome.run()));
-        LOG.infof("Session %s run %d %s; outcome handed to the agent policy", session.id(), outcome.run(), session.status());
+        Agent agent = agents.byName(session.agent()).orElseThrow(
+                () -> new IllegalStateException("agent " + session.agent() + " is not configured on this worker"));
+        policy.onTurnEnded(agent, session, outcome);
+        Session replied = store.update(session.id(), current -> current.repliedTurn() >= outcome.turn() ? current
+                : current.withRepliedTurn(outcome.turn())).session();
+        LOG.infof("Session %s turn %d (run %d) %s; outcome handed to the agent policy", session.id(), outcome.turn(),
+                outcome.run(), status);
+        reactions.ended(agent, session, outcome.turn(), status);
+        if (replied.turn() > outcome.turn()) {
+            reactions.started(agent, replied, replied.turn());
+        }
+        sessions.launchIfWaiting(replied);
+    }
+
+    private void end(RunEnd end) {
+        Session session = store.update(end.sessionId(), current -> {
+            if (current.hasApplied(end.dedupId()) || current.run() != end.run() || current.status() == SessionStatus.TERMINATED) {
+                return current;
+            }
+            Session ended = current.withRunEnded(end.stateKey(), end.dedupId());
+            // a turn given to this run after its last look for one: it goes to the next run
+            return current.turn() > end.lastTurn() && current.turnInProgress() ? ended.withTurnInNewRun()
+                    : ended.withQueuedAsNextTurn(Instant.now());
+        }).session();
+        LOG.infof("Session %s run %d ended after its idle window (last turn %d)", end.sessionId(), end.run(), end.lastTurn());
+        sessions.launchIfWaiting(session);
     }
 
     private void pause(RunPause pause) {

@@ -102,10 +102,10 @@ public class ControlHandler {
     private void resume(ControlCommand command) {
         Session session = store.update(command.sessionId(), current -> current.status() != SessionStatus.PAUSED
                 || current.hasApplied(command.dedupId()) ? current
-                : current.withMessage(new SessionMessage(command.requestedBy(), "Resume.", List.of(), Instant.now()),
-                        command.dedupId()).withNextRun("Resume where you left off.")).session();
+                : current.withResume(new SessionMessage(command.requestedBy(), "Resume where you left off.", List.of(),
+                        Instant.now()), command.dedupId(), Instant.now())).session();
         if (session.status() == SessionStatus.PENDING && session.podName() == null) {
-            sessions.launch(session);
+            sessions.launchIfWaiting(session);
         } else {
             LOG.infof("Resume of session %s ignored: it is %s", session.id(), session.status());
         }

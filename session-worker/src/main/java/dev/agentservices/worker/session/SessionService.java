@@ -1,5 +1,6 @@
 package dev.agentservices.worker.session;
 
+import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
@@ -8,6 +9,8 @@ import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
+import dev.agentservices.worker.launch.RunnerModes;
+import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -16,10 +19,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies a conversation's new message to its session: creates the session on first contact (in the team
- * whose channel, project or repository it comes from), starts
- * the next run when none is running, or types the message into the running pod. Idempotent per dedup id:
- * the id is stored in the same compare-and-set write as the message, and a run that was stored but not
- * launched (a crash in between) is launched when the message comes again.
+ * whose channel, project or repository it comes from), and makes the message a turn: the next turn at once
+ * when no turn is going (in the run that waits for turns, or in a new run), else queued on the session for
+ * the turn after the one going. Nothing is ever typed into a running program: the runner asks for its next
+ * turn ({@code GET /api/runner/sessions/{id}/next}). Idempotent per dedup id: the id is stored in the same
+ * compare-and-set write as the message, and a run that was stored but not launched (a crash in between) is
+ * launched when the message comes again.
  */
 @Singleton
 public class SessionService {
@@ -31,10 +36,16 @@ public class SessionService {
     private final PodTokenIssuer tokens;
     private final TeamStore teams;
     private final TeamSlots slots;
+    private final RunnerModes modes;
+    private final AgentRegistry agents;
+    private final TurnReactions reactions;
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
-            TeamSlots slots) {
+            TeamSlots slots, RunnerModes modes, AgentRegistry agents, TurnReactions reactions) {
+        this.modes = modes;
+        this.agents = agents;
+        this.reactions = reactions;
         this.store = store;
         this.launcher = launcher;
         this.tokens = tokens;
@@ -44,8 +55,12 @@ public class SessionService {
 
     /** What applying a message did, for logs, metrics and tests. */
     public enum Applied {
+        /** A new run was started (or waits for a slot of its team) with the message as its turn. */
         STARTED_RUN,
-        DELIVERED_TO_RUNNING,
+        /** The run waiting for turns takes the message as its next turn. */
+        NEXT_TURN,
+        /** A turn is going: the message waits on the session for the next one. */
+        QUEUED,
         ALREADY_APPLIED,
         SESSION_TERMINATED
     }
@@ -54,33 +69,37 @@ public class SessionService {
         Instant now = clock.instant();
         String id = store.open(key, newId -> Session.open(newId, key, teams.teamFor(key).orElse(null), title, origin, now))
                 .versioned().session().id();
-        boolean[] fresh = {false};
+        Applied[] applied = {Applied.ALREADY_APPLIED};
         Session session = store.update(id, current -> {
-            fresh[0] = false;
+            applied[0] = Applied.ALREADY_APPLIED;
             if (current.hasApplied(dedupId) || current.status() == SessionStatus.TERMINATED) {
                 return current;
             }
-            fresh[0] = true;
             Session next = current.withMessage(message, dedupId);
-            return current.run() == 0 || current.status().startsNextRun() ? next.withNextRun(message.text()) : next;
+            if (current.turnInProgress()) {
+                applied[0] = Applied.QUEUED;
+                return next.withQueued(message);
+            }
+            applied[0] = current.runLive() ? Applied.NEXT_TURN : Applied.STARTED_RUN;
+            return next.withNextTurn(message, now);
         }).session();
         store.markProcessed(dedupId);
 
         if (session.status() == SessionStatus.TERMINATED) {
             return Applied.SESSION_TERMINATED;
         }
-        if (session.status() == SessionStatus.PENDING && session.podName() == null) {
+        launchIfWaiting(session);
+        if (applied[0] == Applied.STARTED_RUN || applied[0] == Applied.NEXT_TURN) {
+            agents.byName(session.agent()).ifPresent(agent -> reactions.started(agent, session, session.turn()));
+        }
+        return applied[0];
+    }
+
+    /** Launches the session's run when it waits for one (PENDING without a pod); safe to repeat. */
+    public void launchIfWaiting(Session session) {
+        if (session.status() == SessionStatus.PENDING && session.podName() == null && session.run() > 0) {
             launch(session);
-            return fresh[0] ? Applied.STARTED_RUN : Applied.ALREADY_APPLIED;
         }
-        if (!fresh[0]) {
-            return Applied.ALREADY_APPLIED;
-        }
-        if (session.status() == SessionStatus.RUNNING) {
-            launcher.deliver(session, message.text());
-            return Applied.DELIVERED_TO_RUNNING;
-        }
-        return Applied.STARTED_RUN;
     }
 
     /**
@@ -104,7 +123,8 @@ public class SessionService {
                     session.run(), session.team(), slots.limit(session));
             return;
         }
-        SessionLauncher.Launched launched = launcher.launch(session, tokens.mint(session));
+        SessionLauncher.Launched launched = launcher.launch(session,
+                new SessionLauncher.RunOptions(tokens.mint(session), modes.modeFor(session)));
         Instant now = clock.instant();
         store.update(session.id(), current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
                 ? current.withStatus(launched.status(), launched.podName(), now) : current);

@@ -55,7 +55,8 @@ public class SlackWebhookHandler {
         if (!mention && (event.threadTs() == null || store.idFor(key).isEmpty())) {
             return;
         }
-        SessionMessage message = new SessionMessage(event.user(), event.text(), images.fetch(agent, event), Instant.now());
+        SessionMessage message = new SessionMessage(event.user(), event.text(), images.fetch(agent, event), Instant.now(),
+                event.ts());
         SessionService.Applied applied = sessions.apply(key, Origin.slack(event.channel(), event.threadRoot()),
                 title(event.text()), message, "slack:" + agent.name() + ":" + event.channel() + ":" + event.ts());
         LOG.infof("Slack %s in %s → %s: %s", event.type(), key, applied, envelope.dedupId());

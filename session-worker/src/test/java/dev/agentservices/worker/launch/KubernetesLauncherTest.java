@@ -2,12 +2,12 @@ package dev.agentservices.worker.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -123,30 +122,42 @@ class KubernetesLauncherTest {
     }
 
     @Test
-    void followUpsAreTypedIntoThePodsTmuxThroughExec() throws Exception {
+    void aFollowUpIsNeverTypedIntoThePodItBecomesTheRunsNextTurn() throws Exception {
         Session session = startSession();
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
         setPhase(session.podName(), "Running", null);
-        String exec = "/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName() + "/exec?command=tmux&command=send-keys"
-                + "&command=-t&command=runner";
-        server.expect().get().withPath(exec + "&command=-l&command=please%20also%20add%20a%20test&container=runner&stderr=true")
-                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(0)).done().once();
-        server.expect().get().withPath(exec + "&command=Enter&container=runner&stderr=true")
-                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(0)).done().once();
+        fixtures.awaitSession(session.key(), s -> s.status() == SessionStatus.RUNNING);
+        int requestsBefore = server.getKubernetesMockServer().getRequestCount();
 
-        launcher.deliver(session, "please also add a test");
-        assertTrue(server.getLastRequest().getPath().contains("command=Enter"), server.getLastRequest().getPath());
+        String thread = session.key().conversation().substring(session.key().conversation().indexOf(':') + 1);
+        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "message", "application/json",
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"- also a test\","
+                        + "\"ts\":\"" + thread + "1\",\"thread_ts\":\"" + thread + "\",\"channel\":\"C0K8S\"}}");
+        Session queued = fixtures.awaitSession(session.key(), s -> s.queued().size() == 1);
+        assertEquals("- also a test", queued.queued().get(0).text());
+
+        RunOutcome done = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null);
+        fixtures.publishOutcome(done, done.dedupId());
+        Session next = fixtures.awaitSession(session.key(), s -> s.turn() == 2);
+        assertEquals(SessionStatus.RUNNING, next.status());
+        assertEquals(1, next.run(), "the pod waiting for turns takes the follow-up");
+        assertEquals("- also a test", next.prompt());
+        assertTrue(next.queued().isEmpty());
+        fixtures.awaitIdle();
+        assertNull(kubernetes.pods().inNamespace(NAMESPACE).withName(SessionLauncher.podName(next.withTurnInNewRun())).get(),
+                "no second pod");
+        assertTrue(server.getKubernetesMockServer().getRequestCount() - requestsBefore < 5, "no exec into the pod");
     }
 
     @Test
-    void aFailedExecIsAnErrorSoTheMessageIsDeliveredAgain() throws Exception {
+    void theRunsPodIsToldItsModeAndIdleWindow() throws Exception {
         Session session = startSession();
-        setPhase(session.podName(), "Running", null);
-        server.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName()
-                        + "/exec?command=tmux&command=send-keys&command=-t&command=runner&command=-l&command=lost"
-                        + "&container=runner&stderr=true")
-                .andUpgradeToWebSocket().open().waitFor(50).andEmit(new StatusStreamMessage(1)).done().once();
-
-        assertThrows(IllegalStateException.class, () -> launcher.deliver(session, "lost"));
+        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
+        Map<String, EnvVar> env = pod.getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, Function.identity()));
+        assertEquals("one-shot", env.get("RUNNER_MODE").getValue());
+        assertEquals("600", env.get("RUNNER_IDLE_TIMEOUT").getValue());
     }
 
     @Test

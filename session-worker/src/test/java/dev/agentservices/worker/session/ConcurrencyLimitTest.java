@@ -60,7 +60,7 @@ class ConcurrencyLimitTest {
             return now.status() == SessionStatus.PENDING && now.podName() == null;
         });
 
-        RunOutcome done = new RunOutcome(RunOutcome.VERSION, first.id(), 1, SessionStatus.SUCCEEDED, "Done.", List.of(), null, null);
+        RunOutcome done = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(), null, null, null);
         fixtures.publishOutcome(done, done.dedupId());
         Session started = fixtures.awaitSession(second.key(), s -> s.status() == SessionStatus.RUNNING);
         assertEquals(1, started.run());

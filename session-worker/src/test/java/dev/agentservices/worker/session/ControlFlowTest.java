@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
@@ -16,6 +17,7 @@ import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.launch.SessionLauncher;
 import dev.agentservices.worker.WorkerTestProfile;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,12 +51,19 @@ class ControlFlowTest {
     }
 
     @Test
-    void messageFromTheDashboardIsTypedIntoTheRunningSession() throws Exception {
+    void messageFromTheDashboardWaitsForTheTurnGoingAndBecomesTheNext() throws Exception {
         Session session = runningSession();
         control(session, ControlCommand.MESSAGE, "please also add a test");
+        Session queued = fixtures().awaitSession(session.key(), s -> s.queued().size() == 1);
+        assertEquals(1, queued.turn());
 
-        Path typed = runDir(session).resolve("typed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(typed) && Files.readString(typed).contains("please also add a test"));
+        RunOutcome done = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null);
+        fixtures().publishOutcome(done, done.dedupId());
+        Session next = fixtures().awaitSession(session.key(), s -> s.turn() == 2);
+        assertEquals("please also add a test", next.prompt());
+        assertEquals(SessionStatus.RUNNING, next.status());
+        assertEquals(1, next.run());
     }
 
     @Test
@@ -160,7 +170,7 @@ class ControlFlowTest {
     }
 
     private static Path runDir(Session session) {
-        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(session.podName());
+        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(SessionLauncher.workDirName(session));
     }
 
     private static String thread() {

@@ -72,11 +72,11 @@ class JiraGithubInteractivityFlowTest {
         assertEquals("Fix the flaky test\n\nIt fails on Mondays.", session.prompt());
         assertEquals(issue + ": Fix the flaky test", session.title());
 
-        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.SUCCEEDED, "Fixed it.", List.of(),
-                null, null);
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Fixed it.", List.of(),
+                null, null, null);
         fixtures.publishOutcome(outcome, outcome.dedupId());
         fixtures.publishOutcome(outcome, "again-" + UUID.randomUUID());
-        fixtures.awaitSession(key, s -> s.repliedRun() == 1);
+        fixtures.awaitSession(key, s -> s.repliedTurn() == 1);
         fixtures.awaitIdle();
 
         String basic = Base64.getEncoder().encodeToString(("buck@example.com:" + WorkerTestProfile.JIRA_TOKEN)
@@ -100,7 +100,7 @@ class JiraGithubInteractivityFlowTest {
     void githubMentionStartsASessionAndTheOutcomeBecomesOneIssueComment() throws Exception {
         long number = 1 + (long) (Math.random() * 100_000);
         SessionKey key = SessionKey.github("buck", "acme/api", number);
-        String body = "{\"action\":\"created\",\"issue\":{\"number\":" + number + ",\"title\":\"Flaky build\"},\"comment\":{\"id\":7,"
+        String body = "{\"action\":\"created\",\"issue\":{\"number\":" + number + ",\"title\":\"Flaky build\"},\"comment\":{\"id\":" + number + ","
                 + "\"body\":\"@bucky can you take a look?\",\"user\":{\"login\":\"ana\",\"type\":\"User\"}},"
                 + "\"repository\":{\"full_name\":\"acme/api\"}}";
         fixtures.publishWebhook(WebhookSource.GITHUB, "buck:github:comment:" + UUID.randomUUID(), key, "issue_comment",
@@ -108,15 +108,21 @@ class JiraGithubInteractivityFlowTest {
 
         Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
         assertEquals("@bucky can you take a look?", session.prompt());
-        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.SUCCEEDED, "Opened a PR.",
-                List.of(), null, null);
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Opened a PR.",
+                List.of(), null, null, null);
         fixtures.publishOutcome(outcome, outcome.dedupId());
-        fixtures.awaitSession(key, s -> s.repliedRun() == 1);
+        fixtures.awaitSession(key, s -> s.repliedTurn() == 1);
 
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/github/repos/acme/api/issues/" + number + "/comments"))
                 .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.GITHUB_TOKEN))
                 .withHeader("Accept", equalTo("application/vnd.github+json"))
                 .withRequestBody(equalToJson("{\"body\":\"Opened a PR.\"}")));
+        // the comment shows the turn started, then that it succeeded
+        for (String content : List.of("eyes", "+1")) {
+            ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/github/repos/acme/api/issues/comments/" + number
+                    + "/reactions")).withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.GITHUB_TOKEN))
+                    .withRequestBody(equalToJson("{\"content\":\"" + content + "\"}")));
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
@@ -26,6 +27,7 @@ import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.worker.ThirdPartyApis;
 import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.launch.SessionLauncher;
 import dev.agentservices.worker.WorkerTestProfile;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -61,6 +63,8 @@ class SlackSessionFlowTest {
         ThirdPartyApis.server().resetAll();
         ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
     }
 
     @AfterAll
@@ -103,20 +107,76 @@ class SlackSessionFlowTest {
     }
 
     @Test
-    void threadReplyToARunningSessionIsTypedIntoItsTmuxSession() throws Exception {
+    void aThreadReplyWhileATurnRunsIsQueuedAndAnsweredAsTheNextTurnOfTheSameRun() throws Exception {
         String thread = thread();
         publishSlack(mention(thread, thread, "<@U0BUCK> start"), "Ev" + UUID.randomUUID());
         SessionKey key = SessionKey.slack("buck", "C0123", thread);
         Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("started")));
 
-        String reply = mention(thread(), thread, "also update the docs").replace("app_mention", "message");
+        String replyTs = thread();
+        String reply = mention(replyTs, thread, "- also update the docs").replace("app_mention", "message");
         publishSlack(reply, "Ev" + UUID.randomUUID());
+        Session queued = awaitSession(key, s -> s.queued().size() == 1);
+        assertEquals(1, queued.turn());
+        assertEquals("- also update the docs", queued.queued().get(0).text());
 
-        Path typed = runDir(session).resolve("typed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(typed) && Files.readString(typed).contains("also update the docs"));
-        Session after = awaitSession(key, s -> s.messages().size() == 2);
-        assertEquals(1, after.run());
+        publishRunner(turn(session, 1, 1, "First answer."), null);
+        Session second = awaitSession(key, s -> s.turn() == 2 && s.repliedTurn() == 1);
+        assertEquals(SessionStatus.RUNNING, second.status());
+        assertEquals(1, second.run());
+        assertEquals("- also update the docs", second.prompt());
+        publishRunner(turn(session, 1, 2, "Docs updated."), null);
+        awaitSession(key, s -> s.repliedTurn() == 2);
+
+        fixtures().awaitIdle();
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"First answer.\"}")));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"Docs updated.\"}")));
+        // each turn's messages show it started (eyes) and how it ended
+        for (String ts : List.of(thread, replyTs)) {
+            for (String name : List.of("eyes", "white_check_mark")) {
+                ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/reactions.add"))
+                        .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
+                        .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"timestamp\":\"" + ts + "\",\"name\":\"" + name + "\"}")));
+            }
+        }
+    }
+
+    @Test
+    void aFollowUpAfterTheRunEndedStartsANewRunAndATurnTheEndedRunNeverTookMovesToOne() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> start"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        publishRunner(turn(session, 1, 1, "First answer."), null);
+        awaitSession(key, s -> s.repliedTurn() == 1);
+
+        // the run waits for turns: a follow-up is its turn 2, but the run's idle window ended before it looked
+        publishSlack(mention(thread(), thread, "one more thing").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
+        awaitSession(key, s -> s.turn() == 2 && s.run() == 1);
+        RunEnd end = new RunEnd(RunEnd.VERSION, session.id(), 1, 1, "state/" + session.id() + "/run-1.tar.gz");
+        publishRunnerMessage("end", session.id(), end.dedupId(), mapper.writeValueAsBytes(end));
+        Session moved = awaitSession(key, s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
+        assertEquals(2, moved.turn());
+        assertEquals("one more thing", moved.prompt());
+        assertEquals("state/" + session.id() + "/run-1.tar.gz", moved.stateKey());
+
+        // its turn done and the run ended, the next follow-up starts run 3
+        publishRunner(turn(moved, 2, 2, "Done."), null);
+        RunEnd end2 = new RunEnd(RunEnd.VERSION, session.id(), 2, 2, "state/" + session.id() + "/run-2.tar.gz");
+        publishRunnerMessage("end", session.id(), end2.dedupId(), mapper.writeValueAsBytes(end2));
+        awaitSession(key, s -> s.runEnded() && s.run() == 2);
+        publishSlack(mention(thread(), thread, "and again").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
+        Session third = awaitSession(key, s -> s.run() == 3 && s.status() == SessionStatus.RUNNING);
+        assertEquals(3, third.turn());
+        assertEquals("state/" + session.id() + "/run-2.tar.gz", third.stateKey());
+    }
+
+    private static RunOutcome turn(Session session, int run, int turn, String answer) {
+        return new RunOutcome(RunOutcome.VERSION, session.id(), run, turn, SessionStatus.SUCCEEDED, answer, List.of(), null, null,
+                null);
     }
 
     @Test
@@ -162,13 +222,13 @@ class SlackSessionFlowTest {
         publishSlack(mention(thread, thread, "<@U0BUCK> fix it"), "Ev" + UUID.randomUUID());
         Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
 
-        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.SUCCEEDED, "Fixed the test.",
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Fixed the test.",
                 List.of(new Artifact("pull_request", "Fix flaky test", "https://github.com/acme/api/pull/7")),
-                new Usage(1200, 300, 0.02), null);
+                new Usage(1200, 300, 0.02), null, null);
         publishRunner(outcome, outcome.dedupId());
         publishRunner(outcome, "redelivered-" + UUID.randomUUID());
 
-        Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
+        Session done = awaitSession(session.key(), s -> s.repliedTurn() == 1);
         assertEquals(SessionStatus.SUCCEEDED, done.status());
         assertEquals("Fixed the test.", done.lastAssistantMessage());
         fixtures().awaitIdle();
@@ -193,11 +253,11 @@ class SlackSessionFlowTest {
         publishSlack(mention(thread, thread, "<@U0BUCK> go"), "Ev" + UUID.randomUUID());
         Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
 
-        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, SessionStatus.FAILED, null, List.of(), null,
-                "agent exited with 2");
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.FAILED, null, List.of(), null,
+                "agent exited with 2", null);
         publishRunner(outcome, outcome.dedupId());
 
-        Session done = awaitSession(session.key(), s -> s.repliedRun() == 1);
+        Session done = awaitSession(session.key(), s -> s.repliedTurn() == 1);
         assertEquals(SessionStatus.FAILED, done.status());
         ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
     }
@@ -220,7 +280,7 @@ class SlackSessionFlowTest {
     }
 
     private static Path runDir(Session session) {
-        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(session.podName());
+        return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(SessionLauncher.workDirName(session));
     }
 
     private void publishSlack(String body, String eventId) throws Exception {
@@ -228,7 +288,13 @@ class SlackSessionFlowTest {
     }
 
     private void publishRunner(RunOutcome outcome, String msgId) throws Exception {
-        fixtures().publishOutcome(outcome, msgId);
+        fixtures().publishOutcome(outcome, msgId == null ? outcome.dedupId() : msgId);
+    }
+
+    private void publishRunnerMessage(String kind, String sessionId, String msgId, byte[] data) throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("runner.buck." + sessionId + "." + kind, data, PublishOptions.builder().messageId(msgId).build());
+        }
     }
 
     private Session awaitSession(SessionKey key, java.util.function.Predicate<Session> condition) {

@@ -1,0 +1,51 @@
+package dev.agentservices.runner.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.session.Usage;
+import java.util.Optional;
+
+/**
+ * Claude Code's {@code --output-format json} result, when that is what the agent printed: one JSON object
+ * with {@code "type":"result"}, the answer in {@code result}, {@code is_error}, {@code total_cost_usd},
+ * {@code usage} (input, output, cache creation and cache read tokens), {@code session_id},
+ * {@code num_turns} and {@code duration_ms}. The reply is then {@code result}, never the raw JSON.
+ */
+public record AgentResult(String result, boolean error, String subtype, Usage usage, String sessionId, int numTurns) {
+
+    /** Reads {@code output} (the whole of it, or its last non-empty line) as a result object; empty when it is none. */
+    public static Optional<AgentResult> parse(ObjectMapper mapper, String output) {
+        if (output == null || output.isBlank()) {
+            return Optional.empty();
+        }
+        String trimmed = output.strip();
+        Optional<AgentResult> whole = read(mapper, trimmed);
+        if (whole.isPresent()) {
+            return whole;
+        }
+        int lastLine = trimmed.lastIndexOf('\n');
+        return lastLine < 0 ? Optional.empty() : read(mapper, trimmed.substring(lastLine + 1).strip());
+    }
+
+    private static Optional<AgentResult> read(ObjectMapper mapper, String json) {
+        if (!json.startsWith("{") || !json.endsWith("}")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = mapper.readTree(json);
+            if (node == null || !node.isObject() || !"result".equals(node.path("type").asText())
+                    || !(node.has("result") || node.has("is_error"))) {
+                return Optional.empty();
+            }
+            JsonNode usage = node.path("usage");
+            Usage used = new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+                    usage.path("cache_creation_input_tokens").asLong(0), usage.path("cache_read_input_tokens").asLong(0),
+                    node.path("total_cost_usd").asDouble(0), node.path("duration_ms").asLong(0));
+            return Optional.of(new AgentResult(node.path("result").asText(""), node.path("is_error").asBoolean(false),
+                    node.path("subtype").asText(null), used, node.hasNonNull("session_id") ? node.path("session_id").asText() : null,
+                    node.path("num_turns").asInt(0)));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+}
