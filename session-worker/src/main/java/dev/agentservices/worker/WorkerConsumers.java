@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.ConsumerConfig;
@@ -33,6 +34,7 @@ public class WorkerConsumers {
 
 
     private final NatsConnection nats;
+    private final JetStreamPublisher publisher;
     private final ConsumerConfig config;
     private final ObjectMapper mapper;
     private final AgentRegistry agents;
@@ -45,11 +47,12 @@ public class WorkerConsumers {
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
-    public WorkerConsumers(NatsConnection nats, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
+    public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
             SlackWebhookHandler slack, InteractionHandler interactions, JiraWebhookHandler jira, GithubWebhookHandler github,
             RunnerMessageHandler runner, ControlHandler control,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
+        this.publisher = publisher;
         this.config = config;
         this.mapper = mapper;
         this.agents = agents;
@@ -68,9 +71,9 @@ public class WorkerConsumers {
         }
         NatsConfigNames names = new NatsConfigNames(nats);
         consumers = List.of(
-                new StreamConsumer(nats, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
-                new StreamConsumer(nats, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
-                new StreamConsumer(nats, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
+                new StreamConsumer(nats, publisher, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
+                new StreamConsumer(nats, publisher, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
+                new StreamConsumer(nats, publisher, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
         consumers.forEach(StreamConsumer::start);
     }
 

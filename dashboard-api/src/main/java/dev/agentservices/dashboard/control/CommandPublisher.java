@@ -1,20 +1,17 @@
 package dev.agentservices.dashboard.control;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.NatsUnavailableException;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
-import io.nats.client.PublishOptions;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+
 
 /**
  * Sends a user's command to the worker on {@code control.{agent}.{id}.{command}}. The returned
@@ -24,14 +21,12 @@ import java.util.UUID;
 @Singleton
 public class CommandPublisher {
 
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
-
     private final NatsConnection nats;
-    private final ObjectMapper mapper;
+    private final JetStreamPublisher publisher;
 
-    public CommandPublisher(NatsConnection nats, ObjectMapper mapper) {
+    public CommandPublisher(NatsConnection nats, JetStreamPublisher publisher) {
         this.nats = nats;
-        this.mapper = mapper;
+        this.publisher = publisher;
     }
 
     public Uni<ControlCommand> send(Session session, String command, String text, String requestedBy) {
@@ -48,31 +43,11 @@ public class CommandPublisher {
     }
 
     private Uni<ControlCommand> publish(String agent, SessionKey key, ControlCommand control) {
-        return Uni.createFrom().deferred(() -> {
-            if (!nats.isConnected()) {
-                return Uni.createFrom().failure(new CommandNotStoredException("NATS is not connected", null));
-            }
-            NatsMessage message = NatsMessage.builder()
-                    .subject(Subjects.control(agent, control.sessionId(), control.command()))
-                    .headers(new Headers().put(Subjects.SESSION_KEY_HEADER, key.toString()))
-                    .data(serialize(control))
-                    .build();
-            PublishOptions options = PublishOptions.builder().messageId(control.dedupId())
-                    .expectedStream(nats.config().streams().control().name()).build();
-            return Uni.createFrom().completionStage(() -> nats.jetStream().publishAsync(message, options))
-                    .ifNoItem().after(ACK_TIMEOUT).failWith(() -> new CommandNotStoredException("no JetStream ack", null))
-                    .onFailure(e -> !(e instanceof CommandNotStoredException))
-                    .transform(e -> new CommandNotStoredException(e.getMessage(), e))
-                    .replaceWith(control);
-        });
-    }
-
-    private byte[] serialize(ControlCommand control) {
-        try {
-            return mapper.writeValueAsBytes(control);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Uni.createFrom().deferred(() -> publisher.publish(new JetStreamPublisher.Outgoing(
+                        Subjects.control(agent, control.sessionId(), control.command()), nats.config().streams().control().name(),
+                        control.dedupId(), key.toString(), null, publisher.json(control)), JetStreamPublisher.DEFAULT_ACK_TIMEOUT))
+                .onFailure(NatsUnavailableException.class).transform(e -> new CommandNotStoredException(e.getMessage(), e))
+                .replaceWith(control);
     }
 
     /** The command was not stored; nothing will happen and the caller may retry. */

@@ -1,6 +1,7 @@
 package dev.agentservices.dashboard.deadletter;
 
 import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.DeadLetterHeaders;
 import dev.agentservices.common.nats.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -29,13 +30,6 @@ import java.util.UUID;
 public class DeadLetterStore {
 
     /** Headers the worker sets when it dead-letters a message; see the worker's StreamConsumer. */
-    public static final String SUBJECT_HEADER = "Agent-Services-Subject";
-    public static final String ERROR_HEADER = "Agent-Services-Error";
-    public static final String DELIVERIES_HEADER = "Agent-Services-Deliveries";
-    public static final String STREAM_HEADER = "Agent-Services-Stream";
-    public static final String SEQUENCE_HEADER = "Agent-Services-Sequence";
-    public static final String REPLAYED_BY_HEADER = "Agent-Services-Replayed-By";
-    public static final String REPLAY_OF_HEADER = "Agent-Services-Replay-Of";
 
     static final String MARKER_PREFIX = "deadletter.replayed.";
     /** JetStream's error code for "no message found". */
@@ -85,19 +79,19 @@ public class DeadLetterStore {
     public long replay(DeadLetter deadLetter, String by) throws IOException, JetStreamApiException {
         Headers headers = new Headers();
         deadLetter.headers().entrySet().stream()
-                .filter(header -> !header.getKey().startsWith("Agent-Services-")
+                .filter(header -> !header.getKey().startsWith(DeadLetterHeaders.PREFIX)
                         || header.getKey().equals(Subjects.SESSION_KEY_HEADER))
                 .filter(header -> !header.getKey().startsWith("Nats-"))
                 .forEach(header -> headers.put(header.getKey(), header.getValue()));
-        headers.put(REPLAYED_BY_HEADER, by).put(REPLAY_OF_HEADER, Long.toString(deadLetter.sequence()));
+        headers.put(DeadLetterHeaders.REPLAYED_BY, by).put(DeadLetterHeaders.REPLAY_OF, Long.toString(deadLetter.sequence()));
         String replayId = UUID.randomUUID().toString();
         PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(deadLetter.originalSubject()).headers(headers)
                 .data(deadLetter.payload()).build(), PublishOptions.builder().messageId("replay:" + replayId).build());
         Instant now = Instant.now();
         nats.jetStream().publish(NatsMessage.builder().subject(MARKER_PREFIX + deadLetter.sequence())
-                .headers(new Headers().put(REPLAYED_BY_HEADER, by).put("Agent-Services-Replayed-At", now.toString())
-                        .put("Agent-Services-Replay-Stream", ack.getStream())
-                        .put("Agent-Services-Replay-Sequence", Long.toString(ack.getSeqno())))
+                .headers(new Headers().put(DeadLetterHeaders.REPLAYED_BY, by).put(DeadLetterHeaders.REPLAYED_AT, now.toString())
+                        .put(DeadLetterHeaders.REPLAY_STREAM, ack.getStream())
+                        .put(DeadLetterHeaders.REPLAY_SEQUENCE, Long.toString(ack.getSeqno())))
                 .data(new byte[0]).build(), PublishOptions.builder().messageId("replayed:" + replayId)
                 .expectedStream(stream()).build());
         return ack.getSeqno();
@@ -110,19 +104,19 @@ public class DeadLetterStore {
         }
         MessageInfo message = found.get();
         Headers headers = message.getHeaders();
-        String subject = headers.getFirst(SUBJECT_HEADER);
+        String subject = headers.getFirst(DeadLetterHeaders.SUBJECT);
         if (subject == null) {
             subject = message.getSubject().substring("deadletter.".length());
         }
-        return Optional.of(new DeadLetter(sequence, subject, headers.getFirst(ERROR_HEADER),
-                parseLong(headers.getFirst(DELIVERIES_HEADER)), message.getTime().toInstant(),
+        return Optional.of(new DeadLetter(sequence, subject, headers.getFirst(DeadLetterHeaders.ERROR),
+                parseLong(headers.getFirst(DeadLetterHeaders.DELIVERIES)), message.getTime().toInstant(),
                 message.getData() == null ? new byte[0] : message.getData(), headers, replayOf(sequence)));
     }
 
     private Optional<Replay> replayOf(long sequence) throws IOException, JetStreamApiException {
         try {
             MessageInfo marker = management().getLastMessage(stream(), MARKER_PREFIX + sequence);
-            return Optional.of(new Replay(marker.getHeaders().getFirst(REPLAYED_BY_HEADER), marker.getTime().toInstant()));
+            return Optional.of(new Replay(marker.getHeaders().getFirst(DeadLetterHeaders.REPLAYED_BY), marker.getTime().toInstant()));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NO_MESSAGE) {
                 return Optional.empty();

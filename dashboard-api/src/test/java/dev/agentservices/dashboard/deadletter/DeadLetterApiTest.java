@@ -64,7 +64,7 @@ class DeadLetterApiTest {
             MessageInfo message = replayed.get(0);
             assertEquals("webhooks.buck.slack", message.getSubject());
             assertArrayEquals(payload.getBytes(StandardCharsets.UTF_8), message.getData());
-            assertEquals("root@example.com", message.getHeaders().getFirst(DeadLetterStore.REPLAYED_BY_HEADER));
+            assertEquals("root@example.com", message.getHeaders().getFirst(dev.agentservices.common.nats.DeadLetterHeaders.REPLAYED_BY));
             assertEquals("buck:slack:C1:1.2", message.getHeaders().getFirst(Subjects.SESSION_KEY_HEADER));
             assertNotEquals("original-id", message.getHeaders().getFirst("Nats-Msg-Id"));
         }

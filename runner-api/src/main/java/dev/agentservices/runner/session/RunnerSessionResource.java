@@ -2,7 +2,9 @@ package dev.agentservices.runner.session;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.nats.NatsUnavailableException;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
@@ -16,9 +18,6 @@ import dev.agentservices.runner.http.RunnerApiException;
 import dev.agentservices.runner.upload.UploadConfig;
 import dev.agentservices.runner.upload.UploadStore;
 import dev.agentservices.runner.upload.Uploader;
-import io.nats.client.PublishOptions;
-import io.nats.client.api.PublishAck;
-import io.nats.client.impl.NatsMessage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -49,12 +48,14 @@ public class RunnerSessionResource {
     private final PodTokenVerifier tokens;
     private final SessionStore store;
     private final NatsConnection nats;
+    private final JetStreamPublisher publisher;
     private final ObjectMapper mapper;
     private final UploadStore uploads;
     private final UploadConfig uploadConfig;
 
-    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, ObjectMapper mapper,
-            UploadStore uploads, UploadConfig uploadConfig) {
+    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, JetStreamPublisher publisher,
+            ObjectMapper mapper, UploadStore uploads, UploadConfig uploadConfig) {
+        this.publisher = publisher;
         this.tokens = tokens;
         this.store = store;
         this.nats = nats;
@@ -102,7 +103,7 @@ public class RunnerSessionResource {
         }
         RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, id, authorized.token().run(), turn, status, finalMessage,
                 request.artifacts(), usage, error, agentSessionId);
-        publish(Subjects.runner(authorized.session().agent(), id, "complete"), outcome.dedupId(), outcome);
+        publish(Subjects.runner(authorized.session().agent(), id, "complete"), outcome.dedupId(), authorized.sessionKey(), outcome);
         return Response.accepted().build();
     }
 
@@ -116,7 +117,7 @@ public class RunnerSessionResource {
             throw new RunnerApiException(400, "invalid_last_turn", "last_turn must be the number of the last turn the run took");
         }
         RunEnd end = new RunEnd(RunEnd.VERSION, id, authorized.token().run(), request.lastTurn(), request.stateKey());
-        publish(Subjects.runner(authorized.session().agent(), id, "end"), end.dedupId(), end);
+        publish(Subjects.runner(authorized.session().agent(), id, "end"), end.dedupId(), authorized.sessionKey(), end);
         return Response.accepted().build();
     }
 
@@ -131,7 +132,7 @@ public class RunnerSessionResource {
         }
         RunPause pause = new RunPause(RunPause.VERSION, id, authorized.token().run(), request.stateKey(),
                 request.scrollbackKey(), request.lastAssistantMessage());
-        publish(Subjects.runner(authorized.session().agent(), id, "pause"), pause.dedupId(), pause);
+        publish(Subjects.runner(authorized.session().agent(), id, "pause"), pause.dedupId(), authorized.sessionKey(), pause);
         return Response.accepted().build();
     }
 
@@ -141,6 +142,10 @@ public class RunnerSessionResource {
     }
 
     private record Authorized(PodTokenVerifier.PodToken token, Session session) {
+        /** Runner reports carry the session key, so the worker applies one session's reports in order. */
+        String sessionKey() {
+            return session.key().toString();
+        }
     }
 
     private Authorized authorizedSession(String id, String authorization) {
@@ -167,18 +172,11 @@ public class RunnerSessionResource {
         }
     }
 
-    private void publish(String subject, String msgId, Object value) {
-        if (!nats.isConnected()) {
-            throw new RunnerApiException(503, "nats_unavailable", "The outcome could not be stored; retry later");
-        }
+    private void publish(String subject, String msgId, String sessionKey, Object value) {
         try {
-            PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(subject)
-                    .data(mapper.writeValueAsBytes(value)).build(),
-                    PublishOptions.builder().messageId(msgId).expectedStream(nats.config().streams().runner().name()).build());
-            if (ack == null) {
-                throw new IOException("no acknowledgement");
-            }
-        } catch (Exception e) {
+            publisher.publishAndWait(new JetStreamPublisher.Outgoing(subject, nats.config().streams().runner().name(), msgId,
+                    sessionKey, null, publisher.json(value)), JetStreamPublisher.DEFAULT_ACK_TIMEOUT);
+        } catch (NatsUnavailableException e) {
             throw new RunnerApiException(503, "nats_unavailable", "The outcome could not be stored; retry later");
         }
     }

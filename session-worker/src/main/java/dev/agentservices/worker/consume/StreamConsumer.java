@@ -1,16 +1,16 @@
 package dev.agentservices.worker.consume;
 
+import dev.agentservices.common.nats.DeadLetterHeaders;
+import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PublishOptions;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +33,7 @@ public final class StreamConsumer implements Runnable {
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
 
     private final NatsConnection nats;
+    private final JetStreamPublisher publisher;
     private final ConsumerConfig config;
     private final String stream;
     private final String durable;
@@ -42,9 +43,10 @@ public final class StreamConsumer implements Runnable {
     private volatile boolean running = true;
     private Thread thread;
 
-    public StreamConsumer(NatsConnection nats, ConsumerConfig config, String stream, String durable, String filter,
-            MessageHandler handler) {
+    public StreamConsumer(NatsConnection nats, JetStreamPublisher publisher, ConsumerConfig config, String stream,
+            String durable, String filter, MessageHandler handler) {
         this.nats = nats;
+        this.publisher = publisher;
         this.config = config;
         this.stream = stream;
         this.durable = durable;
@@ -170,14 +172,14 @@ public final class StreamConsumer implements Runnable {
                 message.getHeaders().entrySet().stream().filter(header -> !header.getKey().startsWith("Nats-"))
                         .forEach(header -> headers.put(header.getKey(), header.getValue()));
             }
-            headers.put("Agent-Services-Stream", stream)
-                    .put("Agent-Services-Subject", message.getSubject())
-                    .put("Agent-Services-Sequence", Long.toString(sequence))
-                    .put("Agent-Services-Deliveries", Long.toString(message.metaData().deliveredCount()))
-                    .put("Agent-Services-Error", headerValue(error));
-            nats.jetStream().publish(NatsMessage.builder().subject(Subjects.deadletter(message.getSubject()))
-                    .headers(headers).data(message.getData()).build(),
-                    PublishOptions.builder().messageId("deadletter:" + stream + ":" + sequence).build());
+            headers.put(DeadLetterHeaders.STREAM, stream)
+                    .put(DeadLetterHeaders.SUBJECT, message.getSubject())
+                    .put(DeadLetterHeaders.SEQUENCE, Long.toString(sequence))
+                    .put(DeadLetterHeaders.DELIVERIES, Long.toString(message.metaData().deliveredCount()))
+                    .put(DeadLetterHeaders.ERROR, headerValue(error));
+            publisher.publishAndWait(new JetStreamPublisher.Outgoing(Subjects.deadletter(message.getSubject()),
+                    nats.config().streams().deadletter().name(), "deadletter:" + stream + ":" + sequence, null, headers,
+                    message.getData()), JetStreamPublisher.DEFAULT_ACK_TIMEOUT);
             message.term();
             LOG.errorf("Message %s#%d dead-lettered after %d deliveries: %s", message.getSubject(), sequence,
                     message.metaData().deliveredCount(), error.toString());

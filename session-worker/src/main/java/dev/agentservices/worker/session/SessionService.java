@@ -24,7 +24,9 @@ import org.jboss.logging.Logger;
  * the turn after the one going. Nothing is ever typed into a running program: the runner asks for its next
  * turn ({@code GET /api/runner/sessions/{id}/next}). Idempotent per dedup id: the id is stored in the same
  * compare-and-set write as the message, and a run that was stored but not launched (a crash in between) is
- * launched when the message comes again.
+ * launched when the message comes again. The {@code processed} bucket (7 days) is read first, so a message
+ * redelivered after the stream's one-hour duplicate window, or replayed from the dead letters, changes
+ * nothing twice, and does not bring back a session deleted since.
  */
 @Singleton
 public class SessionService {
@@ -66,6 +68,12 @@ public class SessionService {
     }
 
     public Applied apply(SessionKey key, Origin origin, String title, SessionMessage message, String dedupId) {
+        if (store.isProcessed(dedupId)) {
+            // applied before, maybe longer ago than the stream's duplicate window or the record's memory: only
+            // a run stored but not launched (a crash in between) still needs its launch
+            store.idFor(key).flatMap(store::get).ifPresent(current -> launchIfWaiting(current.session()));
+            return Applied.ALREADY_APPLIED;
+        }
         Instant now = clock.instant();
         String id = store.open(key, newId -> Session.open(newId, key, teams.teamFor(key).orElse(null), title, origin, now))
                 .versioned().session().id();

@@ -145,6 +145,21 @@ class SlackSessionFlowTest {
     }
 
     @Test
+    void aMessageAppliedBeforeIsNotAppliedAgainEvenAfterItsSessionWasDeleted() throws Exception {
+        String thread = thread();
+        String mention = mention(thread, thread, "<@U0BUCK> once only");
+        publishSlack(mention, "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        store.delete(session);
+
+        // the same message again under another delivery id, as after the stream's duplicate window or a replay
+        publishSlack(mention, "Ev" + UUID.randomUUID());
+        fixtures().awaitIdle();
+        assertTrue(store.idFor(key).isEmpty(), "the processed bucket remembers it was applied");
+    }
+
+    @Test
     void aFollowUpAfterTheRunEndedStartsANewRunAndATurnTheEndedRunNeverTookMovesToOne() throws Exception {
         String thread = thread();
         publishSlack(mention(thread, thread, "<@U0BUCK> start"), "Ev" + UUID.randomUUID());

@@ -1,7 +1,7 @@
 package dev.agentservices.gateway.http;
 
 import dev.agentservices.common.http.ErrorBody;
-import dev.agentservices.gateway.publish.NatsUnavailableException;
+import dev.agentservices.common.nats.NatsUnavailableException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

@@ -1,6 +1,6 @@
-package dev.agentservices.gateway.publish;
+package dev.agentservices.common.nats;
 
-/** JetStream did not acknowledge a publish: the webhook is not stored and the sender must retry. */
+/** JetStream did not acknowledge a publish: nothing was stored, and the caller must say so and let the sender retry. */
 public final class NatsUnavailableException extends RuntimeException {
 
     public NatsUnavailableException(String message, Throwable cause) {
