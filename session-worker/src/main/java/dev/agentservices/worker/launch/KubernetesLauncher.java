@@ -33,6 +33,10 @@ public class KubernetesLauncher implements SessionLauncher {
     static final String RUN_LABEL = "agent-services.dev/run";
     static final String CONTAINER = "runner";
     static final String TOKEN_KEY = "RUNNER_TOKEN";
+    /** The runner's home and work folder: its files, the agent's session files, the state it saves. */
+    static final String HOME = "/home/runner";
+    private static final String HOME_VOLUME = "home";
+    private static final String TMP_VOLUME = "tmp";
     private static final int CONFLICT = 409;
     private static final long PAUSE_GRACE_SECONDS = 120;
 
@@ -76,8 +80,11 @@ public class KubernetesLauncher implements SessionLauncher {
                 new EnvVarBuilder().withName(TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(TOKEN_KEY, name, false)
                         .endValueFrom().build(),
                 new EnvVar("RUNNER_MODE", mode, null),
+                new EnvVar("HOME", HOME, null),
+                new EnvVar("RUNNER_WORK_DIR", HOME, null),
                 new EnvVar("RUNNER_IDLE_TIMEOUT", Long.toString(idleTimeout.toSeconds()), null)));
         config.agentCommand().ifPresent(command -> env.add(new EnvVar("AGENT_COMMAND", command, null)));
+        long user = config.runAsUser();
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec()
@@ -85,15 +92,34 @@ public class KubernetesLauncher implements SessionLauncher {
                 .withActiveDeadlineSeconds(config.activeDeadline().toSeconds())
                 .withServiceAccountName(config.serviceAccount().orElse(null))
                 .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                // PodSecurity "restricted": a numeric non-root user, no privilege escalation, no capabilities,
+                // the runtime's seccomp profile, and a read-only image with writable scratch folders only
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withRunAsUser(user).withRunAsGroup(user).withFsGroup(user)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewVolume().withName(HOME_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity(config.homeSizeLimit()))
+                .endEmptyDir().endVolume()
+                .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("1Gi")).endEmptyDir().endVolume()
                 .addNewContainer()
                 .withName(CONTAINER)
                 .withImage(runner.image())
                 .withEnv(env)
                 .withNewResources()
-                .withRequests(Map.of("cpu", new Quantity(config.cpuRequest()), "memory", new Quantity(config.memoryRequest())))
-                .withLimits(Map.of("cpu", new Quantity(config.cpuLimit()), "memory", new Quantity(config.memoryLimit())))
+                .withRequests(Map.of("cpu", new Quantity(config.cpuRequest()), "memory", new Quantity(config.memoryRequest()),
+                        "ephemeral-storage", new Quantity(config.ephemeralStorageRequest())))
+                .withLimits(Map.of("cpu", new Quantity(config.cpuLimit()), "memory", new Quantity(config.memoryLimit()),
+                        "ephemeral-storage", new Quantity(config.ephemeralStorageLimit())))
                 .endResources()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true).endSecurityContext()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false).withPrivileged(false).withRunAsNonRoot(true).withRunAsUser(user)
+                .withRunAsGroup(user).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewVolumeMount().withName(HOME_VOLUME).withMountPath(HOME).endVolumeMount()
+                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                 .endContainer()
                 .endSpec()
                 .build();

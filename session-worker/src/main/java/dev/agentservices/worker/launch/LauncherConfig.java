@@ -45,6 +45,21 @@ public interface LauncherConfig {
         @WithDefault("4Gi")
         String memoryLimit();
 
+        /** Scratch space a pod may use besides its folders (PodSecurity's ephemeral-storage accounting). */
+        @WithDefault("1Gi")
+        String ephemeralStorageRequest();
+
+        @WithDefault("10Gi")
+        String ephemeralStorageLimit();
+
+        /** The most the runner's home (its work folder, an emptyDir) may hold. */
+        @WithDefault("8Gi")
+        String homeSizeLimit();
+
+        /** The numeric user and group session pods run as; the runner image's user is 10001. */
+        @WithDefault("10001")
+        long runAsUser();
+
         /** {@code activeDeadlineSeconds} of a session pod. */
         @WithDefault("4h")
         java.time.Duration activeDeadline();

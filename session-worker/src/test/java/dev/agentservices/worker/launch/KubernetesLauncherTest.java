@@ -17,6 +17,8 @@ import dev.agentservices.worker.WorkerFixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -105,6 +108,77 @@ class KubernetesLauncherTest {
         assertEquals(3, token.split("\\.").length, "a signed JWT");
         String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
         assertTrue(claims.contains("\"sub\":\"" + session.id() + "\""), claims);
+    }
+
+    /** Each rule of the PodSecurity "restricted" profile (which includes "baseline"), one assertion each. */
+    @Test
+    void theSessionPodMeetsEveryRuleOfPodSecurityRestricted() throws Exception {
+        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(startSession().podName()).get();
+        PodSpec spec = pod.getSpec();
+        PodSecurityContext podSecurity = spec.getSecurityContext();
+        List<Container> containers = new java.util.ArrayList<>(spec.getContainers());
+        if (spec.getInitContainers() != null) {
+            containers.addAll(spec.getInitContainers());
+        }
+        Set<String> allowedVolumes = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+                "projected", "secret");
+        Set<String> safeSysctls = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+                "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+                "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+
+        // baseline
+        assertTrue(containers.stream().allMatch(c -> c.getSecurityContext() == null || c.getSecurityContext().getWindowsOptions() == null
+                || !Boolean.TRUE.equals(c.getSecurityContext().getWindowsOptions().getHostProcess())), "HostProcess");
+        assertTrue(!Boolean.TRUE.equals(spec.getHostNetwork()) && !Boolean.TRUE.equals(spec.getHostPID())
+                && !Boolean.TRUE.equals(spec.getHostIPC()), "host namespaces");
+        assertTrue(containers.stream().noneMatch(c -> Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())), "privileged");
+        assertTrue(spec.getVolumes().stream().allMatch(v -> v.getHostPath() == null), "hostPath volumes");
+        assertTrue(containers.stream().allMatch(c -> c.getPorts() == null || c.getPorts().stream().allMatch(p -> p.getHostPort() == null
+                || p.getHostPort() == 0)), "host ports");
+        assertTrue(containers.stream().allMatch(c -> c.getSecurityContext().getAppArmorProfile() == null
+                || !"Unconfined".equals(c.getSecurityContext().getAppArmorProfile().getType())), "AppArmor");
+        assertTrue(podSecurity.getSeLinuxOptions() == null && containers.stream().allMatch(c -> c.getSecurityContext().getSeLinuxOptions() == null),
+                "SELinux");
+        assertTrue(containers.stream().allMatch(c -> c.getSecurityContext().getProcMount() == null
+                || "Default".equals(c.getSecurityContext().getProcMount())), "/proc mount type");
+        assertTrue(podSecurity.getSysctls() == null || podSecurity.getSysctls().stream().allMatch(x -> safeSysctls.contains(x.getName())),
+                "sysctls");
+        // restricted
+        assertTrue(spec.getVolumes().stream().allMatch(v -> allowedVolumes.stream().anyMatch(type -> volumeHas(v, type))), "volume types");
+        assertTrue(containers.stream().allMatch(c -> Boolean.FALSE.equals(c.getSecurityContext().getAllowPrivilegeEscalation())),
+                "privilege escalation");
+        assertTrue(Boolean.TRUE.equals(podSecurity.getRunAsNonRoot())
+                && containers.stream().allMatch(c -> !Boolean.FALSE.equals(c.getSecurityContext().getRunAsNonRoot())), "running as non-root");
+        assertTrue(podSecurity.getRunAsUser() != null && podSecurity.getRunAsUser() != 0
+                && containers.stream().allMatch(c -> c.getSecurityContext().getRunAsUser() == null || c.getSecurityContext().getRunAsUser() != 0),
+                "running as a non-root user (numeric)");
+        assertEquals("RuntimeDefault", podSecurity.getSeccompProfile().getType(), "seccomp");
+        assertTrue(containers.stream().allMatch(c -> c.getSecurityContext().getCapabilities().getDrop().contains("ALL")
+                && (c.getSecurityContext().getCapabilities().getAdd() == null
+                        || c.getSecurityContext().getCapabilities().getAdd().stream().allMatch("NET_BIND_SERVICE"::equals))), "capabilities");
+        // and what the issue asks beyond the profile
+        assertTrue(containers.stream().allMatch(c -> Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())),
+                "read-only root filesystem");
+        assertEquals(Set.of("/home/runner", "/tmp"), containers.get(0).getVolumeMounts().stream().map(m -> m.getMountPath())
+                .collect(Collectors.toSet()), "writable emptyDirs for home (the work folder) and tmp");
+        assertEquals(Boolean.FALSE, spec.getAutomountServiceAccountToken(), "no service-account token");
+        assertEquals(10001L, podSecurity.getRunAsGroup(), "numeric group");
+        assertEquals(10001L, podSecurity.getFsGroup(), "fsGroup");
+        assertTrue(containers.get(0).getResources().getLimits().containsKey("ephemeral-storage"), "ephemeral-storage limit");
+    }
+
+    private static boolean volumeHas(io.fabric8.kubernetes.api.model.Volume volume, String type) {
+        return switch (type) {
+            case "configMap" -> volume.getConfigMap() != null;
+            case "csi" -> volume.getCsi() != null;
+            case "downwardAPI" -> volume.getDownwardAPI() != null;
+            case "emptyDir" -> volume.getEmptyDir() != null;
+            case "ephemeral" -> volume.getEphemeral() != null;
+            case "persistentVolumeClaim" -> volume.getPersistentVolumeClaim() != null;
+            case "projected" -> volume.getProjected() != null;
+            case "secret" -> volume.getSecret() != null;
+            default -> false;
+        };
     }
 
     @Test
