@@ -267,13 +267,13 @@ public class WorkerBench {
                 + "\",\"channel\":\"C0BENCH\"}}";
     }
 
+    /** A thread reply as the gateway stores it: envelope version 2 with the classified event. */
     private static byte[] envelope(String thread, String ts, String text) {
-        String body = "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"" + text
-                + "\",\"ts\":\"" + ts + "\",\"thread_ts\":\"" + thread + "\",\"channel\":\"C0BENCH\"}}";
-        return ("{\"v\":1,\"agent\":\"buck\",\"source\":\"slack\",\"dedupId\":\"buck:slack:F" + ts + "\",\"sessionKey\":null,"
-                + "\"eventType\":\"message\",\"receivedAt\":\"" + Instant.now() + "\",\"headers\":{},"
-                + "\"contentType\":\"application/json\",\"body\":\"" + body.replace("\"", "\\\"") + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        return ("{\"v\":2,\"agent\":\"buck\",\"source\":\"slack\",\"dedupId\":\"buck:slack:F" + ts + "\","
+                + "\"sessionKey\":\"buck:slack:C0BENCH:" + thread + "\",\"eventType\":\"message\",\"receivedAt\":\"" + Instant.now()
+                + "\",\"headers\":{},\"event\":{\"opensSession\":false,\"origin\":{\"slackChannel\":\"C0BENCH\",\"slackThreadTs\":\""
+                + thread + "\"},\"message\":{\"author\":\"U0ANA\",\"text\":\"" + text + "\",\"ref\":\"" + ts + "\"},"
+                + "\"applyId\":\"slack:buck:C0BENCH:" + ts + "\"}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static HttpRequest signed(URI uri, String secret, String body) {

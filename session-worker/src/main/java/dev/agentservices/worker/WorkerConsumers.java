@@ -8,13 +8,10 @@ import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.ConsumerConfig;
+import dev.agentservices.worker.conversation.ConversationHandler;
 import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
 import dev.agentservices.worker.session.ControlHandler;
-import dev.agentservices.worker.github.GithubWebhookHandler;
-import dev.agentservices.worker.jira.JiraWebhookHandler;
-import dev.agentservices.worker.slack.InteractionHandler;
-import dev.agentservices.worker.slack.SlackWebhookHandler;
 import io.nats.client.Message;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,28 +35,21 @@ public class WorkerConsumers {
     private final ConsumerConfig config;
     private final ObjectMapper mapper;
     private final AgentRegistry agents;
-    private final SlackWebhookHandler slack;
-    private final InteractionHandler interactions;
-    private final JiraWebhookHandler jira;
-    private final GithubWebhookHandler github;
+    private final ConversationHandler conversations;
     private final RunnerMessageHandler runner;
     private final ControlHandler control;
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
     public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
-            SlackWebhookHandler slack, InteractionHandler interactions, JiraWebhookHandler jira, GithubWebhookHandler github,
-            RunnerMessageHandler runner, ControlHandler control,
+            ConversationHandler conversations, RunnerMessageHandler runner, ControlHandler control,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.publisher = publisher;
         this.config = config;
         this.mapper = mapper;
         this.agents = agents;
-        this.slack = slack;
-        this.interactions = interactions;
-        this.jira = jira;
-        this.github = github;
+        this.conversations = conversations;
         this.runner = runner;
         this.control = control;
         this.enabled = enabled;
@@ -90,12 +80,7 @@ public class WorkerConsumers {
         if (agent == null) {
             throw new IllegalStateException("agent " + envelope.agent() + " is not configured on this worker");
         }
-        switch (envelope.source()) {
-            case SLACK -> slack.handle(envelope, agent);
-            case INTERACTIVITY -> interactions.handle(envelope, agent);
-            case JIRA -> jira.handle(envelope, agent);
-            case GITHUB -> github.handle(envelope, agent);
-        }
+        conversations.handle(envelope, agent);
     }
 
     private record NatsConfigNames(String webhooks, String runner, String control) {

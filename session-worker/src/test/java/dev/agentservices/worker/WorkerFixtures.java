@@ -3,7 +3,13 @@ package dev.agentservices.worker;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import java.util.ArrayList;
+import java.util.List;
 import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
@@ -30,11 +36,31 @@ public final class WorkerFixtures {
     }
 
     /** Publishes a webhook envelope on {@code webhooks.buck.{source}}, as the gateway stores one. */
-    public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType, String contentType,
-            String body) throws Exception {
+    public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
+            ConversationEvent event) throws Exception {
         WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, "buck", source, dedupId, sessionKey, eventType,
-                Instant.now(), Map.of(), contentType, body);
+                Instant.now(), Map.of(), event);
         publish("webhooks.buck." + source.subjectToken(), dedupId, mapper.writeValueAsBytes(envelope));
+    }
+
+    /**
+     * Publishes a Slack {@code app_mention} or thread reply, given as the inner event of Slack's JSON (type, user,
+     * text, ts, thread_ts, channel, files), as the gateway reads it: a mention opens a session, a reply continues one.
+     */
+    public void publishSlackEvent(String dedupId, String slackBody) throws Exception {
+        JsonNode event = mapper.readTree(slackBody).path("event");
+        String channel = event.path("channel").asText();
+        String ts = event.path("ts").asText();
+        String thread = event.hasNonNull("thread_ts") ? event.path("thread_ts").asText() : ts;
+        List<ConversationEvent.SlackFile> files = new ArrayList<>();
+        event.path("files").forEach(file -> files.add(new ConversationEvent.SlackFile(file.path("id").asText(),
+                file.path("name").asText(), file.path("mimetype").asText(), file.path("size").asLong(),
+                file.path("url_private_download").asText(file.path("url_private").asText()))));
+        String type = event.path("type").asText();
+        ConversationEvent conversation = new ConversationEvent("app_mention".equals(type), Origin.slack(channel, thread),
+                event.path("text").asText(), new SessionMessage(event.path("user").asText(null), event.path("text").asText(),
+                        List.of(), Instant.now(), ts), "slack:buck:" + channel + ":" + ts, files);
+        publishWebhook(WebhookSource.SLACK, dedupId, SessionKey.slack("buck", channel, thread), type, conversation);
     }
 
     /** Publishes a run outcome on {@code runner.buck.{id}.complete}, as runner-api does. */

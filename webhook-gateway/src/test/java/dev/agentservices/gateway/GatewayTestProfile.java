@@ -12,6 +12,7 @@ import java.util.Map;
 public class GatewayTestProfile implements QuarkusTestProfile {
 
     public static final String BUCK_SLACK_SECRET = "buck-slack-signing-secret";
+    public static final String BUCK_BOT_USER = "U0BUCK";
     public static final String BUCK_SLACK_APP = "A0BUCK";
     public static final String DOLLY_SLACK_SECRET = "dolly-slack-signing-secret";
     public static final String BUCK_JIRA_SECRET = "buck-jira-secret";
@@ -25,6 +26,7 @@ public class GatewayTestProfile implements QuarkusTestProfile {
         return Map.ofEntries(
                 Map.entry("agents.buck.slack.signing-secret", BUCK_SLACK_SECRET),
                 Map.entry("agents.buck.slack.app-id", BUCK_SLACK_APP),
+                Map.entry("agents.buck.slack.bot-user-id", BUCK_BOT_USER),
                 Map.entry("agents.dolly.slack.signing-secret", DOLLY_SLACK_SECRET),
                 Map.entry("agents.buck.jira.webhook-secret", BUCK_JIRA_SECRET),
                 Map.entry("agents.buck.jira.account-id", BUCK_JIRA_ACCOUNT),

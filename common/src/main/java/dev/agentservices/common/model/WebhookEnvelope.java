@@ -5,19 +5,19 @@ import java.util.Map;
 
 /**
  * What the gateway stores on {@code webhooks.{agent}.{source}} for one verified delivery: who it is for,
- * its dedup id (also the {@code Nats-Msg-Id}), the session key when the gateway can tell it, and the raw
- * body exactly as signed, so the worker parses what the sender sent.
+ * its dedup id (also the {@code Nats-Msg-Id}), the session key, and the event as the gateway classified it,
+ * so that each webhook is parsed once and its session key computed once.
  *
- * @param v          shape version of this JSON, {@link #VERSION}
+ * @param v          shape version of this JSON, {@link #VERSION}; version 1 carried the raw body instead of
+ *                   the event and is refused by the worker (drain {@code WEBHOOKS} before upgrading)
  * @param agent      the agent whose secret verified the request
  * @param source     which endpoint received it
  * @param dedupId    {@code {agent}:{source}:{key}}
- * @param sessionKey the human session key, or null when only the worker can decide it
+ * @param sessionKey the human session key of the conversation
  * @param eventType  the sender's event name (Slack event type, Jira {@code webhookEvent}, GitHub event)
  * @param receivedAt when the gateway received it
  * @param headers    the delivery headers that matter downstream (retry counts, delivery ids)
- * @param contentType the request's content type
- * @param body       the raw request body, UTF-8
+ * @param event      what happened, read from the payload
  */
 public record WebhookEnvelope(
         int v,
@@ -28,10 +28,9 @@ public record WebhookEnvelope(
         String eventType,
         Instant receivedAt,
         Map<String, String> headers,
-        String contentType,
-        String body) {
+        ConversationEvent event) {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public WebhookEnvelope {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -204,8 +204,7 @@ class KubernetesLauncherTest {
         int requestsBefore = server.getKubernetesMockServer().getRequestCount();
 
         String thread = session.key().conversation().substring(session.key().conversation().indexOf(':') + 1);
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "message", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"- also a test\","
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"- also a test\","
                         + "\"ts\":\"" + thread + "1\",\"thread_ts\":\"" + thread + "\",\"channel\":\"C0K8S\"}}");
         Session queued = fixtures.awaitSession(session.key(), s -> s.queued().size() == 1);
         assertEquals("- also a test", queued.queued().get(0).text());
@@ -247,8 +246,7 @@ class KubernetesLauncherTest {
         String thread = "1712388888." + String.format("%06d", (int) (Math.random() * 1_000_000));
         SessionKey key = SessionKey.slack("buck", "C0K8S", thread);
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention",
-                "application/json", "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\","
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\","
                         + "\"text\":\"run in a pod\",\"ts\":\"" + thread + "\",\"channel\":\"C0K8S\"}}");
         return fixtures.awaitSession(key, s -> s.status() == SessionStatus.PENDING && s.podName() != null);
     }

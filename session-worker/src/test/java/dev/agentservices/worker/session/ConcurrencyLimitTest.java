@@ -83,8 +83,7 @@ class ConcurrencyLimitTest {
     }
 
     private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
                         + "\",\"channel\":\"" + channel + "\"}}");
         return fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
     }

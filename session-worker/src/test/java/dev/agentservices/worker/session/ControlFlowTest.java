@@ -100,8 +100,7 @@ class ControlFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET,
                 "has-session", "-t", session.podName()).start().waitFor() != 0);
 
-        fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "message", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"still there?\",\"ts\":\""
+        fixtures().publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U0ANA\",\"text\":\"still there?\",\"ts\":\""
                         + thread() + "\",\"thread_ts\":\"" + session.origin().slackThreadTs() + "\",\"channel\":\"C0CTL\"}}");
         fixtures().awaitIdle();
         Session after = store.get(session.id()).orElseThrow().session();
@@ -145,8 +144,7 @@ class ControlFlowTest {
 
     private Session runningSession() throws Exception {
         String thread = thread();
-        fixtures().publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\""
+        fixtures().publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\""
                         + thread + "\",\"channel\":\"C0CTL\"}}");
         Session session = fixtures().awaitSession(SessionKey.slack("buck", "C0CTL", thread), s -> s.status() == SessionStatus.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("started")));

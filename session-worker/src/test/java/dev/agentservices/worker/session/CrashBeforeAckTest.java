@@ -54,8 +54,7 @@ class CrashBeforeAckTest {
 
         // the redelivery, as JetStream hands the unacknowledged message to a worker again
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> survive a crash\","
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> survive a crash\","
                         + "\"ts\":\"" + thread + "\",\"channel\":\"C0CRASH\"}}");
         fixtures.awaitIdle();
 

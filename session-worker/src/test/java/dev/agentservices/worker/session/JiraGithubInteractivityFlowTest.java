@@ -11,7 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import java.time.Instant;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
@@ -61,12 +65,10 @@ class JiraGithubInteractivityFlowTest {
     void jiraAssignmentStartsASessionAndTheOutcomeBecomesOneJiraComment() throws Exception {
         String issue = "OPS-" + (int) (Math.random() * 100_000);
         SessionKey key = SessionKey.jira("buck", issue);
-        String body = "{\"webhookEvent\":\"jira:issue_updated\",\"user\":{\"accountId\":\"557058:ana\"},\"issue\":{\"key\":\""
-                + issue + "\",\"fields\":{\"summary\":\"Fix the flaky test\",\"description\":\"It fails on Mondays.\","
-                + "\"assignee\":{\"accountId\":\"" + WorkerTestProfile.JIRA_ACCOUNT + "\"}}},\"changelog\":{\"items\":[{\"field\":"
-                + "\"assignee\",\"to\":\"" + WorkerTestProfile.JIRA_ACCOUNT + "\"}]}}";
-        fixtures.publishWebhook(WebhookSource.JIRA, "buck:jira:" + UUID.randomUUID(), key, "jira:issue_updated",
-                "application/json", body);
+        String dedupId = "buck:jira:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.JIRA, dedupId, key, "jira:issue_updated", new ConversationEvent(true,
+                Origin.jira(issue), issue + ": Fix the flaky test", new SessionMessage("557058:ana",
+                        "Fix the flaky test\n\nIt fails on Mondays.", List.of(), Instant.now()), dedupId, List.of()));
 
         Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
         assertEquals("Fix the flaky test\n\nIt fails on Mondays.", session.prompt());
@@ -89,9 +91,10 @@ class JiraGithubInteractivityFlowTest {
     @Test
     void jiraCommentWithoutASessionIsIgnored() throws Exception {
         String issue = "OPS-" + (int) (Math.random() * 100_000);
-        fixtures.publishWebhook(WebhookSource.JIRA, "buck:jira:" + UUID.randomUUID(), SessionKey.jira("buck", issue),
-                "comment_created", "application/json", "{\"webhookEvent\":\"comment_created\",\"issue\":{\"key\":\"" + issue
-                        + "\"},\"comment\":{\"body\":\"hello\",\"author\":{\"accountId\":\"557058:ana\"}}}");
+        String dedupId = "buck:jira:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.JIRA, dedupId, SessionKey.jira("buck", issue), "comment_created",
+                new ConversationEvent(false, Origin.jira(issue), null, new SessionMessage("557058:ana", "hello", List.of(),
+                        Instant.now(), "10042"), dedupId, List.of()));
         fixtures.awaitIdle();
         assertTrue(store.idFor(SessionKey.jira("buck", issue)).isEmpty());
     }
@@ -100,11 +103,10 @@ class JiraGithubInteractivityFlowTest {
     void githubMentionStartsASessionAndTheOutcomeBecomesOneIssueComment() throws Exception {
         long number = 1 + (long) (Math.random() * 100_000);
         SessionKey key = SessionKey.github("buck", "acme/api", number);
-        String body = "{\"action\":\"created\",\"issue\":{\"number\":" + number + ",\"title\":\"Flaky build\"},\"comment\":{\"id\":" + number + ","
-                + "\"body\":\"@bucky can you take a look?\",\"user\":{\"login\":\"ana\",\"type\":\"User\"}},"
-                + "\"repository\":{\"full_name\":\"acme/api\"}}";
-        fixtures.publishWebhook(WebhookSource.GITHUB, "buck:github:comment:" + UUID.randomUUID(), key, "issue_comment",
-                "application/json", body);
+        String dedupId = "buck:github:comment:" + number;
+        fixtures.publishWebhook(WebhookSource.GITHUB, dedupId, key, "issue_comment", new ConversationEvent(true,
+                Origin.github("acme/api", number), "acme/api#" + number + ": Flaky build", new SessionMessage("ana",
+                        "@bucky can you take a look?", List.of(), Instant.now(), Long.toString(number)), dedupId, List.of()));
 
         Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
         assertEquals("@bucky can you take a look?", session.prompt());
@@ -126,20 +128,17 @@ class JiraGithubInteractivityFlowTest {
     }
 
     @Test
-    void buttonClickInASessionsThreadBecomesAOneLineMessage() throws Exception {
+    void aClickInASessionsThreadContinuesItWithItsOneLineSummary() throws Exception {
         String thread = "1712399999." + String.format("%06d", (int) (Math.random() * 1_000_000));
         SessionKey key = SessionKey.slack("buck", "C0CLICK", thread);
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"deploy?\",\"ts\":\""
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"deploy?\",\"ts\":\""
                         + thread + "\",\"channel\":\"C0CLICK\"}}");
         fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
 
-        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0ANA\",\"name\":\"Ana\"},\"channel\":{\"id\":\"C0CLICK\"},"
-                + "\"message\":{\"ts\":\"1712400000.000100\",\"thread_ts\":\"" + thread + "\"},\"actions\":[{\"type\":\"button\","
-                + "\"action_id\":\"approve\",\"text\":{\"type\":\"plain_text\",\"text\":\"Deploy to staging\"},\"value\":\"staging\","
-                + "\"action_ts\":\"1712400001.000200\"}]}";
-        fixtures.publishWebhook(WebhookSource.INTERACTIVITY, "buck:interactivity:" + UUID.randomUUID(), key, "block_actions",
-                "application/x-www-form-urlencoded", "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8));
+        String dedupId = "buck:interactivity:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.INTERACTIVITY, dedupId, key, "block_actions", new ConversationEvent(false,
+                Origin.slack("C0CLICK", thread), null, new SessionMessage("U0ANA", "Ana chose *Deploy to staging* (action `approve`)",
+                        List.of(), Instant.now()), dedupId, List.of()));
 
         Session session = fixtures.awaitSession(key, s -> s.messages().size() == 2);
         assertEquals("Ana chose *Deploy to staging* (action `approve`)", session.messages().get(1).text());

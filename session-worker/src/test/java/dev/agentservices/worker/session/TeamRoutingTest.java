@@ -48,15 +48,13 @@ class TeamRoutingTest {
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
 
         String ts = "1712366666." + String.format("%06d", (int) (Math.random() * 1_000_000));
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"hi\",\"ts\":\"" + ts
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"hi\",\"ts\":\"" + ts
                         + "\",\"channel\":\"" + channel + "\"}}");
         Session slack = fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.podName() != null);
         assertEquals("payments", slack.team());
 
         String other = "1712366667." + String.format("%06d", (int) (Math.random() * 1_000_000));
-        fixtures.publishWebhook(WebhookSource.SLACK, "buck:slack:Ev" + UUID.randomUUID(), null, "app_mention", "application/json",
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"hi\",\"ts\":\"" + other
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"hi\",\"ts\":\"" + other
                         + "\",\"channel\":\"C0NOBODY\"}}");
         assertNull(fixtures.awaitSession(SessionKey.slack("buck", "C0NOBODY", other), s -> s.podName() != null).team());
 

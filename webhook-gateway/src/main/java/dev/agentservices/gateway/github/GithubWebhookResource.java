@@ -1,5 +1,10 @@
 package dev.agentservices.gateway.github;
 
+import dev.agentservices.common.model.ConversationEvent;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import java.time.Instant;
+
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.agent.AgentRegistry.AgentSource;
@@ -88,9 +93,16 @@ public class GithubWebhookResource {
             } else if (isBotOrAgent(payload.comment().user(), handle)) {
                 metrics.ignored(agent, WebhookSource.GITHUB, "own_comment");
             } else {
-                SessionKey sessionKey = SessionKey.github(agent, payload.repository().fullName(), payload.issue().number());
-                publishes.add(publisher.publish(Deliveries.envelope(agent, WebhookSource.GITHUB,
-                        "comment:" + payload.comment().id(), sessionKey, event, headers, KEPT_HEADERS, body)));
+                String repository = payload.repository().fullName();
+                long number = payload.issue().number();
+                String key = "comment:" + payload.comment().id();
+                ConversationEvent conversation = new ConversationEvent(true, Origin.github(repository, number),
+                        repository + "#" + number + ": " + (payload.issue().title() == null ? "" : payload.issue().title()),
+                        new SessionMessage(payload.comment().user() == null ? null : payload.comment().user().login(),
+                                payload.comment().body(), List.of(), Instant.now(), Long.toString(payload.comment().id())),
+                        Deliveries.dedupId(agent, WebhookSource.GITHUB, key), List.of());
+                publishes.add(publisher.publish(Deliveries.envelope(agent, WebhookSource.GITHUB, key,
+                        SessionKey.github(agent, repository, number), event, headers, KEPT_HEADERS, conversation)));
             }
         }
         if (publishes.isEmpty()) {

@@ -11,7 +11,7 @@ public record IssueCommentPayload(String action, Issue issue, Comment comment, R
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Issue(Long number, Object pullRequest) {
+    public record Issue(Long number, String title, Object pullRequest) {
     }
 
     @RegisterForReflection

@@ -1,5 +1,6 @@
 package dev.agentservices.gateway.http;
 
+import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
@@ -13,8 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Builds the envelope of one verified delivery, keeping only the headers that matter downstream. */
+/**
+ * Builds the envelope of one verified delivery, keeping only the headers that matter downstream, and the
+ * parts of a message every source shares (titles).
+ */
 public final class Deliveries {
+
+    private static final int TITLE_LENGTH = 80;
 
     private Deliveries() {
     }
@@ -23,7 +29,7 @@ public final class Deliveries {
      * @param key the sender's own identity of this delivery; the dedup id is {@code {agent}:{source}:{key}}
      */
     public static WebhookEnvelope envelope(String agent, WebhookSource source, String key, SessionKey sessionKey,
-            String eventType, HttpHeaders headers, List<String> keptHeaders, byte[] body) {
+            String eventType, HttpHeaders headers, List<String> keptHeaders, ConversationEvent event) {
         Map<String, String> kept = new TreeMap<>();
         for (String name : keptHeaders) {
             String value = headers.getHeaderString(name);
@@ -32,8 +38,13 @@ public final class Deliveries {
             }
         }
         return new WebhookEnvelope(WebhookEnvelope.VERSION, agent, source, dedupId(agent, source, key), sessionKey,
-                eventType, Instant.now(), kept, headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                new String(body, StandardCharsets.UTF_8));
+                eventType, Instant.now(), kept, event);
+    }
+
+    /** A session's title: the message's first words without Slack's user mentions, on one line. */
+    public static String title(String text) {
+        String oneLine = text == null ? "" : text.replaceAll("<@[A-Z0-9]+>", "").replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= TITLE_LENGTH ? oneLine : oneLine.substring(0, TITLE_LENGTH - 1) + "…";
     }
 
     public static String dedupId(String agent, WebhookSource source, String key) {

@@ -82,6 +82,19 @@ public class WebhookBodies {
         }
     }
 
+    /** A JSON tree already read, as the record {@code type}: the same errors as {@link #json(String, Class)}. */
+    public <T> T convert(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
+        if (tree == null || !tree.isObject()) {
+            throw WebhookRejection.badRequest("malformed_json", "The body must be a JSON object");
+        }
+        try {
+            return mapper.treeToValue(tree, type);
+        } catch (JacksonException e) {
+            throw WebhookRejection.badRequest("malformed_json",
+                    "The body is not valid JSON for this webhook (" + e.getOriginalMessage() + ")");
+        }
+    }
+
     /** The URL-decoded value of {@code payload} in an {@code application/x-www-form-urlencoded} body. */
     public String formPayload(byte[] body) {
         return formField(new String(body, StandardCharsets.US_ASCII), "payload").orElseThrow(

@@ -1,5 +1,11 @@
 package dev.agentservices.gateway.jira;
 
+import dev.agentservices.common.model.ConversationEvent;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import java.time.Instant;
+import java.util.List;
+
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.agent.AgentRegistry.AgentSource;
@@ -71,8 +77,30 @@ public class JiraWebhookResource {
         String identifier = headers.getHeaderString(IDENTIFIER_HEADER);
         String key = identifier != null && !identifier.isBlank() ? identifier : Deliveries.sha256(body);
         return publisher.publish(Deliveries.envelope(agent, WebhookSource.JIRA, key,
-                SessionKey.jira(agent, payload.issue().key()), payload.webhookEvent(), headers, KEPT_HEADERS, body))
+                SessionKey.jira(agent, payload.issue().key()), payload.webhookEvent(), headers, KEPT_HEADERS,
+                conversationEvent(payload, event, Deliveries.dedupId(agent, WebhookSource.JIRA, key))))
                 .map(outcome -> Response.ok().build());
+    }
+
+    /**
+     * An assignment opens the issue's session with its summary and description as the prompt; a comment
+     * continues an existing session with the comment's text.
+     */
+    static ConversationEvent conversationEvent(JiraWebhookPayload payload, JiraEvent event, String applyId) {
+        String issueKey = payload.issue().key();
+        JiraWebhookPayload.Fields fields = payload.issue().fields();
+        String summary = fields == null || fields.summary() == null ? "" : fields.summary();
+        String title = issueKey + ": " + summary;
+        if (event == JiraEvent.COMMENT) {
+            JiraWebhookPayload.Comment comment = payload.comment();
+            return new ConversationEvent(false, Origin.jira(issueKey), title, new SessionMessage(
+                    comment.author() == null ? null : comment.author().accountId(), JiraWebhookPayload.text(comment.body()),
+                    List.of(), Instant.now(), comment.id()), applyId, List.of());
+        }
+        String description = fields == null ? "" : JiraWebhookPayload.text(fields.description());
+        String prompt = (summary + (description.isEmpty() ? "" : "\n\n" + description)).strip();
+        return new ConversationEvent(true, Origin.jira(issueKey), title, new SessionMessage(
+                payload.user() == null ? null : payload.user().accountId(), prompt, List.of(), Instant.now()), applyId, List.of());
     }
 
     private AgentSource<Agent.JiraAccount> verify(String signature, String token, byte[] body) {

@@ -2,7 +2,11 @@ package dev.agentservices.gateway.slack;
 
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry.AgentSource;
+import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import java.time.Instant;
 import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.gateway.http.Deliveries;
@@ -24,13 +28,16 @@ import java.util.Set;
 
 /**
  * {@code POST /webhooks/slack/events}: Slack's Events API. Answers the {@code url_verification}
- * challenge, stores {@code app_mention} and {@code message} events on {@code webhooks.{agent}.slack}
- * deduplicated by {@code event_id}, and answers 200 once JetStream has them.
+ * challenge, stores {@code app_mention} events and thread replies on {@code webhooks.{agent}.slack} as
+ * conversation events, deduplicated by {@code event_id}, and answers 200 once JetStream has them. The
+ * agent's own messages, other bots', edits and unthreaded chatter are answered 200 and not stored.
  */
 @Path(WebhookEndpoint.SLACK_EVENTS)
 public class SlackEventsResource {
 
     private static final Set<String> ROUTED_EVENTS = Set.of("app_mention", "message");
+    private static final Set<String> IGNORED_SUBTYPES = Set.of("message_changed", "message_deleted", "bot_message",
+            "channel_join", "channel_leave", "thread_broadcast");
     private static final List<String> KEPT_HEADERS = List.of(
             "X-Slack-Request-Timestamp", "X-Slack-Retry-Num", "X-Slack-Retry-Reason");
 
@@ -75,10 +82,47 @@ public class SlackEventsResource {
             throw WebhookRejection.badRequest("missing_event_id", "An event_callback must carry its event_id");
         }
         SlackEventPayload.Event event = payload.event();
-        SessionKey sessionKey = event.channel() != null && event.threadRoot() != null
-                ? SessionKey.slack(agent, event.channel(), event.threadRoot()) : null;
+        String ignored = ignoredBecause(event, app.settings());
+        if (ignored != null) {
+            metrics.ignored(agent, WebhookSource.SLACK, ignored);
+            return Uni.createFrom().item(Response.ok().build());
+        }
+        SessionKey sessionKey = SessionKey.slack(agent, event.channel(), event.threadRoot());
+        boolean mention = "app_mention".equals(event.type());
+        ConversationEvent conversation = new ConversationEvent(mention, Origin.slack(event.channel(), event.threadRoot()),
+                Deliveries.title(event.text()), new SessionMessage(event.user(), event.text(), List.of(), Instant.now(), event.ts()),
+                "slack:" + agent + ":" + event.channel() + ":" + event.ts(), files(event));
         WebhookEnvelope envelope = Deliveries.envelope(agent, WebhookSource.SLACK, payload.eventId(), sessionKey,
-                event.type(), headers, KEPT_HEADERS, body);
+                event.type(), headers, KEPT_HEADERS, conversation);
         return publisher.publish(envelope).map(outcome -> Response.ok().build());
+    }
+
+    /**
+     * Why the event is not a message for a session, or null when it is: the agent's own messages, other
+     * bots', edits and joins, and chatter outside any thread (a mention starts a thread; a plain message
+     * can only continue one).
+     */
+    static String ignoredBecause(SlackEventPayload.Event event, Agent.SlackApp app) {
+        if (event.channel() == null || event.ts() == null || event.text() == null) {
+            return "incomplete_event";
+        }
+        if (event.botId() != null || (event.subtype() != null && IGNORED_SUBTYPES.contains(event.subtype()))) {
+            return "bot_or_edit";
+        }
+        if (event.user() != null && app.botUserId().map(event.user()::equals).orElse(false)) {
+            return "own_message";
+        }
+        if (!"app_mention".equals(event.type()) && (event.threadTs() == null || event.threadTs().isBlank())) {
+            return "not_in_a_thread";
+        }
+        return null;
+    }
+
+    private static List<ConversationEvent.SlackFile> files(SlackEventPayload.Event event) {
+        if (event.files() == null) {
+            return List.of();
+        }
+        return event.files().stream().map(file -> new ConversationEvent.SlackFile(file.id(), file.name(), file.mimetype(),
+                file.size(), file.urlPrivateDownload() != null ? file.urlPrivateDownload() : file.urlPrivate())).toList();
     }
 }

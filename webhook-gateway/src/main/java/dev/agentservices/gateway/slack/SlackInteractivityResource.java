@@ -1,5 +1,12 @@
 package dev.agentservices.gateway.slack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentservices.common.model.ConversationEvent;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.gateway.http.GatewayMetrics;
+import java.time.Instant;
+
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry.AgentSource;
 import dev.agentservices.common.model.SessionKey;
@@ -20,7 +27,9 @@ import java.util.List;
 
 /**
  * {@code POST /webhooks/slack/interactivity}: Block Kit clicks, form-encoded as {@code payload=}. The
- * signature is checked over the raw bytes before the form is parsed, since a re-encoded form differs.
+ * signature is checked over the raw bytes before the form is parsed, since a re-encoded form differs. A
+ * click in a thread is stored as a one-line message for that thread's session; one outside any thread, or
+ * without an action, is answered 200 and not stored.
  */
 @Path(WebhookEndpoint.SLACK_INTERACTIVITY)
 public class SlackInteractivityResource {
@@ -30,11 +39,14 @@ public class SlackInteractivityResource {
     private final SlackRequestVerifier verifier;
     private final WebhookBodies bodies;
     private final WebhookPublisher publisher;
+    private final GatewayMetrics metrics;
 
-    public SlackInteractivityResource(SlackRequestVerifier verifier, WebhookBodies bodies, WebhookPublisher publisher) {
+    public SlackInteractivityResource(SlackRequestVerifier verifier, WebhookBodies bodies, WebhookPublisher publisher,
+            GatewayMetrics metrics) {
         this.verifier = verifier;
         this.bodies = bodies;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     @POST
@@ -42,7 +54,8 @@ public class SlackInteractivityResource {
             @HeaderParam("X-Slack-Signature") String signature, @Context HttpHeaders headers, byte[] body) {
         bodies.accept(headers, body, MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         AgentSource<Agent.SlackApp> app = verifier.verify(timestamp, signature, body);
-        InteractionPayload payload = bodies.json(bodies.formPayload(body), InteractionPayload.class);
+        JsonNode tree = bodies.json(bodies.formPayload(body), JsonNode.class);
+        InteractionPayload payload = bodies.convert(tree, InteractionPayload.class);
         SlackRequestVerifier.requireApp(app, payload.apiAppId());
         String agent = app.agent().name();
 
@@ -52,8 +65,16 @@ public class SlackInteractivityResource {
         }
         String channel = payload.channelId();
         String thread = payload.threadRoot();
-        SessionKey sessionKey = channel != null && thread != null ? SessionKey.slack(agent, channel, thread) : null;
-        return publisher.publish(Deliveries.envelope(agent, WebhookSource.INTERACTIVITY, key, sessionKey, payload.type(),
-                headers, KEPT_HEADERS, body)).map(outcome -> Response.ok().build());
+        JsonNode action = tree.path("actions").path(0);
+        if (channel == null || thread == null || action.isMissingNode()) {
+            metrics.ignored(agent, WebhookSource.INTERACTIVITY, action.isMissingNode() ? "no_action" : "not_in_a_thread");
+            return Uni.createFrom().item(Response.ok().build());
+        }
+        // a click only continues the session of the thread it was made in: it never starts one
+        ConversationEvent event = new ConversationEvent(false, Origin.slack(channel, thread), null,
+                new SessionMessage(payload.user() == null ? null : payload.user().id(), InteractionSummary.of(tree.path("user"), action),
+                        List.of(), Instant.now()), Deliveries.dedupId(agent, WebhookSource.INTERACTIVITY, key), List.of());
+        return publisher.publish(Deliveries.envelope(agent, WebhookSource.INTERACTIVITY, key, SessionKey.slack(agent, channel, thread),
+                payload.type(), headers, KEPT_HEADERS, event)).map(outcome -> Response.ok().build());
     }
 }

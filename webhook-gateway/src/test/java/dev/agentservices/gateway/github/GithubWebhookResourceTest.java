@@ -38,6 +38,12 @@ class GithubWebhookResourceTest {
         assertEquals("buck:github:comment:" + commentId, stored.msgId());
         assertEquals("buck:github:acme/api#42", stored.envelope().get("sessionKey").asText());
         assertEquals("issue_comment", stored.envelope().get("eventType").asText());
+        var event = stored.envelope().get("event");
+        assertEquals(true, event.get("opensSession").asBoolean());
+        assertEquals("@bucky can you take a look?", event.get("message").get("text").asText());
+        assertEquals("ana", event.get("message").get("author").asText());
+        assertEquals(Long.toString(commentId), event.get("message").get("ref").asText());
+        assertEquals("acme/api", event.get("origin").get("githubRepository").asText());
     }
 
     @Test

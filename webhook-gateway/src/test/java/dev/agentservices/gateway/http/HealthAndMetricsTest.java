@@ -29,7 +29,7 @@ class HealthAndMetricsTest {
     @Test
     void outcomesAreCountedPerAgentSourceAndReason() {
         String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0BUCK\",\"event_id\":\"Ev" + UUID.randomUUID()
-                + "\",\"event\":{\"type\":\"app_mention\",\"channel\":\"C1\",\"ts\":\"1.1\"}}";
+                + "\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"hi\",\"channel\":\"C1\",\"ts\":\"1.1\"}}";
         long timestamp = Signing.now();
         given().contentType("application/json").header("X-Slack-Request-Timestamp", timestamp)
                 .header("X-Slack-Signature", Signing.slack(GatewayTestProfile.BUCK_SLACK_SECRET, timestamp, body))

@@ -37,6 +37,13 @@ class JiraWebhookResourceTest {
         assertEquals("buck:jira:OPS-7", stored.envelope().get("sessionKey").asText());
         assertEquals("jira:issue_updated", stored.envelope().get("eventType").asText());
         assertEquals(identifier, stored.envelope().get("headers").get("X-Atlassian-Webhook-Identifier").asText());
+        var event = stored.envelope().get("event");
+        assertEquals(true, event.get("opensSession").asBoolean(), "an assignment opens the issue's session");
+        assertEquals("OPS-7", event.get("origin").get("jiraIssueKey").asText());
+        assertEquals("Fix the flaky test\n\nIt fails on Mondays.", event.get("message").get("text").asText(),
+                "summary and description (an Atlassian document here) make the prompt");
+        assertEquals("OPS-7: Fix the flaky test", event.get("title").asText());
+        assertEquals("557058:ana", event.get("message").get("author").asText());
     }
 
     @Test
@@ -139,7 +146,8 @@ class JiraWebhookResourceTest {
     static String assignment(String issueKey, String assigneeAccountId) {
         return "{\"timestamp\":1712345678000,\"webhookEvent\":\"jira:issue_updated\",\"issue_event_type_name\":\"issue_assigned\","
                 + "\"user\":{\"accountId\":\"557058:ana\"},\"issue\":{\"id\":\"10001\",\"key\":\"" + issueKey + "\","
-                + "\"fields\":{\"summary\":\"Fix the flaky test\",\"assignee\":{\"accountId\":\"" + assigneeAccountId + "\"}}},"
+                + "\"fields\":{\"summary\":\"Fix the flaky test\",\"description\":{\"type\":\"doc\",\"content\":[{\"type\":"
+                + "\"paragraph\",\"content\":[{\"type\":\"text\",\"text\":\"It fails on Mondays.\"}]}]},\"assignee\":{\"accountId\":\"" + assigneeAccountId + "\"}}},"
                 + "\"changelog\":{\"id\":\"1\",\"items\":[{\"field\":\"assignee\",\"fieldtype\":\"jira\",\"fieldId\":\"assignee\","
                 + "\"from\":null,\"fromString\":null,\"to\":\"" + assigneeAccountId + "\",\"toString\":\"Buck\"}]}}";
     }

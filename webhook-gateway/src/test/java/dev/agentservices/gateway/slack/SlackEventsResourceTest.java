@@ -12,6 +12,7 @@ import dev.agentservices.gateway.WebhooksStream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,13 +36,39 @@ class SlackEventsResourceTest {
         WebhooksStream.Stored stored = stream.onlyOneSinceMark();
         assertEquals("webhooks.buck.slack", stored.subject());
         assertEquals("buck:slack:" + eventId, stored.msgId());
-        assertEquals(1, stored.envelope().get("v").asInt());
+        assertEquals(2, stored.envelope().get("v").asInt());
         assertEquals("buck", stored.envelope().get("agent").asText());
         assertEquals("slack", stored.envelope().get("source").asText());
         assertEquals("buck:slack:" + eventId, stored.envelope().get("dedupId").asText());
         assertEquals("buck:slack:C0123:1712345678.000100", stored.envelope().get("sessionKey").asText());
         assertEquals("app_mention", stored.envelope().get("eventType").asText());
-        assertEquals(body, stored.envelope().get("body").asText());
+        // the event as read at the door: the worker does not parse Slack's payload again
+        var event = stored.envelope().get("event");
+        assertEquals(true, event.get("opensSession").asBoolean());
+        assertEquals("C0123", event.get("origin").get("slackChannel").asText());
+        assertEquals("1712345678.000100", event.get("origin").get("slackThreadTs").asText());
+        assertEquals("please fix the build", event.get("title").asText());
+        assertEquals("U0ANA", event.get("message").get("author").asText());
+        assertEquals("<@U0BUCK> please fix the build", event.get("message").get("text").asText());
+        assertEquals("1712345678.000100", event.get("message").get("ref").asText());
+        assertEquals("slack:buck:C0123:1712345678.000100", event.get("applyId").asText());
+    }
+
+    @Test
+    void theAgentsOwnMessagesOtherBotsEditsAndUnthreadedChatterAreAnswered200AndNotStored() {
+        String thread = "1712345678.000100";
+        String reply = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345999.000300", thread)
+                .replace("\"app_mention\"", "\"message\"");
+        for (String ignored : List.of(
+                reply.replace("\"user\":\"U0ANA\"", "\"user\":\"" + GatewayTestProfile.BUCK_BOT_USER + "\""),
+                reply.replace("\"user\":\"U0ANA\"", "\"user\":\"U0ANA\",\"bot_id\":\"B0OTHER\""),
+                reply.replace("\"type\":\"message\"", "\"type\":\"message\",\"subtype\":\"message_changed\""),
+                mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345999.000400", null)
+                        .replace("\"app_mention\"", "\"message\""))) {
+            signed(GatewayTestProfile.BUCK_SLACK_SECRET, ignored.replace("\"event_id\":\"", "\"event_id\":\"x" + UUID.randomUUID()))
+                    .post(PATH).then().statusCode(200);
+        }
+        stream.assertNothingSinceMark();
     }
 
     @Test
@@ -51,7 +78,9 @@ class SlackEventsResourceTest {
 
         signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
 
-        assertEquals("buck:slack:C0123:1712345678.000100", stream.onlyOneSinceMark().envelope().get("sessionKey").asText());
+        var stored = stream.onlyOneSinceMark().envelope();
+        assertEquals("buck:slack:C0123:1712345678.000100", stored.get("sessionKey").asText());
+        assertEquals(false, stored.get("event").get("opensSession").asBoolean(), "a reply only continues a session");
     }
 
     @Test

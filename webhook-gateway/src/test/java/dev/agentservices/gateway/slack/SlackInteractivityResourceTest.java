@@ -40,7 +40,11 @@ class SlackInteractivityResourceTest {
         assertEquals("buck:interactivity:" + actionTs + ":U0ANA:C0123:1712345680.000500", stored.msgId());
         assertEquals("buck:slack:C0123:1712345678.000100", stored.envelope().get("sessionKey").asText());
         assertEquals("block_actions", stored.envelope().get("eventType").asText());
-        assertEquals(body, stored.envelope().get("body").asText());
+        var event = stored.envelope().get("event");
+        assertEquals(false, event.get("opensSession").asBoolean(), "a click only continues a session");
+        assertEquals("ana chose *Deploy to staging* (action `approve`)", event.get("message").get("text").asText());
+        assertEquals("U0ANA", event.get("message").get("author").asText());
+        assertEquals(stored.msgId(), event.get("applyId").asText());
     }
 
     @Test
@@ -68,7 +72,8 @@ class SlackInteractivityResourceTest {
         stream.assertNothingSinceMark();
 
         signed(GatewayTestProfile.BUCK_SLACK_SECRET, raw).post(PATH).then().statusCode(200);
-        assertEquals(raw, stream.onlyOneSinceMark().envelope().get("body").asText());
+        assertEquals("ana chose *Deploy * it's ~ready* (action `approve`)",
+                stream.onlyOneSinceMark().envelope().get("event").get("message").get("text").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
-package dev.agentservices.worker.slack;
+package dev.agentservices.worker.conversation;
 
 import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.worker.attachment.AttachmentStore;
 import jakarta.inject.Singleton;
@@ -34,19 +35,20 @@ public class SlackImages {
         this.store = store;
     }
 
-    public List<SessionMessage.Attachment> fetch(Agent agent, SlackEvent.Event event) throws IOException, InterruptedException {
+    public List<SessionMessage.Attachment> fetch(Agent agent, String channel, String ts, List<ConversationEvent.SlackFile> files)
+            throws IOException, InterruptedException {
         List<SessionMessage.Attachment> attachments = new ArrayList<>();
-        if (event.files() == null || event.files().isEmpty()) {
+        if (files.isEmpty()) {
             return attachments;
         }
         var token = agent.slack().flatMap(Agent.SlackApp::botToken);
         if (!store.enabled() || token.isEmpty()) {
             LOG.infof("Left out %d file(s) in %s: S3_BUCKET and SLACK_BOT_TOKEN are both needed to pass files on",
-                    event.files().size(), event.channel());
+                    files.size(), channel);
             return attachments;
         }
-        for (SlackEvent.File file : event.files()) {
-            String url = file.urlPrivateDownload() != null ? file.urlPrivateDownload() : file.urlPrivate();
+        for (ConversationEvent.SlackFile file : files) {
+            String url = file.url();
             if (url == null || !IMAGE_TYPES.contains(file.mimetype()) || file.size() > store.maxSize()) {
                 continue;
             }
@@ -57,7 +59,7 @@ public class SlackImages {
             if (response.statusCode() != 200 || !type.startsWith("image/")) {
                 throw new IOException("Slack file " + file.id() + " could not be downloaded: HTTP " + response.statusCode() + " " + type);
             }
-            String key = "attachments/slack/" + event.channel() + "/" + event.ts() + "/" + file.id() + "-" + safeName(file.name());
+            String key = "attachments/slack/" + channel + "/" + ts + "/" + file.id() + "-" + safeName(file.name());
             store.store(key, file.name(), file.mimetype(), response.body()).ifPresent(attachments::add);
         }
         return attachments;

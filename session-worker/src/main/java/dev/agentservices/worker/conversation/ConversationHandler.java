@@ -1,0 +1,58 @@
+package dev.agentservices.worker.conversation;
+
+import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.model.ConversationEvent;
+import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.worker.session.SessionService;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Webhooks to sessions: each envelope carries the event as the gateway read it, so nothing is parsed
+ * twice. An event that may open a session (a Slack mention, a Jira assignment, a GitHub mention) starts or
+ * continues its conversation's session; one that only continues (a thread reply, a click, a Jira comment)
+ * is ignored where there is no session. Slack images go to S3 first and reach the pod as attachments.
+ */
+@Singleton
+public class ConversationHandler {
+
+    private static final Logger LOG = Logger.getLogger(ConversationHandler.class);
+
+    private final SessionService sessions;
+    private final SessionStore store;
+    private final SlackImages images;
+
+    public ConversationHandler(SessionService sessions, SessionStore store, SlackImages images) {
+        this.sessions = sessions;
+        this.store = store;
+        this.images = images;
+    }
+
+    public void handle(WebhookEnvelope envelope, Agent agent) throws IOException, InterruptedException {
+        ConversationEvent event = envelope.event();
+        if (envelope.v() < WebhookEnvelope.VERSION || event == null || envelope.sessionKey() == null) {
+            throw new IllegalStateException("envelope " + envelope.dedupId() + " is version " + envelope.v()
+                    + " without a classified event; this worker reads version " + WebhookEnvelope.VERSION);
+        }
+        if (!event.opensSession() && store.idFor(envelope.sessionKey()).isEmpty()) {
+            LOG.debugf("Ignored %s %s outside a session: %s", envelope.source().subjectToken(), envelope.eventType(),
+                    envelope.dedupId());
+            return;
+        }
+        SessionMessage message = event.message();
+        if (envelope.source() == WebhookSource.SLACK && !event.files().isEmpty()) {
+            List<SessionMessage.Attachment> attachments = images.fetch(agent, event.origin().slackChannel(), message.ref(),
+                    event.files());
+            message = new SessionMessage(message.author(), message.text(), attachments, message.time(), message.ref());
+        }
+        SessionService.Applied applied = sessions.apply(envelope.sessionKey(), event.origin(), event.title(), message,
+                event.applyId());
+        LOG.infof("%s %s in %s → %s: %s", envelope.source().subjectToken(), envelope.eventType(), envelope.sessionKey(),
+                applied, envelope.dedupId());
+    }
+}
