@@ -246,6 +246,7 @@ function editTeam(settings) {
   form.concurrencyLimit.value = settings.concurrencyLimit || 0;
   form.defaultRunnerImage.value = settings.defaultRunnerImage || "";
   form.defaultInstructions.value = settings.defaultInstructions || "";
+  form.runnerMode.value = settings.runnerMode || "";
 }
 
 $("team-settings").addEventListener("submit", async (e) => {
@@ -255,7 +256,8 @@ $("team-settings").addEventListener("submit", async (e) => {
     await call("UpdateTeamSettings", { settings: {
       teamId: form.teamId.value, slackChannels: csv(form.slackChannels.value), jiraProjects: csv(form.jiraProjects.value),
       githubRepositories: csv(form.githubRepositories.value), concurrencyLimit: Number(form.concurrencyLimit.value) || 0,
-      defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value } });
+      defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value,
+      runnerMode: form.runnerMode.value } });
     await teams();
   } catch (error) {
     show(error);

@@ -212,6 +212,25 @@ class EndToEndIT {
         assertEquals(0, new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "send-keys", "-t", tmuxSession, "Enter").start().waitFor());
         await().atMost(Duration.ofSeconds(30)).until(() -> pane(tmuxSession).contains("Turn 3 of conversation " + conversation));
         assertTrue(pane(tmuxSession).contains("Claude Code stand-in: conversation " + conversation), pane(tmuxSession));
+
+        // paused, the pane's scrollback is saved; resumed, the new run shows it before the agent's new output
+        String token = localToken();
+        connect(token, "PauseSession", "{\"id\":\"" + id + "\"}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> call(token, "GetSession", "{\"id\":\"" + id + "\"}").body()
+                .contains("SESSION_STATUS_PAUSED"));
+        connect(token, "ResumeSession", "{\"id\":\"" + id + "\"}");
+        String resumed = "session-" + id.substring(0, 18) + "-2";
+        await().atMost(Duration.ofSeconds(60)).until(() -> pane(resumed).contains("Turn 4 of conversation " + conversation));
+        String screen = pane(resumed);
+        assertTrue(screen.indexOf("Turn 3 of conversation " + conversation) < screen.indexOf("--- resumed")
+                && screen.indexOf("--- resumed") < screen.indexOf("Turn 4 of conversation"), screen);
+    }
+
+    private static String localToken() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(dashboard("/local/token")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=e2e&teams=agent-services-admins,e2e")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String pane(String tmuxSession) throws Exception {

@@ -73,6 +73,8 @@ public class DashboardApi {
 
     private final SessionView view;
     private final CommandPublisher commands;
+    private static final java.util.Set<String> RUNNER_MODES = java.util.Set.of("", "one-shot", "interactive");
+
     private final TeamStore teams;
     private final Set<String> agents;
     private final DeadLetterStore deadLetters;
@@ -251,9 +253,13 @@ public class DashboardApi {
         if (settings.getConcurrencyLimit() < 0) {
             throw new ConnectException("invalid_argument", "concurrency_limit is 0 (no limit) or more");
         }
+        if (!RUNNER_MODES.contains(settings.getRunnerMode())) {
+            throw new ConnectException("invalid_argument", "runner_mode is one-shot, interactive, or empty for the agent's default");
+        }
         TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
                 settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
-                emptyToNull(settings.getDefaultRunnerImage()), emptyToNull(settings.getDefaultInstructions()));
+                emptyToNull(settings.getDefaultRunnerImage()), emptyToNull(settings.getDefaultInstructions()),
+                emptyToNull(settings.getRunnerMode()));
         return onWorker(() -> {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
@@ -345,6 +351,9 @@ public class DashboardApi {
         }
         if (team.defaultInstructions() != null) {
             builder.setDefaultInstructions(team.defaultInstructions());
+        }
+        if (team.runnerMode() != null) {
+            builder.setRunnerMode(team.runnerMode());
         }
         return builder.build();
     }

@@ -195,11 +195,15 @@ class ConnectResourceTest {
     @Test
     void adminsManageTeamSettingsAndMembersReadTheirOwn() {
         String settings = "{\"settings\":{\"teamId\":\"team-a\",\"slackChannels\":[\"C0PAY\"],\"jiraProjects\":[\"PAY\"],"
-                + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3}}";
+                + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3,\"runnerMode\":\"interactive\"}}";
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(settings)
                 .post(BASE + "UpdateTeamSettings").then().statusCode(403).body("code", equalTo("permission_denied"));
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body(settings)
-                .post(BASE + "UpdateTeamSettings").then().statusCode(200).body("settings.concurrencyLimit", equalTo(3));
+                .post(BASE + "UpdateTeamSettings").then().statusCode(200).body("settings.concurrencyLimit", equalTo(3))
+                .body("settings.runnerMode", equalTo("interactive"));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body(settings.replace("interactive", "chatty")).post(BASE + "UpdateTeamSettings").then().statusCode(400)
+                .body("code", equalTo("invalid_argument"));
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
                 .body(settings.replace("team-a", "team-z")).post(BASE + "UpdateTeamSettings").then().statusCode(200);
 

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Users' commands from {@code CONTROL}: terminate stops the run and the session for good; pause asks the
- * running pod to save its state (it then reports the pause); resume starts the next run of a paused
+ * run's pod, working on a turn or waiting for one, to save its state (it then reports the pause); resume starts the next run of a paused
  * session from its saved state; message is a follow-up like one from Slack; create starts a session from
  * the dashboard under the id the dashboard chose; delete removes a finished session with its pod and Secret.
  * Each command is applied once.
@@ -91,7 +91,7 @@ public class ControlHandler {
     }
 
     private void pause(Session session) {
-        if (session.status() != SessionStatus.RUNNING) {
+        if (!session.runLive() || session.podName() == null) {
             LOG.infof("Pause of session %s ignored: it is %s", session.id(), session.status());
             return;
         }
