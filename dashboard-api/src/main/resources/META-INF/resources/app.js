@@ -302,3 +302,6 @@ $("teams-panel").addEventListener("toggle", (e) => e.target.open && teams().catc
 $("dead-letters-panel").addEventListener("toggle", (e) => e.target.open && deadLetters().catch(show));
 
 list().catch(show);
+// a link from a reply (#session=ID) opens that session
+const linked = new URLSearchParams(location.hash.slice(1)).get("session");
+if (linked) open(linked).catch(show);

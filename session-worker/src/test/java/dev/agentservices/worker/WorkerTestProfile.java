@@ -19,6 +19,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
     public static final String JIRA_ACCOUNT = "5b10ac8d82e05b22cc7d4ef5";
     public static final String JIRA_TOKEN = "jira-api-token";
     public static final String GITHUB_TOKEN = "ghs_test_token";
+    public static final String DASHBOARD_URL = "https://agents.example.com";
     public static final String TMUX_SOCKET = "agent-services-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Override
@@ -39,6 +40,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("session.local.work-dir", Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test").toString()),
                 Map.entry("runner.api-url", "http://127.0.0.1:1"),
                 Map.entry("worker.queue.check-interval", "500ms"),
+                Map.entry("dashboard.url", DASHBOARD_URL),
                 Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"));
     }
 

@@ -125,6 +125,19 @@ public class KubernetesLauncher implements SessionLauncher {
                 .build();
     }
 
+    @Override
+    public Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
+        Map<String, Pod> pods = new java.util.HashMap<>();
+        client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems()
+                .forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
+        Map<String, Gone> gone = new java.util.HashMap<>();
+        for (Session session : live) {
+            String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+            PodFailures.reason(pods.get(name)).ifPresent(gone1 -> gone.put(session.id(), gone1));
+        }
+        return gone;
+    }
+
     /** Deleting the pod sends its processes SIGTERM and waits the grace period for the state to be saved. */
     @Override
     public void pause(Session session) {

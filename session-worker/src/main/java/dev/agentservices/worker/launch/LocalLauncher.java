@@ -78,6 +78,18 @@ public class LocalLauncher implements SessionLauncher {
     }
 
     @Override
+    public java.util.Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
+        java.util.Map<String, Gone> gone = new java.util.HashMap<>();
+        for (Session session : live) {
+            String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
+            if (tmux("has-session", "-t", name) != 0) {
+                gone.put(session.id(), new Gone("its local process (tmux session " + name + ") is gone", false));
+            }
+        }
+        return gone;
+    }
+
+    @Override
     public void pause(Session session) {
         String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
         try {

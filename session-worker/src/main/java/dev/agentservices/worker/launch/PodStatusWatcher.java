@@ -12,11 +12,10 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Watches the session pods (an informer on the managed-by label) and writes their phase into the session
- * of their run: {@code Pending} → PENDING and {@code Running} → RUNNING while a turn is in progress,
- * {@code Failed} → the run ended and its turn (if one was going) FAILED with the reason, {@code Succeeded}
- * → the run ended. Only a run that has not ended yet is changed: the outcome a pod reports through
- * runner-api is more precise than its phase and is never overwritten.
+ * Watches the session pods (an informer on the managed-by label) and writes their progress into the
+ * session of their run: {@code Pending} → PENDING and {@code Running} → RUNNING while a turn is in
+ * progress. Pods that failed, stopped or vanished are left to {@code RunReconciler}, which waits for the
+ * runner's own report (a pause, the end of its idle window) before it calls a run failed.
  */
 public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCloseable {
 
@@ -66,27 +65,19 @@ public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCl
         int run = Integer.parseInt(labels.getOrDefault(KubernetesLauncher.RUN_LABEL, "0"));
         String podName = pod.getMetadata().getName();
         try {
-            store.update(sessionId, current -> changed(current, run, status, podName, pod));
+            store.update(sessionId, current -> changed(current, run, status, podName));
         } catch (RuntimeException e) {
             LOG.warnf("Could not record pod %s as %s: %s", podName, status, e.getMessage());
         }
     }
 
-    private static Session changed(Session current, int run, SessionStatus status, String podName, Pod pod) {
-        if (current.run() != run || current.runEnded() || current.status() == SessionStatus.TERMINATED) {
+    private static Session changed(Session current, int run, SessionStatus status, String podName) {
+        if (current.run() != run || current.runEnded() || !current.turnInProgress()) {
             return current;
         }
-        return switch (status) {
-            case FAILED -> {
-                String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
-                yield current.withRunFailed(reason + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage()),
-                        Instant.now());
-            }
-            // the runner reports its turns and its end itself; a pod that stopped between turns has ended its run
-            case SUCCEEDED -> current.turnInProgress() ? current : current.withRunEnded(null, null);
-            default -> current.turnInProgress() && (current.status() != status || !podName.equals(current.podName()))
-                    ? current.withStatus(status, podName, Instant.now()) : current;
-        };
+        boolean progress = status == SessionStatus.PENDING || status == SessionStatus.RUNNING;
+        return progress && (current.status() != status || !podName.equals(current.podName()))
+                ? current.withStatus(status, podName, Instant.now()) : current;
     }
 
     @Override

@@ -27,6 +27,16 @@ public interface SessionLauncher {
      */
     Launched launch(Session session, RunOptions options);
 
+    /**
+     * Of the runs of {@code live} (sessions whose run the record says is up), those whose process is gone or
+     * failed, by session id, with the reason in words; one look at the cluster or the local tmux for all.
+     */
+    java.util.Map<String, Gone> goneRuns(java.util.Collection<Session> live);
+
+    /** Why a run's process is not running it, and whether what is left of it must be removed (a pod that cannot start). */
+    record Gone(String reason, boolean remove) {
+    }
+
     /** Asks the run to stop after saving its state (SIGTERM); the runner then reports a pause. */
     void pause(Session session);
 

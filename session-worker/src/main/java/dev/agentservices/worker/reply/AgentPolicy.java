@@ -12,4 +12,7 @@ import dev.agentservices.common.session.Session;
 public interface AgentPolicy {
 
     void onTurnEnded(Agent agent, Session session, RunOutcome outcome);
+
+    /** The run's process failed or vanished while it worked on the session's current turn, for {@code reason}. */
+    void onRunFailed(Agent agent, Session session, String reason);
 }

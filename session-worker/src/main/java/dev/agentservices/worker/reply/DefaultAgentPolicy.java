@@ -32,22 +32,34 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private final Optional<String> jiraApiUrl;
     private final Map<String, JiraApi> jiraClients = new ConcurrentHashMap<>();
     private final GithubApi github;
+    private final Optional<String> dashboardUrl;
 
     public DefaultAgentPolicy(@RestClient SlackApi slack, @RestClient GithubApi github,
-            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl) {
+            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
+            @ConfigProperty(name = "dashboard.url") Optional<String> dashboardUrl) {
         this.slack = slack;
+        this.dashboardUrl = dashboardUrl;
         this.jiraApiUrl = jiraApiUrl;
         this.github = github;
     }
 
     @Override
     public void onTurnEnded(Agent agent, Session session, RunOutcome outcome) {
-        String text = replyText(outcome);
+        post(agent, session, replyText(outcome));
+    }
+
+    @Override
+    public void onRunFailed(Agent agent, Session session, String reason) {
+        post(agent, session, "The run failed: " + reason + "."
+                + dashboardUrl.map(url -> " Session: " + url.replaceAll("/+$", "") + "/#session=" + session.id()).orElse(""));
+    }
+
+    private void post(Agent agent, Session session, String text) {
         switch (session.source()) {
             case SLACK -> postToSlack(agent, session, text);
             case JIRA -> commentOnJira(agent, session, text);
             case GITHUB -> commentOnGithub(agent, session, text);
-            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", outcome.turn(),
+            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", session.turn(),
                     session.id());
         }
     }

@@ -58,7 +58,8 @@ class KubernetesLauncherTest {
                     "runner.image", "registry.example.com/agent-runner:1.2.3",
                     "runner.api-url", "http://runner-api.agent-services.svc:8081",
                     "runner.token-secret", "a-test-secret-of-at-least-32-bytes-long",
-                    "session.kubernetes.active-deadline", "2h");
+                    "session.kubernetes.active-deadline", "2h",
+                    "worker.reconcile.interval", "300ms");
         }
 
         @Override
@@ -192,7 +193,38 @@ class KubernetesLauncherTest {
 
         setPhase(session.podName(), "Failed", "DeadlineExceeded");
         Session failed = fixtures.awaitSession(key, s -> s.status() == SessionStatus.FAILED);
-        assertTrue(failed.error().startsWith("DeadlineExceeded"), failed.error());
+        assertEquals("its pod failed: DeadlineExceeded", failed.error());
+    }
+
+    @Test
+    void deletingThePodOfARunningSessionEndsItFailedWithTheReason() throws Exception {
+        Session session = startSession();
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        setPhase(session.podName(), "Running", null);
+        fixtures.awaitSession(session.key(), s -> s.status() == SessionStatus.RUNNING);
+
+        kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).withGracePeriod(0).delete();
+        Session failed = fixtures.awaitSession(session.key(), s -> s.status() == SessionStatus.FAILED);
+        assertEquals("its pod was deleted", failed.error());
+        assertTrue(failed.runEnded());
+        assertEquals(1, failed.repliedTurn(), "the failure was told once");
+    }
+
+    @Test
+    void aPodThatCannotPullItsImageFailsTheRunAndIsRemoved() throws Exception {
+        Session session = startSession();
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).editStatus(p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Pending").addNewContainerStatus().withName("runner").withNewState()
+                    .withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+                    .endContainerStatus().build());
+            return p;
+        });
+
+        Session failed = fixtures.awaitSession(session.key(), s -> s.status() == SessionStatus.FAILED);
+        assertTrue(failed.error().startsWith("its pod cannot start: ImagePullBackOff"), failed.error());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+                () -> kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get() == null);
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.agentservices.worker.session;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -215,6 +217,42 @@ class SlackSessionFlowTest {
                 HttpRequest.newBuilder(URI.create(attachments.get(0).url())).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, download.statusCode());
         assertArrayEquals(png, download.body());
+    }
+
+    @Test
+    void aRunWhoseProcessVanishesEndsFailedWithExactlyOneReplySayingWhy() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> work on it"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+
+        assertEquals(0, new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-session", "-t", session.podName())
+                .start().waitFor());
+        Session failed = awaitSession(key, s -> s.status() == SessionStatus.FAILED && s.repliedTurn() == 1);
+        assertTrue(failed.error().contains("local process"), failed.error());
+        assertTrue(failed.runEnded());
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> ThirdPartyApis.server().verify(1,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
+                .withRequestBody(matchingJsonPath("$.text", containing("The run failed: its local process")))
+                .withRequestBody(matchingJsonPath("$.text", containing(WorkerTestProfile.DASHBOARD_URL + "/#session=" + session.id()))));
+    }
+
+    @Test
+    void aRunThatStopsBetweenTurnsHasOnlyEndedAndNobodyIsTold() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> quick one"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        publishRunner(turn(session, 1, 1, "Done."), null);
+        awaitSession(key, s -> s.repliedTurn() == 1);
+
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-session", "-t", session.podName()).start().waitFor();
+        Session ended = awaitSession(key, Session::runEnded);
+        assertEquals(SessionStatus.SUCCEEDED, ended.status());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> ThirdPartyApis.server().verify(1,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))));
     }
 
     @Test

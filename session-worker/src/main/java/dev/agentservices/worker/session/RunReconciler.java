@@ -1,0 +1,97 @@
+package dev.agentservices.worker.session;
+
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionQuery;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionView;
+import dev.agentservices.worker.launch.SessionLauncher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Compares the runs the records call live with what is really running (the session pods, or the local
+ * tmux sessions), every {@code worker.reconcile.interval} (30 s), so that nothing stays RUNNING for ever
+ * and no team slot is held by a run that is gone. A run is acted on only when it was found gone at two
+ * looks in a row: a runner reports its pause or the end of its idle window just before its process
+ * stops, and that report, not the reconciler, must decide. Then {@link RunFailures} ends it.
+ */
+@Singleton
+public class RunReconciler {
+
+    private static final Logger LOG = Logger.getLogger(RunReconciler.class);
+
+    private final SessionView view;
+    private final SessionStore store;
+    private final SessionLauncher launcher;
+    private final RunFailures failures;
+    private final Duration interval;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "run-reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Runs found gone at the last look: session id → run. */
+    private Map<String, Integer> goneBefore = Map.of();
+
+    public RunReconciler(SessionView view, SessionStore store, SessionLauncher launcher, RunFailures failures,
+            @ConfigProperty(name = "worker.reconcile.interval", defaultValue = "30s") Duration interval) {
+        this.view = view;
+        this.store = store;
+        this.launcher = launcher;
+        this.failures = failures;
+        this.interval = interval;
+    }
+
+    void start(@Observes StartupEvent event) {
+        view.start();
+        timer.scheduleWithFixedDelay(this::reconcile, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        timer.shutdownNow();
+    }
+
+    void reconcile() {
+        try {
+            List<Session> live = view.matching(SessionQuery.ALL).stream()
+                    .filter(s -> s.runLive() && s.podName() != null).toList();
+            Map<String, SessionLauncher.Gone> gone = live.isEmpty() ? Map.of() : launcher.goneRuns(live);
+            Map<String, Integer> now = new HashMap<>();
+            for (Session session : live) {
+                SessionLauncher.Gone reason = gone.get(session.id());
+                if (reason == null) {
+                    continue;
+                }
+                now.put(session.id(), session.run());
+                if (Integer.valueOf(session.run()).equals(goneBefore.get(session.id()))) {
+                    end(session, reason);
+                }
+            }
+            goneBefore = now;
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not compare live runs with what runs (%s); trying again in %s", e.getMessage(), interval);
+        }
+    }
+
+    private void end(Session seen, SessionLauncher.Gone gone) {
+        store.get(seen.id()).map(SessionStore.Versioned::session)
+                .filter(current -> current.run() == seen.run() && current.runLive())
+                .ifPresent(current -> {
+                    failures.gone(current.id(), current.run(), gone.reason());
+                    if (gone.remove()) {
+                        launcher.terminate(current); // a pod that cannot start would wait for ever
+                    }
+                });
+    }
+}
