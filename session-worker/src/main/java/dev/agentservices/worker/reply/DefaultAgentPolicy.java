@@ -64,6 +64,12 @@ public class DefaultAgentPolicy implements AgentPolicy {
         }
     }
 
+    /** Where the whole of an answer too long for its thread can be read. */
+    private String more(Session session) {
+        return dashboardUrl.map(url -> "the whole answer: " + url.replaceAll("/+$", "") + "/#session=" + session.id())
+                .orElse("the whole answer is in session " + session.id() + " on the dashboard");
+    }
+
     private void commentOnJira(Agent agent, Session session, String text) {
         Agent.JiraAccount jira = agent.jira().orElse(null);
         String baseUrl = jiraApiUrl.or(() -> jira == null ? Optional.empty() : jira.baseUrl()).orElse(null);
@@ -72,9 +78,12 @@ public class DefaultAgentPolicy implements AgentPolicy {
             return;
         }
         String credentials = jira.email().get() + ":" + jira.apiToken().get().reveal();
-        jiraClients.computeIfAbsent(baseUrl, url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class))
-                .addComment("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
-                        session.origin().jiraIssueKey(), new JiraApi.Comment(text));
+        JiraApi client = jiraClients.computeIfAbsent(baseUrl,
+                url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class));
+        for (String piece : ReplyPieces.of(text, ReplyPieces.JIRA_LIMIT, more(session))) {
+            client.addComment("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
+                    session.origin().jiraIssueKey(), new JiraApi.Comment(piece));
+        }
     }
 
     private void commentOnGithub(Agent agent, Session session, String text) {
@@ -84,8 +93,10 @@ public class DefaultAgentPolicy implements AgentPolicy {
             return;
         }
         String[] repository = session.origin().githubRepository().split("/", 2);
-        github.createComment("Bearer " + token.get().reveal(), "application/vnd.github+json", repository[0], repository[1],
-                session.origin().githubNumber(), new GithubApi.Comment(text));
+        for (String piece : ReplyPieces.of(text, ReplyPieces.GITHUB_LIMIT, more(session))) {
+            github.createComment("Bearer " + token.get().reveal(), "application/vnd.github+json", repository[0], repository[1],
+                    session.origin().githubNumber(), new GithubApi.Comment(piece));
+        }
     }
 
     private void postToSlack(Agent agent, Session session, String text) {
@@ -94,10 +105,12 @@ public class DefaultAgentPolicy implements AgentPolicy {
             LOG.infof("Reply for %s (no Slack bot token; not posted):%n%s", session.key(), text);
             return;
         }
-        SlackApi.SlackResponse response = slack.postMessage("Bearer " + token.get().reveal(),
-                new SlackApi.PostMessage(session.origin().slackChannel(), session.origin().slackThreadTs(), text));
-        if (response == null || !response.ok()) {
-            throw new IllegalStateException("Slack refused chat.postMessage: " + (response == null ? "no answer" : response.error()));
+        for (String piece : ReplyPieces.of(text, ReplyPieces.SLACK_LIMIT, more(session))) {
+            SlackApi.SlackResponse response = slack.postMessage("Bearer " + token.get().reveal(),
+                    new SlackApi.PostMessage(session.origin().slackChannel(), session.origin().slackThreadTs(), piece));
+            if (response == null || !response.ok()) {
+                throw new IllegalStateException("Slack refused chat.postMessage: " + (response == null ? "no answer" : response.error()));
+            }
         }
     }
 

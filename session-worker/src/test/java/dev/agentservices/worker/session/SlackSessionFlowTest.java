@@ -256,6 +256,29 @@ class SlackSessionFlowTest {
     }
 
     @Test
+    void aSixtyThousandCharacterAnswerIsPostedInPiecesWithinSlacksLimit() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> write a lot"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        String answer = ("word ".repeat(199) + "word\n\n").repeat(60).strip();
+        assertTrue(answer.length() >= 60_000);
+
+        publishRunner(turn(session, 1, 1, answer), null);
+        awaitSession(key, s -> s.repliedTurn() == 1);
+        var posts = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))));
+        assertEquals(2, posts.size());
+        int total = 0;
+        for (var post : posts) {
+            int length = mapper.readTree(post.getBodyAsString()).path("text").asText().length();
+            assertTrue(length <= 40_000, length + " characters");
+            total += length;
+        }
+        assertTrue(total >= answer.length() - 10, "the whole answer, less the breaks it was cut at");
+    }
+
+    @Test
     void aThreadReplyWhereNoSessionIsMakesNone() throws Exception {
         String thread = thread();
         publishSlack(mention(thread(), thread, "anyone?").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
