@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
  * One durable pull consumer shared by every worker replica (that is how the worker scales out): it
  * fetches in batches on its own thread, applies the messages of different sessions in parallel, acknowledges a message only after its handler stored the
  * result, asks for redelivery with backoff when the handler fails, and after the last attempt
- * publishes the message with its error to {@code deadletter.{subject}} instead of dropping it.
+ * publishes the message with its error to {@code deadletter.{subject}} instead of dropping it. The attempt
+ * limit is counted here, with JetStream redelivering without limit, so a message whose dead letter cannot
+ * be stored comes again; an ack that fails after the message was applied does not count as a failure.
  */
 public final class StreamConsumer implements Runnable {
 
@@ -140,7 +142,9 @@ public final class StreamConsumer implements Runnable {
                 .deliverPolicy(DeliverPolicy.All)
                 .ackPolicy(AckPolicy.Explicit)
                 .ackWait(config.ackWait())
-                .maxDeliver(config.maxDeliver())
+                // the limit is kept here, not by JetStream: a message whose last attempt cannot be
+                // dead-lettered (DEADLETTER unreachable) must come again rather than be dropped
+                .maxDeliver(-1)
                 .build();
         nats.connection().jetStreamManagement().addOrUpdateConsumer(stream, consumer);
         return nats.jetStream().subscribe(filter, PullSubscribeOptions.bind(stream, durable));
@@ -150,17 +154,28 @@ public final class StreamConsumer implements Runnable {
         long delivered = message.metaData().deliveredCount();
         try {
             handler.handle(message);
-            message.ack();
         } catch (Exception e) {
-            if (delivered >= config.maxDeliver()) {
-                deadLetter(message, e);
-            } else {
-                Duration delay = backoff(delivered);
-                LOG.warnf(e, "Message %s#%d failed (attempt %d of %d), again in %s: %s", message.getSubject(),
-                        message.metaData().streamSequence(), delivered, config.maxDeliver(), delay, e.toString());
-                message.nakWithDelay(delay);
-            }
+            failed(message, delivered, e);
+            return;
         }
+        try {
+            message.ack();
+        } catch (RuntimeException e) {
+            // applied and stored: a lost ack only means one more (harmless) delivery, not a failed attempt
+            LOG.warnf("Could not acknowledge %s#%d (%s); it will come again and change nothing", message.getSubject(),
+                    message.metaData().streamSequence(), e.toString());
+        }
+    }
+
+    private void failed(Message message, long delivered, Exception e) {
+        if (delivered >= config.maxDeliver()) {
+            deadLetter(message, e);
+            return;
+        }
+        Duration delay = backoff(delivered);
+        LOG.warnf(e, "Message %s#%d failed (attempt %d of %d), again in %s: %s", message.getSubject(),
+                message.metaData().streamSequence(), delivered, config.maxDeliver(), delay, e.toString());
+        message.nakWithDelay(delay);
     }
 
     private void deadLetter(Message message, Exception error) {

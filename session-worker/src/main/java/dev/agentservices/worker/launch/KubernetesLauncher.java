@@ -67,19 +67,19 @@ public class KubernetesLauncher implements SessionLauncher {
                 .withStringData(Map.of(TOKEN_KEY, options.podToken()))
                 .build();
         createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
-        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options.mode())).create());
+        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options)).create());
         LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
         return new Launched(name, SessionStatus.PENDING);
     }
 
-    Pod pod(Session session, String name, Map<String, String> labels, String mode) {
+    Pod pod(Session session, String name, Map<String, String> labels, RunOptions options) {
         List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVar("SESSION_ID", session.id(), null),
                 new EnvVar("RUNNER_API_URL", runner.apiUrl().orElseThrow(
                         () -> new IllegalStateException("RUNNER_API_URL is not set; session pods could not reach the runner API")), null),
                 new EnvVarBuilder().withName(TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(TOKEN_KEY, name, false)
                         .endValueFrom().build(),
-                new EnvVar("RUNNER_MODE", mode, null),
+                new EnvVar("RUNNER_MODE", options.mode(), null),
                 new EnvVar("HOME", HOME, null),
                 new EnvVar("RUNNER_WORK_DIR", HOME, null),
                 new EnvVar("RUNNER_IDLE_TIMEOUT", Long.toString(idleTimeout.toSeconds()), null)));
@@ -104,7 +104,7 @@ public class KubernetesLauncher implements SessionLauncher {
                 .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("1Gi")).endEmptyDir().endVolume()
                 .addNewContainer()
                 .withName(CONTAINER)
-                .withImage(runner.image())
+                .withImage(options.image() != null ? options.image() : runner.image())
                 .withEnv(env)
                 .withNewResources()
                 .withRequests(Map.of("cpu", new Quantity(config.cpuRequest()), "memory", new Quantity(config.memoryRequest()),

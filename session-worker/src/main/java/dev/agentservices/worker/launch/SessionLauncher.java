@@ -15,10 +15,11 @@ public interface SessionLauncher {
     }
 
     /**
-     * How a run is started: the pod token, and the runner's mode ({@code one-shot}: the agent CLI once per
-     * turn; {@code interactive}: the agent's TUI in the tmux pane, turns typed into it).
+     * How a run is started: the pod token, the runner's mode ({@code one-shot}: the agent CLI once per
+     * turn; {@code interactive}: the agent's TUI in the tmux pane, turns typed into it), and the image of its
+     * pod when its team names one (null: {@code RUNNER_IMAGE}).
      */
-    record RunOptions(String podToken, String mode) {
+    record RunOptions(String podToken, String mode, String image) {
     }
 
     /**

@@ -7,9 +7,10 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
-import dev.agentservices.worker.launch.RunnerModes;
+import dev.agentservices.worker.launch.RunSettings;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
@@ -38,14 +39,14 @@ public class SessionService {
     private final PodTokenIssuer tokens;
     private final TeamStore teams;
     private final TeamSlots slots;
-    private final RunnerModes modes;
+    private final RunSettings settings;
     private final AgentRegistry agents;
     private final TurnReactions reactions;
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
-            TeamSlots slots, RunnerModes modes, AgentRegistry agents, TurnReactions reactions) {
-        this.modes = modes;
+            TeamSlots slots, RunSettings settings, AgentRegistry agents, TurnReactions reactions) {
+        this.settings = settings;
         this.agents = agents;
         this.reactions = reactions;
         this.store = store;
@@ -75,8 +76,12 @@ public class SessionService {
             return Applied.ALREADY_APPLIED;
         }
         Instant now = clock.instant();
-        String id = store.open(key, newId -> Session.open(newId, key, teams.teamFor(key).orElse(null), title, origin, now))
-                .versioned().session().id();
+        String id = store.open(key, newId -> {
+            String team = teams.teamFor(key).orElse(null);
+            String instructions = team == null ? null
+                    : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null);
+            return Session.open(newId, key, team, title, origin, now).withInstructions(instructions);
+        }).versioned().session().id();
         Applied[] applied = {Applied.ALREADY_APPLIED};
         Session session = store.update(id, current -> {
             applied[0] = Applied.ALREADY_APPLIED;
@@ -117,7 +122,8 @@ public class SessionService {
     public Applied start(SessionKey key, String id, String team, String title, String instructions,
             SessionMessage first, String dedupId) {
         Instant now = clock.instant();
-        store.open(key, id, newId -> Session.open(newId, key, team, title, null, now).withInstructions(instructions));
+        store.open(key, id, newId -> Session.open(newId, key, team, title, null, now).withInstructions(instructions != null
+                ? instructions : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null)));
         return apply(key, null, title, first, dedupId);
     }
 
@@ -131,8 +137,7 @@ public class SessionService {
                     session.run(), session.team(), slots.limit(session));
             return;
         }
-        SessionLauncher.Launched launched = launcher.launch(session,
-                new SessionLauncher.RunOptions(tokens.mint(session), modes.modeFor(session)));
+        SessionLauncher.Launched launched = launcher.launch(session, settings.options(session, tokens.mint(session)));
         Instant now = clock.instant();
         store.update(session.id(), current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
                 ? current.withStatus(launched.status(), launched.podName(), now) : current);

@@ -11,6 +11,8 @@ import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.common.testing.NatsTestResource;
 import dev.agentservices.worker.ThirdPartyApis;
 import dev.agentservices.worker.WorkerFixtures;
@@ -82,6 +84,9 @@ class KubernetesLauncherTest {
 
     @Inject
     SessionLauncher launcher;
+
+    @Inject
+    TeamStore teams;
 
     @Test
     void mentionCreatesTheRunsSecretAndPodAsSpecified() throws Exception {
@@ -253,6 +258,25 @@ class KubernetesLauncherTest {
         assertNull(kubernetes.pods().inNamespace(NAMESPACE).withName(SessionLauncher.podName(next.withTurnInNewRun())).get(),
                 "no second pod");
         assertTrue(server.getKubernetesMockServer().getRequestCount() - requestsBefore < 5, "no exec into the pod");
+    }
+
+    @Test
+    void aTeamsDefaultImageAndInstructionsApplyToItsNewRuns() throws Exception {
+        String channel = "C0T" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        teams.put(new TeamSettings(TeamSettings.VERSION, "imaged-" + channel.toLowerCase(), List.of(channel), List.of(), List.of(), 0,
+                "registry.example.com/team-runner:2", "Run the linter before you answer.", "interactive"));
+        String thread = "1712388889." + String.format("%06d", (int) (Math.random() * 1_000_000));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
+                + "\"app_mention\",\"user\":\"U0ANA\",\"text\":\"build it\",\"ts\":\"" + thread + "\",\"channel\":\"" + channel + "\"}}");
+        Session session = fixtures.awaitSession(SessionKey.slack("buck", channel, thread), s -> s.podName() != null);
+
+        assertEquals("Run the linter before you answer.", session.instructions());
+        Container container = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get().getSpec()
+                .getContainers().get(0);
+        assertEquals("registry.example.com/team-runner:2", container.getImage());
+        assertEquals("interactive", container.getEnv().stream().filter(e -> e.getName().equals("RUNNER_MODE")).findFirst()
+                .orElseThrow().getValue());
     }
 
     @Test

@@ -350,6 +350,33 @@ class SlackSessionFlowTest {
         }
     }
 
+    @Test
+    void aFailingMessageWhoseDeadLetterCannotBeStoredYetIsKeptUntilItCanBe() throws Exception {
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            var jsm = nats.jetStreamManagement();
+            var deadLetterStream = jsm.getStreamInfo("DEADLETTER").getConfiguration();
+            jsm.deleteStream("DEADLETTER");
+            String id = "broken-" + UUID.randomUUID();
+            long deliveredBefore = deliveries(jsm);
+            try {
+                nats.jetStream().publish("webhooks.buck.slack", ("{not json " + id).getBytes(), PublishOptions.builder().messageId(id).build());
+                // handed over past its last attempt (5), with nowhere to dead-letter it: it must stay
+                await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(jsm) - deliveredBefore >= 7);
+            } finally {
+                jsm.addStream(deadLetterStream);
+            }
+            try (JetStreamProbe deadletters = new JetStreamProbe(NatsTestServer.url(), "DEADLETTER")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> deadletters.messagesAfter(0).stream()
+                        .anyMatch(m -> new String(m.getData()).endsWith(id)));
+            }
+        }
+    }
+
+    /** How many deliveries (first ones and redeliveries) the worker's webhook consumer has made. */
+    private static long deliveries(io.nats.client.JetStreamManagement jsm) throws Exception {
+        return jsm.getConsumerInfo("WEBHOOKS", "session-worker-webhooks").getDelivered().getConsumerSequence();
+    }
+
     private static Path runDir(Session session) {
         return Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-services-worker-test").resolve(SessionLauncher.workDirName(session));
     }
