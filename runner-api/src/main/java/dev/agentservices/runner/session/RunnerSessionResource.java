@@ -155,6 +155,10 @@ public class RunnerSessionResource {
         if (session.status() == SessionStatus.TERMINATED) {
             throw new RunnerApiException(403, "session_terminated", "The session was terminated; stop the run");
         }
+        if (token.run() != session.run()) {
+            throw new RunnerApiException(403, "run_over", "This token is for run " + token.run() + "; the session is on run "
+                    + session.run() + ": stop this one");
+        }
         return new Authorized(token, session);
     }
 

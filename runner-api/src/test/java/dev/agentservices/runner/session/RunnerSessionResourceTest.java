@@ -183,6 +183,18 @@ class RunnerSessionResourceTest {
     }
 
     @Test
+    void aTokenOfAnEarlierRunCannotActOnTheSessionsCurrentRun() {
+        Session session = newSession();
+        store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
+                Instant.now()).withRunEnded(null, "e1").withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
+                Instant.now()));
+        String runOne = token(session.id(), SECRET, 3600);
+        given().auth().oauth2(runOne).get(path(session)).then().statusCode(403).body("error", equalTo("run_over"));
+        given().auth().oauth2(runOne).contentType("application/json").body("{\"status\":\"succeeded\",\"turn\":2}")
+                .post(path(session) + "/complete").then().statusCode(403).body("error", equalTo("run_over"));
+    }
+
+    @Test
     void nextAndEndRefuseBadParametersAndStrangers() {
         Session session = newSession();
         String token = token(session.id(), SECRET, 3600);

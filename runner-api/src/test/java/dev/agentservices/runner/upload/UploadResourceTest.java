@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.NatsTestResource;
 import dev.agentservices.common.testing.S3ProxyTestResource;
@@ -167,7 +168,9 @@ class UploadResourceTest {
 
     private String newSession() {
         SessionKey key = SessionKey.slack("buck", "C0UP", "1712345678." + UUID.randomUUID().toString().substring(0, 6));
-        return store.open(key, id -> Session.open(id, key, null, "upload", Origin.slack("C0UP", "1"), Instant.now()))
+        // a session on its run 1, whose pod holds the token of run 1
+        return store.open(key, id -> Session.open(id, key, null, "upload", Origin.slack("C0UP", "1"), Instant.now())
+                .withNextTurn(new SessionMessage("U0ANA", "upload something", List.of(), Instant.now()), Instant.now()))
                 .versioned().session().id();
     }
 

@@ -5,6 +5,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -68,6 +69,7 @@ public class KubernetesLauncher implements SessionLauncher {
                 .build();
         createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
         createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options)).create());
+        ownSecretByPod(name);
         LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
         return new Launched(name, SessionStatus.PENDING);
     }
@@ -125,6 +127,46 @@ public class KubernetesLauncher implements SessionLauncher {
                 .build();
     }
 
+    /** The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. */
+    private void ownSecretByPod(String name) {
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        if (pod == null || pod.getMetadata().getUid() == null) {
+            return;
+        }
+        client.secrets().inNamespace(namespace).withName(name).edit(secret -> new SecretBuilder(secret).editMetadata()
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(name)
+                        .withUid(pod.getMetadata().getUid()).build())
+                .endMetadata().build());
+    }
+
+    @Override
+    public void removeFinished(java.util.function.Function<String, java.util.Optional<Session>> sessions) {
+        java.time.Instant before = java.time.Instant.now().minus(config.finishedPodGrace());
+        for (Pod pod : client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems()) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            int run = Integer.parseInt(labels.getOrDefault(RUN_LABEL, "0"));
+            java.util.Optional<Session> session = sessions.apply(labels.get(SESSION_LABEL));
+            boolean runOver = session.isEmpty() || session.get().run() > run || session.get().runEnded();
+            if (runOver && finishedBefore(pod, before)) {
+                String name = pod.getMetadata().getName();
+                client.pods().inNamespace(namespace).withName(name).delete();
+                client.secrets().inNamespace(namespace).withName(name).delete();
+                LOG.infof("Removed finished pod %s/%s and its Secret", namespace, name);
+            }
+        }
+    }
+
+    /** Whether the pod's container ended (or the pod never ran) before {@code before}, so its logs had their time. */
+    private static boolean finishedBefore(Pod pod, java.time.Instant before) {
+        String finished = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? null
+                : pod.getStatus().getContainerStatuses().stream()
+                        .map(status -> status.getState() == null || status.getState().getTerminated() == null ? null
+                                : status.getState().getTerminated().getFinishedAt())
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        String since = finished != null ? finished : pod.getMetadata().getCreationTimestamp();
+        return since != null && java.time.Instant.parse(since).isBefore(before);
+    }
+
     @Override
     public Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
         Map<String, Pod> pods = new java.util.HashMap<>();
@@ -145,11 +187,11 @@ public class KubernetesLauncher implements SessionLauncher {
         client.pods().inNamespace(namespace).withName(name).withGracePeriod(PAUSE_GRACE_SECONDS).delete();
     }
 
+    /** Removes every pod and Secret of the session, of every run. */
     @Override
     public void terminate(Session session) {
-        String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
-        client.pods().inNamespace(namespace).withName(name).delete();
-        client.secrets().inNamespace(namespace).withName(name).delete();
+        client.pods().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).delete();
+        client.secrets().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).delete();
     }
 
     static Map<String, String> labels(Session session) {

@@ -45,6 +45,10 @@ public interface LauncherConfig {
         @WithDefault("4Gi")
         String memoryLimit();
 
+        /** How long a finished run's pod (and its logs) stays before it is removed. */
+        @WithDefault("10m")
+        java.time.Duration finishedPodGrace();
+
         /** Scratch space a pod may use besides its folders (PodSecurity's ephemeral-storage accounting). */
         @WithDefault("1Gi")
         String ephemeralStorageRequest();

@@ -89,6 +89,11 @@ public class LocalLauncher implements SessionLauncher {
         return gone;
     }
 
+    /** A local run's tmux session ends with its process: nothing is left behind. */
+    @Override
+    public void removeFinished(java.util.function.Function<String, java.util.Optional<Session>> sessions) {
+    }
+
     @Override
     public void pause(Session session) {
         String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);

@@ -38,10 +38,17 @@ public interface SessionLauncher {
     record Gone(String reason, boolean remove) {
     }
 
+    /**
+     * Removes what is left of runs that are over (their session ended the run, moved on to another, or is
+     * gone) once {@code session.kubernetes.finished-pod-grace} has passed, so their logs can be read until
+     * then; {@code sessions} finds a session by id.
+     */
+    void removeFinished(java.util.function.Function<String, java.util.Optional<Session>> sessions);
+
     /** Asks the run to stop after saving its state (SIGTERM); the runner then reports a pause. */
     void pause(Session session);
 
-    /** Stops the run's pod and removes what it was given. */
+    /** Stops the session's runs and removes every pod and Secret they were given. */
     void terminate(Session session);
 
     /** The local folder of a session's runs: one per session, so that every run finds the last one's files. */

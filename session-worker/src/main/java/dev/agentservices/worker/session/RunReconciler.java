@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * tmux sessions), every {@code worker.reconcile.interval} (30 s), so that nothing stays RUNNING for ever
  * and no team slot is held by a run that is gone. A run is acted on only when it was found gone at two
  * looks in a row: a runner reports its pause or the end of its idle window just before its process
- * stops, and that report, not the reconciler, must decide. Then {@link RunFailures} ends it.
+ * stops, and that report, not the reconciler, must decide. Then {@link RunFailures} ends it. Each look
+ * also removes the pods of runs that are over, once their grace for logs has passed.
  */
 @Singleton
 public class RunReconciler {
@@ -79,6 +80,7 @@ public class RunReconciler {
                 }
             }
             goneBefore = now;
+            launcher.removeFinished(id -> view.get(id).map(SessionView.Versioned::session));
         } catch (RuntimeException e) {
             LOG.warnf("Could not compare live runs with what runs (%s); trying again in %s", e.getMessage(), interval);
         }

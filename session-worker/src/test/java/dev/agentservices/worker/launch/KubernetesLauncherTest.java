@@ -61,7 +61,8 @@ class KubernetesLauncherTest {
                     "runner.api-url", "http://runner-api.agent-services.svc:8081",
                     "runner.token-secret", "a-test-secret-of-at-least-32-bytes-long",
                     "session.kubernetes.active-deadline", "2h",
-                    "worker.reconcile.interval", "300ms");
+                    "worker.reconcile.interval", "300ms",
+                    "session.kubernetes.finished-pod-grace", "2s");
         }
 
         @Override
@@ -277,6 +278,30 @@ class KubernetesLauncherTest {
         assertEquals("registry.example.com/team-runner:2", container.getImage());
         assertEquals("interactive", container.getEnv().stream().filter(e -> e.getName().equals("RUNNER_MODE")).findFirst()
                 .orElseThrow().getValue());
+    }
+
+    @Test
+    void theSecretBelongsToItsPodAndAFinishedRunsPodIsRemovedAfterItsGrace() throws Exception {
+        Session session = startSession();
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
+        var owners = kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences();
+        assertEquals(1, owners.size());
+        assertEquals("Pod", owners.get(0).getKind());
+        assertEquals(pod.getMetadata().getUid(), owners.get(0).getUid());
+
+        // the turn answered, the run ends after its idle window and its pod stops
+        setPhase(session.podName(), "Running", null);
+        fixtures.awaitSession(session.key(), s -> s.status() == SessionStatus.RUNNING);
+        RunOutcome done = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null);
+        fixtures.publishOutcome(done, done.dedupId());
+        fixtures.awaitSession(session.key(), s -> s.repliedTurn() == 1);
+        setPhase(session.podName(), "Succeeded", null);
+        fixtures.awaitSession(session.key(), Session::runEnded);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(
+                () -> kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get() == null
+                        && kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get() == null);
     }
 
     @Test
