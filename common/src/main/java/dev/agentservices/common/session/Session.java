@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param usage        summed over all turns
  * @param turns        the latest turns, bounded by {@link #TURNS_KEPT}
  * @param repliedTurn  the last turn whose answer was posted to the origin
+ * @param replyIntentTurn the last turn whose answer a worker set out to post: a later attempt for that turn first
+ *                     looks at the origin for what was already posted, so a crash mid-post never posts twice
  * @param applied      dedup ids of the latest messages applied, bounded by {@link #APPLIED_KEPT}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -65,6 +67,7 @@ public record Session(
         Instant finishedAt,
         String error,
         @JsonAlias("repliedRun") int repliedTurn,
+        int replyIntentTurn,
         List<String> applied) {
 
     public static final int VERSION = 2;
@@ -91,7 +94,7 @@ public record Session(
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
         return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
                 false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
-                null, 0, List.of());
+                null, 0, 0, List.of());
     }
 
     public boolean hasApplied(String dedupId) {
@@ -219,6 +222,10 @@ public record Session(
         return copy().repliedTurn(replied).build();
     }
 
+    public Session withReplyIntent(int turnToPost) {
+        return copy().replyIntentTurn(turnToPost).build();
+    }
+
     private List<String> remember(String dedupId) {
         if (dedupId == null) {
             return applied;
@@ -267,6 +274,7 @@ public record Session(
         private Instant finishedAt;
         private String error;
         private int repliedTurn;
+        private int replyIntentTurn;
         private List<String> applied;
 
         Builder(Session s) {
@@ -291,6 +299,7 @@ public record Session(
             finishedAt = s.finishedAt;
             error = s.error;
             repliedTurn = s.repliedTurn;
+            replyIntentTurn = s.replyIntentTurn;
             applied = s.applied;
         }
 
@@ -314,12 +323,13 @@ public record Session(
         Builder finishedAt(Instant value) { finishedAt = value; return this; }
         Builder error(String value) { error = value; return this; }
         Builder repliedTurn(int value) { repliedTurn = value; return this; }
+        Builder replyIntentTurn(int value) { replyIntentTurn = value; return this; }
         Builder applied(List<String> value) { applied = value; return this; }
 
         Session build() {
             return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
                     runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
-                    agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, applied);
+                    agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied);
         }
     }
 }

@@ -20,6 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +36,11 @@ import org.jboss.logging.Logger;
 public final class StreamConsumer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread ticker = new Thread(runnable, "ack-progress");
+        ticker.setDaemon(true);
+        return ticker;
+    });
 
     private final NatsConnection nats;
     private final JetStreamPublisher publisher;
@@ -152,11 +160,17 @@ public final class StreamConsumer implements Runnable {
 
     private void process(Message message) {
         long delivered = message.metaData().deliveredCount();
+        // a long handler (a slow Slack post, a pod launch) tells JetStream it is still at work, so that the
+        // message is not handed to another replica after ack-wait while this one is applying it
+        long every = Math.max(config.ackWait().toMillis() / 3, 100);
+        ScheduledFuture<?> progress = TICKER.scheduleAtFixedRate(() -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
         try {
             handler.handle(message);
         } catch (Exception e) {
             failed(message, delivered, e);
             return;
+        } finally {
+            progress.cancel(false);
         }
         try {
             message.ack();
@@ -164,6 +178,14 @@ public final class StreamConsumer implements Runnable {
             // applied and stored: a lost ack only means one more (harmless) delivery, not a failed attempt
             LOG.warnf("Could not acknowledge %s#%d (%s); it will come again and change nothing", message.getSubject(),
                     message.metaData().streamSequence(), e.toString());
+        }
+    }
+
+    private static void inProgress(Message message) {
+        try {
+            message.inProgress();
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not extend the ack deadline of %s: %s", message.getSubject(), e.getMessage());
         }
     }
 

@@ -10,7 +10,10 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -21,12 +24,21 @@ import org.jboss.logging.Logger;
  * The default policy: post the turn's final assistant message and its artifacts to where the request came
  * from: Slack {@code chat.postMessage} in the thread, a Jira comment, a GitHub issue comment. Without the
  * credentials for the source (local mode) the reply goes to the log; the session record has it too. A
- * refused post throws, so the outcome is retried with backoff and dead-lettered at last.
+ * refused post throws, so the outcome is retried with backoff and dead-lettered at last. Every Slack reply
+ * carries metadata ({@code agent_services_reply}: session, turn, piece) and every GitHub reply a hidden
+ * marker line, so that a retry after a crash finds what was already posted ({@code conversations.replies},
+ * the issue's comments) and posts only the rest: one reply per turn, across crashes.
  */
 @Singleton
 public class DefaultAgentPolicy implements AgentPolicy {
 
     private static final Logger LOG = Logger.getLogger(DefaultAgentPolicy.class);
+    /** The metadata event type of every Slack reply, with session id, turn and piece as its payload. */
+    static final String REPLY_EVENT = "agent_services_reply";
+    /** The hidden last line of every GitHub reply comment. */
+    static final String GITHUB_MARKER = "<!-- agent-services:reply session=%s turn=%d piece=%d -->";
+    private static final String GITHUB_JSON = "application/vnd.github+json";
+    private static final int MAX_PAGES = 20;
 
     private final SlackApi slack;
     private final Optional<String> jiraApiUrl;
@@ -44,23 +56,22 @@ public class DefaultAgentPolicy implements AgentPolicy {
     }
 
     @Override
-    public void onTurnEnded(Agent agent, Session session, RunOutcome outcome) {
-        post(agent, session, replyText(outcome));
+    public void onTurnEnded(Agent agent, Session session, RunOutcome outcome, boolean retry) {
+        post(agent, session, outcome.turn(), replyText(outcome), retry);
     }
 
     @Override
-    public void onRunFailed(Agent agent, Session session, String reason) {
-        post(agent, session, "The run failed: " + reason + "."
-                + dashboardUrl.map(url -> " Session: " + url.replaceAll("/+$", "") + "/#session=" + session.id()).orElse(""));
+    public void onRunFailed(Agent agent, Session session, int turn, String reason, boolean retry) {
+        post(agent, session, turn, "The run failed: " + reason + "."
+                + dashboardUrl.map(url -> " Session: " + url.replaceAll("/+$", "") + "/#session=" + session.id()).orElse(""), retry);
     }
 
-    private void post(Agent agent, Session session, String text) {
+    private void post(Agent agent, Session session, int turn, String text, boolean retry) {
         switch (session.source()) {
-            case SLACK -> postToSlack(agent, session, text);
+            case SLACK -> postToSlack(agent, session, turn, text, retry);
             case JIRA -> commentOnJira(agent, session, text);
-            case GITHUB -> commentOnGithub(agent, session, text);
-            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", session.turn(),
-                    session.id());
+            case GITHUB -> commentOnGithub(agent, session, turn, text, retry);
+            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", turn, session.id());
         }
     }
 
@@ -86,32 +97,92 @@ public class DefaultAgentPolicy implements AgentPolicy {
         }
     }
 
-    private void commentOnGithub(Agent agent, Session session, String text) {
+    private void commentOnGithub(Agent agent, Session session, int turn, String text, boolean retry) {
         var token = agent.github().flatMap(Agent.GithubApp::token);
         if (token.isEmpty()) {
             LOG.infof("Reply for %s (no GITHUB_TOKEN; not posted):%n%s", session.key(), text);
             return;
         }
+        String authorization = "Bearer " + token.get().reveal();
         String[] repository = session.origin().githubRepository().split("/", 2);
-        for (String piece : ReplyPieces.of(text, ReplyPieces.GITHUB_LIMIT, more(session))) {
-            github.createComment("Bearer " + token.get().reveal(), "application/vnd.github+json", repository[0], repository[1],
-                    session.origin().githubNumber(), new GithubApi.Comment(piece));
+        List<String> pieces = ReplyPieces.of(text, ReplyPieces.GITHUB_LIMIT - 100, more(session));
+        Set<String> posted = retry ? githubPosted(authorization, repository, session.origin().githubNumber()) : Set.of();
+        for (int piece = 0; piece < pieces.size(); piece++) {
+            String marker = GITHUB_MARKER.formatted(session.id(), turn, piece);
+            if (posted.contains(marker)) {
+                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
+                        pieces.size(), turn, session.key());
+                continue;
+            }
+            github.createComment(authorization, GITHUB_JSON, repository[0], repository[1], session.origin().githubNumber(),
+                    new GithubApi.Comment(pieces.get(piece) + "\n\n" + marker));
         }
     }
 
-    private void postToSlack(Agent agent, Session session, String text) {
+    /** The reply markers in the issue's comments: each reply comment ends with one, hidden in the rendered page. */
+    private Set<String> githubPosted(String authorization, String[] repository, long number) {
+        Set<String> markers = new HashSet<>();
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            List<GithubApi.IssueComment> comments = github.comments(authorization, GITHUB_JSON, repository[0], repository[1],
+                    number, 100, page);
+            comments.stream().map(GithubApi.IssueComment::body).filter(body -> body != null)
+                    .map(body -> body.substring(body.lastIndexOf('\n') + 1)).filter(line -> line.startsWith("<!-- agent-services:"))
+                    .forEach(markers::add);
+            if (comments.size() < 100) {
+                break;
+            }
+        }
+        return markers;
+    }
+
+    private void postToSlack(Agent agent, Session session, int turn, String text, boolean retry) {
         var token = agent.slack().flatMap(Agent.SlackApp::botToken);
         if (token.isEmpty()) {
             LOG.infof("Reply for %s (no Slack bot token; not posted):%n%s", session.key(), text);
             return;
         }
-        for (String piece : ReplyPieces.of(text, ReplyPieces.SLACK_LIMIT, more(session))) {
-            SlackApi.SlackResponse response = slack.postMessage("Bearer " + token.get().reveal(),
-                    new SlackApi.PostMessage(session.origin().slackChannel(), session.origin().slackThreadTs(), piece));
+        String authorization = "Bearer " + token.get().reveal();
+        List<String> pieces = ReplyPieces.of(text, ReplyPieces.SLACK_LIMIT, more(session));
+        Set<Integer> posted = retry ? slackPosted(authorization, session, turn) : Set.of();
+        for (int piece = 0; piece < pieces.size(); piece++) {
+            if (posted.contains(piece)) {
+                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
+                        pieces.size(), turn, session.key());
+                continue;
+            }
+            SlackApi.SlackResponse response = slack.postMessage(authorization, new SlackApi.PostMessage(
+                    session.origin().slackChannel(), session.origin().slackThreadTs(), pieces.get(piece), new SlackApi.Metadata(
+                            REPLY_EVENT, Map.of("session_id", session.id(), "turn", turn, "piece", piece))));
             if (response == null || !response.ok()) {
                 throw new IllegalStateException("Slack refused chat.postMessage: " + (response == null ? "no answer" : response.error()));
             }
         }
+    }
+
+    /** Which pieces of the turn's reply the thread already has, by the metadata every reply carries. */
+    private Set<Integer> slackPosted(String authorization, Session session, int turn) {
+        Set<Integer> pieces = new HashSet<>();
+        String cursor = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            SlackApi.Replies replies = slack.replies(authorization, session.origin().slackChannel(),
+                    session.origin().slackThreadTs(), true, 200, cursor);
+            if (replies == null || !replies.ok()) {
+                throw new IllegalStateException("Slack refused conversations.replies: " + (replies == null ? "no answer" : replies.error()));
+            }
+            for (SlackApi.ReplyMessage message : replies.messages() == null ? List.<SlackApi.ReplyMessage>of() : replies.messages()) {
+                SlackApi.Metadata metadata = message.metadata();
+                if (metadata != null && REPLY_EVENT.equals(metadata.eventType()) && metadata.eventPayload() != null
+                        && session.id().equals(metadata.eventPayload().get("session_id"))
+                        && String.valueOf(turn).equals(String.valueOf(metadata.eventPayload().get("turn")))) {
+                    pieces.add(Integer.parseInt(String.valueOf(metadata.eventPayload().getOrDefault("piece", "0"))));
+                }
+            }
+            cursor = replies.responseMetadata() == null ? null : replies.responseMetadata().nextCursor();
+            if (cursor == null || cursor.isBlank()) {
+                break;
+            }
+        }
+        return pieces;
     }
 
     /** The final message, then the artifacts as a list; a failed turn says so. */

@@ -2,6 +2,10 @@ package dev.agentservices.worker.reply;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +24,19 @@ public interface GithubApi {
     void createComment(@HeaderParam("Authorization") String authorization, @HeaderParam("Accept") String accept,
             @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") long number,
             Comment comment);
+
+    /** A page of an issue's comments, oldest first. */
+    @GET
+    @Path("{owner}/{repo}/issues/{number}/comments")
+    @Produces(MediaType.APPLICATION_JSON)
+    List<IssueComment> comments(@HeaderParam("Authorization") String authorization, @HeaderParam("Accept") String accept,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") long number,
+            @QueryParam("per_page") int perPage, @QueryParam("page") int page);
+
+    @RegisterForReflection
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record IssueComment(long id, String body) {
+    }
 
     /** A reaction on an issue comment: {@code content} is one of GitHub's reactions ({@code eyes}, {@code +1}, …). */
     @POST

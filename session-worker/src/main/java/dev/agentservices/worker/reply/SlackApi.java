@@ -1,6 +1,13 @@
 package dev.agentservices.worker.reply;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.Map;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -31,14 +38,45 @@ public interface SlackApi {
     record Reaction(String channel, String timestamp, String name) {
     }
 
-    /** {@code chat.postMessage} in a thread. */
+    /** A thread's messages with their metadata, a page at a time ({@code conversations.replies}). */
+    @GET
+    @Path("conversations.replies")
+    @Produces(MediaType.APPLICATION_JSON)
+    Replies replies(@HeaderParam("Authorization") String authorization, @QueryParam("channel") String channel,
+            @QueryParam("ts") String threadTs, @QueryParam("include_all_metadata") boolean includeAllMetadata,
+            @QueryParam("limit") int limit, @QueryParam("cursor") String cursor);
+
+    /** {@code chat.postMessage} in a thread, with the metadata that says which reply it is. */
     @RegisterForReflection
-    record PostMessage(String channel, @com.fasterxml.jackson.annotation.JsonProperty("thread_ts") String threadTs,
-            String text) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PostMessage(String channel, @JsonProperty("thread_ts") String threadTs, String text, Metadata metadata) {
+    }
+
+    /** Slack message metadata: an event type and a payload of our own. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Metadata(@JsonProperty("event_type") String eventType, @JsonProperty("event_payload") Map<String, Object> eventPayload) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Replies(boolean ok, String error, List<ReplyMessage> messages,
+            @JsonProperty("response_metadata") ResponseMetadata responseMetadata) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ReplyMessage(String ts, Metadata metadata) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ResponseMetadata(@JsonProperty("next_cursor") String nextCursor) {
     }
 
     /** Slack answers 200 with {@code ok: false} for most failures. */
     @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record SlackResponse(boolean ok, String error, String ts) {
     }
 }

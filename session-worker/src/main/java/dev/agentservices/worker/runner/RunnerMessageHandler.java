@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * Runner reports from {@code RUNNER}. {@code complete}: records a turn's end, makes the follow-ups queued
  * meanwhile the next turn in the same write, then hands the turn's outcome to the {@link AgentPolicy} once
  * ({@code repliedTurn} is set only after the policy succeeded, so a failed post is retried with the message
- * and a redelivery after a successful one posts nothing). {@code end}: the run stopped after its idle
+ * and a redelivery after a successful one posts nothing; {@code replyIntentTurn}, stored before posting,
+ * tells a redelivery after a crash mid-post to look at what was posted first). {@code end}: the run stopped after its idle
  * window; a turn it never took goes to a new run. {@code pause}: the run saved its state and stopped.
  */
 @Singleton
@@ -72,7 +73,13 @@ public class RunnerMessageHandler {
         }
         Agent agent = agents.byName(session.agent()).orElseThrow(
                 () -> new IllegalStateException("agent " + session.agent() + " is not configured on this worker"));
-        policy.onTurnEnded(agent, session, outcome);
+        // the intent is stored before posting: a later attempt knows a post may have happened, and looks first
+        boolean retry = session.replyIntentTurn() >= outcome.turn();
+        if (!retry) {
+            store.update(session.id(), current -> current.replyIntentTurn() >= outcome.turn() ? current
+                    : current.withReplyIntent(outcome.turn()));
+        }
+        policy.onTurnEnded(agent, session, outcome, retry);
         Session replied = store.update(session.id(), current -> current.repliedTurn() >= outcome.turn() ? current
                 : current.withRepliedTurn(outcome.turn())).session();
         LOG.infof("Session %s turn %d (run %d) %s; outcome handed to the agent policy", session.id(), outcome.turn(),

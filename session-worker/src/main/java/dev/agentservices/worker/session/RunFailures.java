@@ -61,7 +61,11 @@ public class RunFailures {
             LOG.warnf("Session %s failed, but agent %s is not configured here to say so", session.id(), session.agent());
             return;
         }
-        policy.onRunFailed(agent, session, reason);
+        boolean retry = session.replyIntentTurn() >= turn;
+        if (!retry) {
+            store.update(session.id(), current -> current.replyIntentTurn() >= turn ? current : current.withReplyIntent(turn));
+        }
+        policy.onRunFailed(agent, session, turn, reason, retry);
         store.update(session.id(), current -> current.repliedTurn() >= turn ? current : current.withRepliedTurn(turn));
     }
 }

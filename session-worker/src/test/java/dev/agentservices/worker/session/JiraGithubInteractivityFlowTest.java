@@ -3,6 +3,8 @@ package dev.agentservices.worker.session;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -118,13 +120,35 @@ class JiraGithubInteractivityFlowTest {
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/github/repos/acme/api/issues/" + number + "/comments"))
                 .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.GITHUB_TOKEN))
                 .withHeader("Accept", equalTo("application/vnd.github+json"))
-                .withRequestBody(equalToJson("{\"body\":\"Opened a PR.\"}")));
+                .withRequestBody(equalToJson("{\"body\":\"Opened a PR.\\n\\n<!-- agent-services:reply session=" + session.id()
+                        + " turn=1 piece=0 -->\"}")));
         // the comment shows the turn started, then that it succeeded
         for (String content : List.of("eyes", "+1")) {
             ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/github/repos/acme/api/issues/comments/" + number
                     + "/reactions")).withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.GITHUB_TOKEN))
                     .withRequestBody(equalToJson("{\"content\":\"" + content + "\"}")));
         }
+    }
+
+    @Test
+    void aGithubReplyPostedBeforeTheWorkerDiedIsFoundByItsMarkerAndNotPostedAgain() throws Exception {
+        long number = 100_001 + (long) (Math.random() * 100_000);
+        SessionKey key = SessionKey.github("buck", "acme/api", number);
+        String dedupId = "buck:github:comment:" + number;
+        fixtures.publishWebhook(WebhookSource.GITHUB, dedupId, key, "issue_comment", new ConversationEvent(true,
+                Origin.github("acme/api", number), "acme/api#" + number, new SessionMessage("ana", "@bucky again", List.of(),
+                        Instant.now(), Long.toString(number)), dedupId, List.of()));
+        Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        store.update(session.id(), s -> s.withReplyIntent(1));
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/github/repos/acme/api/issues/" + number + "/comments"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("[{\"id\":1,\"body\":\"@bucky again\"},"
+                        + "{\"id\":2,\"body\":\"Done.\\n\\n<!-- agent-services:reply session=" + session.id() + " turn=1 piece=0 -->\"}]")));
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null);
+        fixtures.publishOutcome(outcome, outcome.dedupId());
+        fixtures.awaitSession(key, s -> s.repliedTurn() == 1);
+        ThirdPartyApis.server().verify(0, postRequestedFor(urlEqualTo("/github/repos/acme/api/issues/" + number + "/comments")));
     }
 
     @Test

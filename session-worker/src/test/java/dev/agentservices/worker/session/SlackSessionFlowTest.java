@@ -4,6 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -67,6 +70,12 @@ class SlackSessionFlowTest {
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
         ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        threadHasNoReplies();
+    }
+
+    private static void threadHasNoReplies() {
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/api/conversations.replies"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"messages\":[]}")));
     }
 
     @AfterAll
@@ -132,9 +141,9 @@ class SlackSessionFlowTest {
 
         fixtures().awaitIdle();
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
-                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"First answer.\"}")));
+                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"First answer.\"}", true, true)));
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
-                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"Docs updated.\"}")));
+                .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"Docs updated.\"}", true, true)));
         // each turn's messages show it started (eyes) and how it ended
         for (String ts : List.of(thread, replyTs)) {
             for (String name : List.of("eyes", "white_check_mark")) {
@@ -308,7 +317,62 @@ class SlackSessionFlowTest {
                 .verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
                 .withRequestBody(equalToJson("{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":"
-                        + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\"}"))));
+                        + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\","
+                        + "\"metadata\":{\"event_type\":\"agent_services_reply\",\"event_payload\":{\"session_id\":\"" + session.id()
+                        + "\",\"turn\":1,\"piece\":0}}}"))));
+    }
+
+    @Test
+    void aWorkerThatDiedAfterRecordingItsIntentAndBeforePostingPostsOnce() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> crash me"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        store.update(session.id(), s -> s.withReplyIntent(1)); // what the worker that died had stored
+
+        publishRunner(turn(session, 1, 1, "After the crash."), null);
+        awaitSession(session.key(), s -> s.repliedTurn() == 1);
+        ThirdPartyApis.server().verify(getRequestedFor(urlPathEqualTo("/api/conversations.replies"))
+                .withQueryParam("channel", equalTo("C0123")).withQueryParam("ts", equalTo(thread))
+                .withQueryParam("include_all_metadata", equalTo("true")));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))));
+    }
+
+    @Test
+    void aWorkerThatDiedAfterPostingAndBeforeRecordingItDoesNotPostAgain() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> crash me later"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        store.update(session.id(), s -> s.withReplyIntent(1));
+        // the thread already holds the reply the worker posted before it died
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/api/conversations.replies")).withQueryParam("ts", equalTo(thread))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"messages\":["
+                        + "{\"ts\":\"" + thread + "\",\"text\":\"crash me later\"},{\"ts\":\"1712345999.000001\",\"text\":\"Posted.\","
+                        + "\"metadata\":{\"event_type\":\"agent_services_reply\",\"event_payload\":{\"session_id\":\"" + session.id()
+                        + "\",\"turn\":1,\"piece\":0}}}],\"has_more\":false}")));
+
+        publishRunner(turn(session, 1, 1, "Posted."), null);
+        awaitSession(session.key(), s -> s.repliedTurn() == 1);
+        fixtures().awaitIdle();
+        ThirdPartyApis.server().verify(0, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))));
+    }
+
+    @Test
+    void aSlackPostSlowerThanTheAckWaitIsNotHandedToASecondAttempt() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> slowly"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        // Slack holds this post for longer than the consumer's ack wait (2 s in tests)
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts",
+                equalTo(thread))).willReturn(aResponse().withFixedDelay(3500).withHeader("Content-Type", "application/json")
+                .withBody("{\"ok\":true}")));
+
+        publishRunner(turn(session, 1, 1, "Slow but once."), null);
+        awaitSession(session.key(), s -> s.repliedTurn() == 1);
+        fixtures().awaitIdle();
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))));
     }
 
     @Test
@@ -317,6 +381,7 @@ class SlackSessionFlowTest {
         ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
                 .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("recovered")
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
+        threadHasNoReplies();
         ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).inScenario("flaky")
                 .whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
