@@ -3,6 +3,8 @@ package dev.agentservices.worker;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -59,25 +61,30 @@ class EndToEndIT {
     private static WireMockServer slack;
     private static final List<Process> services = new ArrayList<>();
     private static int gatewayPort;
+    private static int workerPort;
+    private static Process worker;
+    private static Map<String, String> workerEnvironment;
     private static int dashboardPort;
 
     @BeforeAll
     static void startEverything() throws Exception {
         nats = NatsTestServer.start();
-        slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(new SlackThread()));
         slack.start();
+        slack.stubFor(get(urlPathEqualTo("/api/conversations.replies")).willReturn(aResponse().withTransformers(SlackThread.NAME)));
         slack.stubFor(post(urlEqualTo("/api/chat.postMessage"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
 
         gatewayPort = freePort();
         int runnerPort = freePort();
-        int workerPort = freePort();
+        workerPort = freePort();
         start("webhook-gateway", gatewayPort, Map.of("SLACK_SIGNING_SECRET", SIGNING_SECRET));
         Map<String, String> runnerEnvironment = new java.util.HashMap<>(Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
         s3.start().forEach((property, value) -> runnerEnvironment.put(
                 property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         start("runner-api", runnerPort, runnerEnvironment);
-        start("session-worker", workerPort, Map.ofEntries(
+        workerEnvironment = Map.ofEntries(
                 Map.entry("SLACK_SIGNING_SECRET", SIGNING_SECRET),
                 Map.entry("SLACK_BOT_TOKEN", "xoxb-e2e"),
                 Map.entry("SLACK_API_URL", slack.baseUrl() + "/api"),
@@ -88,7 +95,9 @@ class EndToEndIT {
                 Map.entry("STAND_IN_CLAUDE_SECONDS", "3"),
                 Map.entry("CLAUDE_CONFIG_DIR", Files.createTempDirectory("e2e-claude-").toString()),
                 Map.entry("RUNNER_API_URL", "http://127.0.0.1:" + runnerPort),
-                Map.entry("RUNNER_TOKEN_SECRET", TOKEN_SECRET)));
+                Map.entry("WORKER_CONSUMER_ACK_WAIT", "3s"),
+                Map.entry("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        worker = start("session-worker", workerPort, workerEnvironment);
         dashboardPort = freePort();
         start("dashboard-api", dashboardPort, Map.of(
                 "DASHBOARD_LOCAL_SIGN_IN_ENABLED", "true",
@@ -233,6 +242,77 @@ class EndToEndIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    @Test
+    void aWorkerKilledWhileSlackHoldsItsPostLeavesExactlyOneReplyAfterItRestarts() throws Exception {
+        String ts = newTs();
+        // Slack takes the post at once but answers only after 8 s: the worker dies before it hears back
+        slack.stubFor(post(urlEqualTo("/api/chat.postMessage")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(ts)))
+                .willReturn(aResponse().withFixedDelay(8000).withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please answer once")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> replies(ts).size() == 1);
+
+        worker.destroyForcibly().waitFor(); // SIGKILL, mid-request
+        services.remove(worker);
+        worker = start("session-worker", workerPort, workerEnvironment);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ready(workerPort));
+
+        // the restarted worker takes the outcome again, finds the reply in the thread, and records it
+        await().atMost(Duration.ofSeconds(60)).until(() -> session(SessionKey.slack("buck", "C0E2E", ts)).path("repliedTurn").asInt() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> replies(ts).size() == 1);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode session(SessionKey key) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            var id = connection.keyValue("session-index").get(key.kvKey());
+            var entry = id == null ? null : connection.keyValue("sessions").get(id.getValueAsString());
+            return entry == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                    : new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry.getValue());
+        }
+    }
+
+    /**
+     * Slack's {@code conversations.replies} as Slack answers it: the thread's messages that Slack received (the
+     * WireMock request journal), with the metadata they were posted with.
+     */
+    public static final class SlackThread implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        static final String NAME = "slack-thread";
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent serveEvent) {
+            String thread = serveEvent.getRequest().queryParameter("ts").firstValue();
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var messages = mapper.createArrayNode();
+            for (var posted : slack.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                    .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))))) {
+                try {
+                    var body = mapper.readTree(posted.getBodyAsString());
+                    var message = messages.addObject().put("ts", "1712399999." + messages.size()).put("text", body.path("text").asText());
+                    if (body.has("metadata")) {
+                        message.set("metadata", body.get("metadata"));
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(mapper.createObjectNode().put("ok", true).<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                            "messages", messages).toString()).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+    }
+
     private static String pane(String tmuxSession) throws Exception {
         Process capture = new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "capture-pane", "-p", "-J", "-t", tmuxSession)
                 .redirectErrorStream(true).start();
@@ -320,7 +400,7 @@ class EndToEndIT {
         return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static void start(String module, int port, Map<String, String> environment) throws IOException {
+    private static Process start(String module, int port, Map<String, String> environment) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build the whole project (mvn verify) first");
@@ -328,11 +408,13 @@ class EndToEndIT {
         ProcessBuilder builder = new ProcessBuilder("java", "-Dquarkus.profile=e2e", "-jar", jar.toString())
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "e2e-" + module + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "e2e-" + module + ".log").toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("NATS_URL", nats.localUrl());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        services.add(builder.start());
+        Process process = builder.start();
+        services.add(process);
+        return process;
     }
 
     private static boolean ready(int port) {
