@@ -42,7 +42,8 @@ final class KubernetesExecBackend implements TerminalBackend {
 
                         @Override
                         public void onClose(int code, String reason) {
-                            pump.end("The pod's terminal ended");
+                            // the pump ends when it has read the output to its end, so the last bytes the pod
+                            // wrote still reach the browser before the socket closes
                         }
                     })
                     .exec("env", "TERM=xterm-256color", "tmux", "attach", "-t", config.podTmuxSession());
