@@ -12,14 +12,15 @@ import java.util.Map;
 public class DashboardTestProfile implements QuarkusTestProfile {
 
     public static final String ISSUER = "https://issuer.example.com/oauth2/default";
-    public static final String AUDIENCE = "api://agent-services";
+    /** What Okta's default authorization server puts in its access tokens, and the dashboard's default audience. */
+    public static final String AUDIENCE = "api://default";
 
     @Override
     public Map<String, String> getConfigOverrides() {
+        // no audience set: the default (OKTA_AUDIENCE unset) must accept the tokens of Okta's default server
         return Map.of(
                 "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
-                "quarkus.oidc.token.issuer", ISSUER,
-                "quarkus.oidc.token.audience", AUDIENCE);
+                "quarkus.oidc.token.issuer", ISSUER);
     }
 
     @Override
