@@ -75,6 +75,11 @@ public record Session(
     public static final int TURNS_KEPT = 50;
     /** Past this many queued follow-ups, a new one joins the last, so none is dropped and the record stays bounded. */
     public static final int QUEUED_KEPT = 20;
+    /** The conversation the record shows: its latest messages, each cut to this many characters. */
+    public static final int MESSAGES_KEPT = 50;
+    public static final int MESSAGE_TEXT_KEPT = 16_000;
+    /** The last answer as the record shows it (the reply itself is posted whole, in pieces). */
+    public static final int ANSWER_KEPT = 64_000;
 
     public Session {
         messages = messages == null ? List.of() : List.copyOf(messages);
@@ -116,11 +121,30 @@ public record Session(
         return turns.stream().filter(t -> t.number() == number).findFirst();
     }
 
-    /** Adds a message and remembers which delivery brought it. */
+    /**
+     * Adds a message to the conversation the record shows (the latest {@link #MESSAGES_KEPT}, each cut to
+     * {@link #MESSAGE_TEXT_KEPT} characters; the turn's prompt keeps the whole text) and remembers which
+     * delivery brought it.
+     */
     public Session withMessage(SessionMessage message, String dedupId) {
         List<SessionMessage> all = new ArrayList<>(messages);
-        all.add(message);
-        return copy().messages(all).applied(remember(dedupId)).build();
+        all.add(new SessionMessage(message.author(), cut(message.text(), MESSAGE_TEXT_KEPT), message.attachments(),
+                message.time(), message.ref()));
+        List<SessionMessage> kept = all.size() > MESSAGES_KEPT ? all.subList(all.size() - MESSAGES_KEPT, all.size()) : all;
+        return copy().messages(kept).applied(remember(dedupId)).build();
+    }
+
+    /** {@code text} cut to {@code limit} characters, saying how long it was. */
+    static String cut(String text, int limit) {
+        if (text == null || text.length() <= limit) {
+            return text;
+        }
+        String note = "\n… (" + text.length() + " characters in all)";
+        int end = limit - note.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + note;
     }
 
     /** Queues a follow-up for the turn after the one going. */
@@ -187,7 +211,7 @@ public record Session(
     public Session withTurnOutcome(int turnNumber, SessionStatus outcome, String finalMessage, List<Artifact> turnArtifacts,
             Usage turnUsage, String turnError, String newAgentSessionId, String dedupId, Instant now) {
         List<Turn> allTurns = turns.stream().map(t -> t.number() == turnNumber ? t.ended(outcome, turnUsage, now) : t).toList();
-        return copy().status(outcome).lastAssistantMessage(finalMessage).artifacts(turnArtifacts)
+        return copy().status(outcome).lastAssistantMessage(cut(finalMessage, ANSWER_KEPT)).artifacts(turnArtifacts)
                 .usage(turnUsage == null ? usage : (usage == null ? Usage.NONE : usage).plus(turnUsage)).error(turnError)
                 .agentSessionId(newAgentSessionId == null ? agentSessionId : newAgentSessionId).finishedAt(now)
                 .turns(allTurns).applied(remember(dedupId)).build();
@@ -209,7 +233,7 @@ public record Session(
     /** Records a pause: the state to restore on the next run. */
     public Session withPause(String newStateKey, String newScrollbackKey, String finalMessage, String dedupId, Instant now) {
         return copy().status(SessionStatus.PAUSED).runEnded(true)
-                .lastAssistantMessage(finalMessage == null ? lastAssistantMessage : finalMessage).stateKey(newStateKey)
+                .lastAssistantMessage(finalMessage == null ? lastAssistantMessage : cut(finalMessage, ANSWER_KEPT)).stateKey(newStateKey)
                 .scrollbackKey(newScrollbackKey).finishedAt(now).applied(remember(dedupId)).build();
     }
 

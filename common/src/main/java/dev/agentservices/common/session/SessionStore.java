@@ -34,6 +34,9 @@ import java.util.function.UnaryOperator;
 @Singleton
 public class SessionStore {
 
+    /** A record stays well under NATS's default 1 MiB max_payload, with room for the headers. */
+    public static final int MAX_RECORD_BYTES = 900 * 1024;
+
     /** JetStream's error code for a compare-and-set whose expected revision is not the current one. */
     private static final int WRONG_LAST_SEQUENCE = 10071;
 
@@ -129,7 +132,11 @@ public class SessionStore {
                 return current;
             }
             try {
-                long revision = sessions().update(id, mapper.writeValueAsBytes(changed), current.revision());
+                byte[] value = mapper.writeValueAsBytes(changed);
+                if (value.length > MAX_RECORD_BYTES) {
+                    throw new SessionRecordTooLargeException(id, value.length, MAX_RECORD_BYTES);
+                }
+                long revision = sessions().update(id, value, current.revision());
                 return new Versioned(changed, revision);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt >= 50) {

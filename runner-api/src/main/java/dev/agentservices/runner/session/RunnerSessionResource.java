@@ -45,6 +45,9 @@ public class RunnerSessionResource {
     private static final Map<String, SessionStatus> OUTCOMES = Map.of(
             "succeeded", SessionStatus.SUCCEEDED, "failed", SessionStatus.FAILED);
 
+    /** A turn's report becomes one NATS message, under its 1 MiB limit. */
+    static final int MAX_REPORT_BYTES = 1024 * 1024 - 64 * 1024;
+
     private final PodTokenVerifier tokens;
     private final SessionStore store;
     private final NatsConnection nats;
@@ -163,6 +166,10 @@ public class RunnerSessionResource {
     }
 
     private <T> T parse(byte[] body, Class<T> type) {
+        if (body.length > MAX_REPORT_BYTES) {
+            throw new RunnerApiException(413, "report_too_large", "A report may be at most " + MAX_REPORT_BYTES
+                    + " bytes; put long output in a file in outbox/ (it is uploaded as an artifact)");
+        }
         try {
             T value = mapper.readValue(body, type);
             if (value == null) {

@@ -211,6 +211,18 @@ class RunnerSessionResourceTest {
     }
 
     @Test
+    void aReportOverTheLimitIs413AndNothingIsPublished() throws Exception {
+        Session session = newSession();
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            given().auth().oauth2(token(session.id(), SECRET, 3600)).contentType("application/json")
+                    .body("{\"status\":\"succeeded\",\"final_message\":\"" + "x".repeat(1_200_000) + "\"}")
+                    .post(path(session) + "/complete").then().statusCode(413).body("error", equalTo("report_too_large"));
+            assertEquals(0, runner.messagesAfter(mark).size());
+        }
+    }
+
+    @Test
     void endIsPublishedOncePerRunWithItsLastTurnAndState() throws Exception {
         Session session = newSession();
         String token = token(session.id(), SECRET, 3600);

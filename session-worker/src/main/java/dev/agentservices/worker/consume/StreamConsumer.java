@@ -4,6 +4,7 @@ import dev.agentservices.common.nats.DeadLetterHeaders;
 import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.common.session.SessionRecordTooLargeException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
@@ -190,7 +191,7 @@ public final class StreamConsumer implements Runnable {
     }
 
     private void failed(Message message, long delivered, Exception e) {
-        if (delivered >= config.maxDeliver()) {
+        if (delivered >= config.maxDeliver() || e instanceof SessionRecordTooLargeException) {
             deadLetter(message, e);
             return;
         }
