@@ -25,9 +25,10 @@ import org.jboss.logging.Logger;
  * from: Slack {@code chat.postMessage} in the thread, a Jira comment, a GitHub issue comment. Without the
  * credentials for the source (local mode) the reply goes to the log; the session record has it too. A
  * refused post throws, so the outcome is retried with backoff and dead-lettered at last. Every Slack reply
- * carries metadata ({@code agent_services_reply}: session, turn, piece) and every GitHub reply a hidden
- * marker line, so that a retry after a crash finds what was already posted ({@code conversations.replies},
- * the issue's comments) and posts only the rest: one reply per turn, across crashes.
+ * carries metadata ({@code agent_services_reply}: session, turn, piece), every GitHub reply a hidden marker
+ * line and every Jira reply a comment property ({@code agent-services.reply}), so that a retry after a crash
+ * finds what was already posted ({@code conversations.replies}, the issue's comments) and posts only the
+ * rest: one reply per turn, across crashes.
  */
 @Singleton
 public class DefaultAgentPolicy implements AgentPolicy {
@@ -38,6 +39,8 @@ public class DefaultAgentPolicy implements AgentPolicy {
     /** The hidden last line of every GitHub reply comment. */
     static final String GITHUB_MARKER = "<!-- agent-services:reply session=%s turn=%d piece=%d -->";
     private static final String GITHUB_JSON = "application/vnd.github+json";
+    /** The entity property every Jira reply comment carries: session id, turn and piece. */
+    static final String JIRA_PROPERTY = "agent-services.reply";
     private static final int MAX_PAGES = 20;
 
     private final SlackApi slack;
@@ -69,7 +72,7 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private void post(Agent agent, Session session, int turn, String text, boolean retry) {
         switch (session.source()) {
             case SLACK -> postToSlack(agent, session, turn, text, retry);
-            case JIRA -> commentOnJira(agent, session, text);
+            case JIRA -> commentOnJira(agent, session, turn, text, retry);
             case GITHUB -> commentOnGithub(agent, session, turn, text, retry);
             case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", turn, session.id());
         }
@@ -81,7 +84,7 @@ public class DefaultAgentPolicy implements AgentPolicy {
                 .orElse("the whole answer is in session " + session.id() + " on the dashboard");
     }
 
-    private void commentOnJira(Agent agent, Session session, String text) {
+    private void commentOnJira(Agent agent, Session session, int turn, String text, boolean retry) {
         Agent.JiraAccount jira = agent.jira().orElse(null);
         String baseUrl = jiraApiUrl.or(() -> jira == null ? Optional.empty() : jira.baseUrl()).orElse(null);
         if (jira == null || jira.email().isEmpty() || jira.apiToken().isEmpty() || baseUrl == null) {
@@ -89,12 +92,45 @@ public class DefaultAgentPolicy implements AgentPolicy {
             return;
         }
         String credentials = jira.email().get() + ":" + jira.apiToken().get().reveal();
+        String authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         JiraApi client = jiraClients.computeIfAbsent(baseUrl,
                 url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class));
-        for (String piece : ReplyPieces.of(text, ReplyPieces.JIRA_LIMIT, more(session))) {
-            client.addComment("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
-                    session.origin().jiraIssueKey(), new JiraApi.Comment(piece));
+        String issueKey = session.origin().jiraIssueKey();
+        List<String> pieces = ReplyPieces.of(text, ReplyPieces.JIRA_LIMIT, more(session));
+        Set<Integer> posted = retry ? jiraPosted(client, authorization, issueKey, session, turn) : Set.of();
+        for (int piece = 0; piece < pieces.size(); piece++) {
+            if (posted.contains(piece)) {
+                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
+                        pieces.size(), turn, session.key());
+                continue;
+            }
+            client.addComment(authorization, issueKey, new JiraApi.Comment(pieces.get(piece), List.of(new JiraApi.Property(
+                    JIRA_PROPERTY, Map.of("session_id", session.id(), "turn", turn, "piece", piece)))));
         }
+    }
+
+    /** Which pieces of the turn's reply the issue already has, by the property every reply comment carries. */
+    private static Set<Integer> jiraPosted(JiraApi client, String authorization, String issueKey, Session session, int turn) {
+        Set<Integer> pieces = new HashSet<>();
+        int startAt = 0;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            JiraApi.Comments comments = client.comments(authorization, issueKey, "properties", startAt, 100);
+            List<JiraApi.PostedComment> found = comments == null || comments.comments() == null ? List.of() : comments.comments();
+            for (JiraApi.PostedComment comment : found) {
+                for (JiraApi.Property property : comment.properties() == null ? List.<JiraApi.Property>of() : comment.properties()) {
+                    if (JIRA_PROPERTY.equals(property.key()) && property.value() != null
+                            && session.id().equals(property.value().get("session_id"))
+                            && String.valueOf(turn).equals(String.valueOf(property.value().get("turn")))) {
+                        pieces.add(Integer.parseInt(String.valueOf(property.value().getOrDefault("piece", "0"))));
+                    }
+                }
+            }
+            startAt += found.size();
+            if (found.isEmpty() || startAt >= comments.total()) {
+                break;
+            }
+        }
+        return pieces;
     }
 
     private void commentOnGithub(Agent agent, Session session, int turn, String text, boolean retry) {

@@ -1,5 +1,13 @@
 package dev.agentservices.worker.reply;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.Map;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -8,7 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** Jira REST v2: a plain-text comment on an issue. Built per agent for its Jira base URL. */
+/**
+ * Jira REST v2: a plain-text comment on an issue, with entity properties (each reply says which reply it
+ * is), and a page of an issue's comments with their properties. Built per agent for its Jira base URL.
+ */
 @Path("/rest/api/2")
 public interface JiraApi {
 
@@ -18,7 +29,33 @@ public interface JiraApi {
     void addComment(@HeaderParam("Authorization") String authorization, @PathParam("issueKey") String issueKey,
             Comment comment);
 
+    @GET
+    @Path("issue/{issueKey}/comment")
+    @Produces(MediaType.APPLICATION_JSON)
+    Comments comments(@HeaderParam("Authorization") String authorization, @PathParam("issueKey") String issueKey,
+            @QueryParam("expand") String expand, @QueryParam("startAt") int startAt, @QueryParam("maxResults") int maxResults);
+
     @RegisterForReflection
-    record Comment(String body) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record Comment(String body, List<Property> properties) {
+        public Comment(String body) {
+            this(body, List.of());
+        }
+    }
+
+    /** A comment's entity property: a key and a JSON value. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Property(String key, Map<String, Object> value) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Comments(int startAt, int maxResults, int total, List<PostedComment> comments) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PostedComment(String id, List<Property> properties) {
     }
 }

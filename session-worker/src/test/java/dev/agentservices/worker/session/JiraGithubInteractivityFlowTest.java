@@ -87,7 +87,30 @@ class JiraGithubInteractivityFlowTest {
                 .getBytes(StandardCharsets.UTF_8));
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/jira/rest/api/2/issue/" + issue + "/comment"))
                 .withHeader("Authorization", equalTo("Basic " + basic))
-                .withRequestBody(equalToJson("{\"body\":\"Fixed it.\"}")));
+                .withRequestBody(equalToJson("{\"body\":\"Fixed it.\",\"properties\":[{\"key\":\"agent-services.reply\","
+                        + "\"value\":{\"session_id\":\"" + session.id() + "\",\"turn\":1,\"piece\":0}}]}")));
+    }
+
+    @Test
+    void aJiraReplyPostedBeforeTheWorkerDiedIsFoundByItsPropertyAndNotPostedAgain() throws Exception {
+        String issue = "OPS-" + (100_001 + (int) (Math.random() * 100_000));
+        SessionKey key = SessionKey.jira("buck", issue);
+        String dedupId = "buck:jira:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.JIRA, dedupId, key, "jira:issue_updated", new ConversationEvent(true,
+                Origin.jira(issue), issue + ": again", new SessionMessage("557058:ana", "again", List.of(), Instant.now()), dedupId,
+                List.of()));
+        Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        store.update(session.id(), s -> s.withReplyIntent(1));
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/jira/rest/api/2/issue/" + issue + "/comment"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"startAt\":0,\"maxResults\":100,"
+                        + "\"total\":1,\"comments\":[{\"id\":\"10100\",\"properties\":[{\"key\":\"agent-services.reply\","
+                        + "\"value\":{\"session_id\":\"" + session.id() + "\",\"turn\":1,\"piece\":0}}]}]}")));
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null);
+        fixtures.publishOutcome(outcome, outcome.dedupId());
+        fixtures.awaitSession(key, s -> s.repliedTurn() == 1);
+        ThirdPartyApis.server().verify(0, postRequestedFor(urlEqualTo("/jira/rest/api/2/issue/" + issue + "/comment")));
     }
 
     @Test
