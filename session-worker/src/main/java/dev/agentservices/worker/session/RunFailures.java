@@ -51,6 +51,17 @@ public class RunFailures {
         replyOnce(session, reason);
     }
 
+    /**
+     * Posts the failure reply of a run that ended failed but whose reply was not posted (Slack or GitHub were
+     * down when it ended): the intent is stored, so the post looks first and never doubles.
+     */
+    public void replyIfOwed(Session session) {
+        if (session.status() == SessionStatus.FAILED && session.runEnded() && session.error() != null
+                && session.replyIntentTurn() >= session.turn() && session.repliedTurn() < session.turn()) {
+            replyOnce(session, session.error());
+        }
+    }
+
     private void replyOnce(Session session, String reason) {
         int turn = session.turn();
         if (session.repliedTurn() >= turn) {

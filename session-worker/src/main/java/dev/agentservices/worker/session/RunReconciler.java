@@ -37,6 +37,7 @@ public class RunReconciler {
     private final SessionLauncher launcher;
     private final RunFailures failures;
     private final Duration interval;
+    private final Duration replyRetryAfter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "run-reconciler");
         thread.setDaemon(true);
@@ -44,9 +45,13 @@ public class RunReconciler {
     });
     /** Runs found gone at the last look: session id → run. */
     private Map<String, Integer> goneBefore = Map.of();
+    /** Failure replies found owed at the last look: session id → turn. */
+    private Map<String, Integer> owedBefore = Map.of();
 
     public RunReconciler(SessionView view, SessionStore store, SessionLauncher launcher, RunFailures failures,
-            @ConfigProperty(name = "worker.reconcile.interval", defaultValue = "30s") Duration interval) {
+            @ConfigProperty(name = "worker.reconcile.interval", defaultValue = "30s") Duration interval,
+            @ConfigProperty(name = "worker.reconcile.reply-retry-after", defaultValue = "5m") Duration replyRetryAfter) {
+        this.replyRetryAfter = replyRetryAfter;
         this.view = view;
         this.store = store;
         this.launcher = launcher;
@@ -80,10 +85,36 @@ public class RunReconciler {
                 }
             }
             goneBefore = now;
+            owedBefore = owedReplies();
             launcher.removeFinished(id -> view.get(id).map(SessionView.Versioned::session));
         } catch (RuntimeException e) {
             LOG.warnf("Could not compare live runs with what runs (%s); trying again in %s", e.getMessage(), interval);
         }
+    }
+
+    /**
+     * Failure replies that a failed post left owed: once {@code worker.reconcile.reply-retry-after} (5 min, past
+     * the runner message's own retries) has passed since the turn ended, and seen owed at two looks in a row,
+     * they are posted again, looking first at what the thread has.
+     */
+    private Map<String, Integer> owedReplies() {
+        Map<String, Integer> owed = new HashMap<>();
+        for (Session session : view.matching(SessionQuery.ALL)) {
+            if (session.status() != dev.agentservices.common.session.SessionStatus.FAILED || !session.runEnded()
+                    || session.replyIntentTurn() < session.turn() || session.repliedTurn() >= session.turn()
+                    || session.finishedAt() == null || session.finishedAt().isAfter(java.time.Instant.now().minus(replyRetryAfter))) {
+                continue;
+            }
+            owed.put(session.id(), session.turn());
+            if (Integer.valueOf(session.turn()).equals(owedBefore.get(session.id()))) {
+                try {
+                    failures.replyIfOwed(session);
+                } catch (RuntimeException e) {
+                    LOG.warnf("The failure reply of session %s is still owed: %s", session.id(), e.getMessage());
+                }
+            }
+        }
+        return owed;
     }
 
     private void end(Session seen, SessionLauncher.Gone gone) {

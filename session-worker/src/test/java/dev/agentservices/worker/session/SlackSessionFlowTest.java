@@ -249,6 +249,28 @@ class SlackSessionFlowTest {
     }
 
     @Test
+    void aFailureReplyThatSlackRefusedIsPostedLaterExactlyOnce() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> fail while slack is down"), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"fatal_error\"}")));
+
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-session", "-t", session.podName()).start().waitFor();
+        awaitSession(key, s -> s.status() == SessionStatus.FAILED && s.replyIntentTurn() == 1);
+        ThirdPartyApis.server().removeStub(ThirdPartyApis.server().getStubMappings().stream()
+                .filter(stub -> stub.getPriority() != null && stub.getPriority() == 1).findFirst().orElseThrow());
+
+        awaitSession(key, s -> s.repliedTurn() == 1);
+        // the refused post, then the one that was taken, and no more
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> ThirdPartyApis.server().verify(2,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
+                        .withRequestBody(matchingJsonPath("$.text", containing("The run failed")))));
+    }
+
+    @Test
     void aRunThatStopsBetweenTurnsHasOnlyEndedAndNobodyIsTold() throws Exception {
         String thread = thread();
         publishSlack(mention(thread, thread, "<@U0BUCK> quick one"), "Ev" + UUID.randomUUID());
