@@ -34,7 +34,8 @@ public class GatewayTestProfile implements QuarkusTestProfile {
                 Map.entry("agents.dolly.jira.account-id", DOLLY_JIRA_ACCOUNT),
                 Map.entry("agents.buck.github.webhook-secret", GITHUB_SECRET),
                 Map.entry("agents.dolly.github.webhook-secret", GITHUB_SECRET),
-                Map.entry("gateway.max-body-size", "64K"));
+                Map.entry("gateway.max-body-size", "64K"),
+                Map.entry("gateway.max-envelope-size", "16K"));
     }
 
     @Override

@@ -13,6 +13,13 @@ public interface GatewayConfig {
     @WithDefault("1M")
     MemorySize maxBodySize();
 
+    /**
+     * Largest envelope stored: one NATS message, under the server's default 1 MiB max_payload with room for
+     * headers; a webhook whose envelope would be larger gets 413.
+     */
+    @WithDefault("960K")
+    MemorySize maxEnvelopeSize();
+
     /** How long to wait for JetStream to acknowledge a publish before answering 503. */
     @WithDefault("5s")
     Duration ackTimeout();

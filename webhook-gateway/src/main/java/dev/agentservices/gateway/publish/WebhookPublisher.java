@@ -7,6 +7,7 @@ import dev.agentservices.common.nats.NatsUnavailableException;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.gateway.http.GatewayConfig;
 import dev.agentservices.gateway.http.GatewayMetrics;
+import dev.agentservices.gateway.http.WebhookRejection;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -44,10 +45,16 @@ public class WebhookPublisher {
     public Uni<Outcome> publish(WebhookEnvelope envelope) {
         return Uni.createFrom().deferred(() -> {
             Timer.Sample sample = Timer.start();
+            byte[] data = publisher.json(envelope);
+            long limit = config.maxEnvelopeSize().asLongValue();
+            if (data.length > limit) {
+                // the body limit alone does not promise this: the envelope holds the text and more besides
+                return Uni.createFrom().failure(new WebhookRejection(413, "body_too_large", "The webhook's content is "
+                        + data.length + " bytes as stored, over the " + limit + " one message may hold"));
+            }
             JetStreamPublisher.Outgoing message = new JetStreamPublisher.Outgoing(
                     Subjects.webhook(envelope.agent(), envelope.source()), nats.config().streams().webhooks().name(),
-                    envelope.dedupId(), envelope.sessionKey() == null ? null : envelope.sessionKey().toString(), null,
-                    publisher.json(envelope));
+                    envelope.dedupId(), envelope.sessionKey() == null ? null : envelope.sessionKey().toString(), null, data);
             return publisher.publish(message, config.ackTimeout()).map(published -> {
                 sample.stop(metrics.publishTimer(envelope.agent(), envelope.source()));
                 if (published.isDuplicate()) {

@@ -55,6 +55,16 @@ class SlackEventsResourceTest {
     }
 
     @Test
+    void aMentionWhoseStoredEnvelopeWouldNotFitInOneNatsMessageIs413AndNotStored() {
+        // under the body limit (64 KiB in tests), over what one stored envelope may hold (16 KiB in tests)
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345678.000900", null)
+                .replace("please fix the build", "x".repeat(20_000));
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(413)
+                .body("error", equalTo("body_too_large")).body("message", org.hamcrest.Matchers.containsString("as stored"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
     void theAgentsOwnMessagesOtherBotsEditsAndUnthreadedChatterAreAnswered200AndNotStored() {
         String thread = "1712345678.000100";
         String reply = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345999.000300", thread)
