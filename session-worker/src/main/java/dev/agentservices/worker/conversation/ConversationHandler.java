@@ -6,6 +6,7 @@ import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.session.SessionService;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -26,8 +27,10 @@ public class ConversationHandler {
     private final SessionService sessions;
     private final SessionStore store;
     private final SlackImages images;
+    private final FullTexts fullTexts;
 
-    public ConversationHandler(SessionService sessions, SessionStore store, SlackImages images) {
+    public ConversationHandler(SessionService sessions, SessionStore store, SlackImages images, FullTexts fullTexts) {
+        this.fullTexts = fullTexts;
         this.sessions = sessions;
         this.store = store;
         this.images = images;
@@ -50,6 +53,7 @@ public class ConversationHandler {
                     event.files());
             message = new SessionMessage(message.author(), message.text(), attachments, message.time(), message.ref());
         }
+        message = fullTexts.keep(envelope.sessionKey().toString(), event.applyId(), message);
         SessionService.Applied applied = sessions.apply(envelope.sessionKey(), event.origin(), event.title(), message,
                 event.applyId());
         LOG.infof("%s %s in %s → %s: %s", envelope.source().subjectToken(), envelope.eventType(), envelope.sessionKey(),

@@ -9,6 +9,7 @@ import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.reply.AgentPolicy;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.session.SessionService;
@@ -36,9 +37,11 @@ public class RunnerMessageHandler {
     private final AgentPolicy policy;
     private final SessionService sessions;
     private final TurnReactions reactions;
+    private final FullTexts fullTexts;
 
     public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, AgentPolicy policy,
-            SessionService sessions, TurnReactions reactions) {
+            SessionService sessions, TurnReactions reactions, FullTexts fullTexts) {
+        this.fullTexts = fullTexts;
         this.reactions = reactions;
         this.mapper = mapper;
         this.store = store;
@@ -60,8 +63,9 @@ public class RunnerMessageHandler {
         }
     }
 
-    private void complete(RunOutcome outcome) {
+    private void complete(RunOutcome received) {
         Instant now = Instant.now();
+        RunOutcome outcome = withWholeAnswerLinked(received);
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
         Session session = store.update(outcome.sessionId(), current -> current.hasApplied(outcome.dedupId())
                 || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
@@ -89,6 +93,14 @@ public class RunnerMessageHandler {
             reactions.started(agent, replied, replied.turn());
         }
         sessions.launchIfWaiting(replied);
+    }
+
+    /** The outcome, with a link to its whole answer among the artifacts when the record will show it cut. */
+    private RunOutcome withWholeAnswerLinked(RunOutcome outcome) {
+        var artifacts = fullTexts.keepAnswer(outcome.sessionId(), outcome.turn(), outcome.finalMessage(), outcome.artifacts());
+        return artifacts == outcome.artifacts() ? outcome : new RunOutcome(outcome.v(), outcome.sessionId(), outcome.run(),
+                outcome.turn(), outcome.status(), outcome.finalMessage(), artifacts, outcome.usage(), outcome.error(),
+                outcome.agentSessionId());
     }
 
     private void end(RunEnd end) {

@@ -8,6 +8,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.launch.SessionLauncher;
 import io.nats.client.Message;
 import jakarta.inject.Singleton;
@@ -31,8 +32,11 @@ public class ControlHandler {
     private final SessionStore store;
     private final SessionService sessions;
     private final SessionLauncher launcher;
+    private final FullTexts fullTexts;
 
-    public ControlHandler(ObjectMapper mapper, SessionStore store, SessionService sessions, SessionLauncher launcher) {
+    public ControlHandler(ObjectMapper mapper, SessionStore store, SessionService sessions, SessionLauncher launcher,
+            FullTexts fullTexts) {
+        this.fullTexts = fullTexts;
         this.mapper = mapper;
         this.store = store;
         this.sessions = sessions;
@@ -55,8 +59,9 @@ public class ControlHandler {
             case ControlCommand.PAUSE -> pause(session);
             case ControlCommand.RESUME -> resume(command);
             case ControlCommand.DELETE -> delete(session, command);
-            case ControlCommand.MESSAGE -> sessions.apply(session.key(), session.origin(), null,
-                    new SessionMessage(command.requestedBy(), command.text(), List.of(), Instant.now()), command.dedupId());
+            case ControlCommand.MESSAGE -> sessions.apply(session.key(), session.origin(), null, fullTexts.keep(
+                    session.key().toString(), command.dedupId(), new SessionMessage(command.requestedBy(), command.text(),
+                            List.of(), Instant.now())), command.dedupId());
             default -> LOG.warnf("Ignored unknown command %s for session %s", command.command(), command.sessionId());
         }
     }

@@ -310,6 +310,23 @@ class SlackSessionFlowTest {
     }
 
     @Test
+    void aLongMessageIsCutInTheRecordWithItsWholeTextLinkedAndWholeInTheTurnsPrompt() throws Exception {
+        String thread = thread();
+        String text = "<@U0BUCK> " + "read this ".repeat(2_000);
+        publishSlack(mention(thread, thread, text), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+
+        assertEquals(text, session.prompt());
+        SessionMessage kept = session.messages().get(0);
+        assertTrue(kept.text().length() <= Session.MESSAGE_TEXT_KEPT, kept.text().length() + " characters");
+        SessionMessage.Attachment whole = kept.attachments().get(0);
+        assertEquals("message.txt", whole.name());
+        HttpResponse<String> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(whole.url())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(text, download.body());
+    }
+
+    @Test
     void aThreadReplyWhereNoSessionIsMakesNone() throws Exception {
         String thread = thread();
         publishSlack(mention(thread(), thread, "anyone?").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
