@@ -79,14 +79,40 @@ public class LocalLauncher implements SessionLauncher {
 
     @Override
     public java.util.Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
+        java.util.Set<String> running = tmuxSessions();
         java.util.Map<String, Gone> gone = new java.util.HashMap<>();
         for (Session session : live) {
             String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
-            if (tmux("has-session", "-t", name) != 0) {
+            if (!running.contains(name)) {
                 gone.put(session.id(), new Gone("its local process (tmux session " + name + ") is gone", false));
             }
         }
         return gone;
+    }
+
+    /** The names of the tmux sessions on the runs' socket, in one look; none when the tmux server is not running. */
+    private java.util.Set<String> tmuxSessions() {
+        try {
+            Process list = new ProcessBuilder("tmux", "-L", config.tmuxSocket(), "list-sessions", "-F", "#{session_name}")
+                    .redirectErrorStream(true).start();
+            String output = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!list.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                list.destroyForcibly();
+                throw new IllegalStateException("tmux list-sessions did not answer");
+            }
+            if (list.exitValue() == 0) {
+                return java.util.Set.copyOf(output.lines().map(String::strip).filter(line -> !line.isEmpty()).toList());
+            }
+            if (output.contains("no server running") || output.contains("error connecting")) {
+                return java.util.Set.of();
+            }
+            throw new IllegalStateException("tmux list-sessions failed: " + output.strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing tmux sessions", e);
+        }
     }
 
     /** A local run's tmux session ends with its process: nothing is left behind. */

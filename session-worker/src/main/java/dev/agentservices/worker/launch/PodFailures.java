@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Why a session pod is no longer running its run, in words for the people in the thread: gone (deleted or
- * evicted and removed), ended, failed (the container's reason and exit code, such as {@code OOMKilled}, or
+ * evicted and removed; one still in its grace period after a delete, such as a pause saving its state, is
+ * still running), ended, failed (the container's reason and exit code, such as {@code OOMKilled}, or
  * the pod's, such as {@code DeadlineExceeded} or {@code Evicted}), or stuck before it could start (an image
  * that cannot be pulled, a configuration error). Empty while it runs or is starting normally.
  */
@@ -31,9 +32,6 @@ final class PodFailures {
     private static Optional<String> words(Pod pod) {
         if (pod == null) {
             return Optional.of("its pod was deleted");
-        }
-        if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return Optional.of("its pod is being deleted");
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         List<ContainerStatus> containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? List.of()
