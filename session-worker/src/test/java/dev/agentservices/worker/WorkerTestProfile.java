@@ -34,6 +34,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("agents.buck.github.token", GITHUB_TOKEN),
                 Map.entry("agents.buck.slack.bot-token", BOT_TOKEN),
                 Map.entry("agents.buck.slack.bot-user-id", BOT_USER),
+                Map.entry("agents.dolly.default-team", "dolly-default"),
                 Map.entry("session.launcher", "local"),
                 Map.entry("session.local.runner-command", Path.of("target/test-classes/stand-in-runner.sh").toAbsolutePath().toString()),
                 Map.entry("session.local.tmux-socket", TMUX_SOCKET),

@@ -38,7 +38,8 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("GITHUB_WEBHOOK_SECRET", "github.webhook-secret"),
             Map.entry("GITHUB_TOKEN", "github.token"),
             Map.entry("GITHUB_HANDLE", "github.handle"),
-            Map.entry("RUNNER_MODE", "runner.mode"));
+            Map.entry("RUNNER_MODE", "runner.mode"),
+            Map.entry("DEFAULT_TEAM", "default-team"));
 
     private final Map<String, String> environment;
 

@@ -24,6 +24,12 @@ public interface AgentsConfig {
         GithubConfig github();
 
         RunnerSettings runner();
+
+        /**
+         * The team of the agent's sessions from places no team claims ({@code DEFAULT_TEAM},
+         * {@code DOLLY_DEFAULT_TEAM}, ...); without it such sessions have no team and only admins see them.
+         */
+        Optional<String> defaultTeam();
     }
 
     /** How the agent's runs run, unless its team says otherwise. */

@@ -1,6 +1,7 @@
 package dev.agentservices.worker.session;
 
 import dev.agentservices.common.agent.AgentRegistry;
+import dev.agentservices.common.agent.AgentsConfig;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
@@ -16,6 +17,7 @@ import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,11 +43,13 @@ public class SessionService {
     private final TeamSlots slots;
     private final RunSettings settings;
     private final AgentRegistry agents;
+    private final AgentsConfig agentSettings;
     private final TurnReactions reactions;
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
-            TeamSlots slots, RunSettings settings, AgentRegistry agents, TurnReactions reactions) {
+            TeamSlots slots, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings, TurnReactions reactions) {
+        this.agentSettings = agentSettings;
         this.settings = settings;
         this.agents = agents;
         this.reactions = reactions;
@@ -77,7 +81,7 @@ public class SessionService {
         }
         Instant now = clock.instant();
         String id = store.open(key, newId -> {
-            String team = teams.teamFor(key).orElse(null);
+            String team = teams.teamFor(key).or(() -> defaultTeam(key.agent())).orElse(null);
             String instructions = team == null ? null
                     : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null);
             return Session.open(newId, key, team, title, origin, now).withInstructions(instructions);
@@ -106,6 +110,12 @@ public class SessionService {
             agents.byName(session.agent()).ifPresent(agent -> reactions.started(agent, session, session.turn()));
         }
         return applied[0];
+    }
+
+    /** The agent's {@code DEFAULT_TEAM}, for sessions from places no team claims. */
+    private Optional<String> defaultTeam(String agent) {
+        return Optional.ofNullable(agentSettings.byName().get(agent)).flatMap(AgentsConfig.AgentConfig::defaultTeam)
+                .map(String::trim).filter(team -> !team.isEmpty());
     }
 
     /** Launches the session's run when it waits for one (PENDING without a pod); safe to repeat. */

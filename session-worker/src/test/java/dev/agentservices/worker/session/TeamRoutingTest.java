@@ -15,6 +15,8 @@ import dev.agentservices.worker.WorkerTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import dev.agentservices.common.session.SessionMessage;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +35,9 @@ class TeamRoutingTest {
 
     @Inject
     TeamStore teams;
+
+    @Inject
+    SessionService sessions;
 
     @AfterAll
     static void stopTmux() throws Exception {
@@ -60,5 +65,13 @@ class TeamRoutingTest {
 
         assertEquals("payments", teams.teamFor(SessionKey.jira("buck", project + "-12")).orElseThrow());
         assertEquals("payments", teams.teamFor(SessionKey.github("buck", "acme/pay", 3)).orElseThrow());
+    }
+
+    @Test
+    void anAgentsDefaultTeamTakesWhatNoTeamClaims() {
+        String ts = "1712366668." + String.format("%06d", (int) (Math.random() * 1_000_000));
+        SessionKey key = SessionKey.slack("dolly", "C0UNCLAIMED", ts);
+        sessions.apply(key, null, "hi", new SessionMessage("U0ANA", "hi", List.of(), Instant.now()), "dolly:" + ts);
+        assertEquals("dolly-default", store.idFor(key).flatMap(store::get).orElseThrow().session().team());
     }
 }
