@@ -35,6 +35,10 @@ import java.util.stream.Collectors;
  * @param replyIntentTurn the last turn whose answer a worker set out to post: a later attempt for that turn first
  *                     looks at the origin for what was already posted, so a crash mid-post never posts twice
  * @param applied      dedup ids of the latest messages applied, bounded by {@link #APPLIED_KEPT}
+ * @param runStartedAt when the current run's pod (or local process) was created; null once it ended
+ * @param podMillis    how long the session's ended runs had a pod, summed: its pod time, idle waits included
+ * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT} or {@link #WAITING_FOR_BUDGET};
+ *                     null when it is not waiting
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(
@@ -68,7 +72,15 @@ public record Session(
         String error,
         @JsonAlias("repliedRun") int repliedTurn,
         int replyIntentTurn,
-        List<String> applied) {
+        List<String> applied,
+        Instant runStartedAt,
+        long podMillis,
+        String waitingFor) {
+
+    /** The run waits for a free slot of its team's concurrency limit. */
+    public static final String WAITING_FOR_SLOT = "slot";
+    /** The run waits because its team has spent its monthly budget. */
+    public static final String WAITING_FOR_BUDGET = "budget";
 
     public static final int VERSION = 2;
     public static final int APPLIED_KEPT = 64;
@@ -99,7 +111,7 @@ public record Session(
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
         return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
                 false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
-                null, 0, 0, List.of());
+                null, 0, 0, List.of(), null, 0, null);
     }
 
     public boolean hasApplied(String dedupId) {
@@ -114,6 +126,16 @@ public record Session(
     /** The current run's process is up and can take the next turn without a new run. */
     public boolean runLive() {
         return run > 0 && !runEnded && status != SessionStatus.PAUSED && status != SessionStatus.TERMINATED;
+    }
+
+    /** The session's pod time up to {@code now}: its ended runs, and the current one while its pod lives. */
+    public long podMillis(Instant now) {
+        return podMillis + (runStartedAt == null ? 0 : Math.max(0, now.toEpochMilli() - runStartedAt.toEpochMilli()));
+    }
+
+    /** The run waits (PENDING, no pod) for {@code reason}; the launch that follows clears it. */
+    public Session withWaiting(String reason) {
+        return copy().waitingFor(reason).build();
     }
 
     /** The turn record of {@code number}, if still kept. */
@@ -203,8 +225,15 @@ public record Session(
     public Session withStatus(SessionStatus newStatus, String newPodName, Instant now) {
         Instant started = newStatus == SessionStatus.RUNNING && startedAt == null ? now : startedAt;
         Instant finished = newStatus == SessionStatus.PENDING || newStatus == SessionStatus.RUNNING ? null : now;
-        return copy().status(newStatus).podName(newPodName == null ? podName : newPodName).startedAt(started)
-                .finishedAt(finished).runEnded(runEnded || newStatus == SessionStatus.TERMINATED).build();
+        Builder next = copy().status(newStatus).podName(newPodName == null ? podName : newPodName).startedAt(started)
+                .finishedAt(finished).runEnded(runEnded || newStatus == SessionStatus.TERMINATED).waitingFor(null);
+        if (newPodName != null && !newPodName.equals(podName)) {
+            next.runStartedAt(now);
+        }
+        if (newStatus == SessionStatus.TERMINATED) {
+            next.endRun(now);
+        }
+        return next.build();
     }
 
     /** Records the end of turn {@code turnNumber} as the runner reported it; its usage is added to the session's. */
@@ -222,19 +251,20 @@ public record Session(
         Session failed = turnInProgress()
                 ? withTurnOutcome(turn, SessionStatus.FAILED, lastAssistantMessage, artifacts, null, reason, null, null, now)
                 : this;
-        return failed.copy().runEnded(true).build();
+        return failed.copy().runEnded(true).endRun(now).build();
     }
 
     /** The run's process ended after its idle window, its state saved under {@code newStateKey}. */
-    public Session withRunEnded(String newStateKey, String dedupId) {
-        return copy().runEnded(true).stateKey(newStateKey == null ? stateKey : newStateKey).applied(remember(dedupId)).build();
+    public Session withRunEnded(String newStateKey, String dedupId, Instant now) {
+        return copy().runEnded(true).stateKey(newStateKey == null ? stateKey : newStateKey).applied(remember(dedupId))
+                .endRun(now).build();
     }
 
     /** Records a pause: the state to restore on the next run. */
     public Session withPause(String newStateKey, String newScrollbackKey, String finalMessage, String dedupId, Instant now) {
         return copy().status(SessionStatus.PAUSED).runEnded(true)
                 .lastAssistantMessage(finalMessage == null ? lastAssistantMessage : cut(finalMessage, ANSWER_KEPT)).stateKey(newStateKey)
-                .scrollbackKey(newScrollbackKey).finishedAt(now).applied(remember(dedupId)).build();
+                .scrollbackKey(newScrollbackKey).finishedAt(now).applied(remember(dedupId)).endRun(now).build();
     }
 
     /** The standing instructions every run of this session gets, e.g. from the dashboard or a team default. */
@@ -300,6 +330,9 @@ public record Session(
         private int repliedTurn;
         private int replyIntentTurn;
         private List<String> applied;
+        private Instant runStartedAt;
+        private long podMillis;
+        private String waitingFor;
 
         Builder(Session s) {
             this.s = s;
@@ -325,6 +358,9 @@ public record Session(
             repliedTurn = s.repliedTurn;
             replyIntentTurn = s.replyIntentTurn;
             applied = s.applied;
+            runStartedAt = s.runStartedAt;
+            podMillis = s.podMillis;
+            waitingFor = s.waitingFor;
         }
 
         Builder status(SessionStatus value) { status = value; return this; }
@@ -349,11 +385,23 @@ public record Session(
         Builder repliedTurn(int value) { repliedTurn = value; return this; }
         Builder replyIntentTurn(int value) { replyIntentTurn = value; return this; }
         Builder applied(List<String> value) { applied = value; return this; }
+        Builder runStartedAt(Instant value) { runStartedAt = value; return this; }
+        Builder waitingFor(String value) { waitingFor = value; return this; }
+
+        /** The run's pod is gone (or going): its time joins the session's pod time. */
+        Builder endRun(Instant now) {
+            if (runStartedAt != null && now != null) {
+                podMillis += Math.max(0, now.toEpochMilli() - runStartedAt.toEpochMilli());
+                runStartedAt = null;
+            }
+            return this;
+        }
 
         Session build() {
             return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
                     runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
-                    agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied);
+                    agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied,
+                    runStartedAt, podMillis, waitingFor);
         }
     }
 }

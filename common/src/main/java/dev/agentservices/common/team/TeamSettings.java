@@ -8,17 +8,26 @@ import java.util.List;
  * projects and GitHub repositories belong to it (so their sessions do), and its defaults.
  *
  * @param runnerMode {@code one-shot} or {@code interactive} for the team's runs; the agent's mode when null
+ * @param monthlyBudgetUsd what the team's runs may cost per calendar month (UTC), as the runners report it; past it
+ *                   new runs wait. 0 for no budget
  */
 public record TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
         List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
-        String runnerMode) {
+        String runnerMode, double monthlyBudgetUsd) {
 
     public static final int VERSION = 1;
 
     public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
+            List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
+            String runnerMode) {
+        this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
+                defaultInstructions, runnerMode, 0);
+    }
+
+    public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
             List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions) {
         this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
-                defaultInstructions, null);
+                defaultInstructions, null, 0);
     }
 
     public TeamSettings {

@@ -32,6 +32,24 @@ class SessionTest {
     }
 
     @Test
+    void podTimeCountsEachRunFromItsPodToItsEndIdleWaitsIncluded() {
+        SessionMessage go = new SessionMessage("U1", "go", List.of(), NOW);
+        Session session = Session.open("s5", SessionKey.jira("buck", "OPS-5"), null, "t", Origin.jira("OPS-5"), NOW)
+                .withNextTurn(go, NOW).withWaiting(Session.WAITING_FOR_SLOT)
+                .withStatus(SessionStatus.PENDING, "pod-1", NOW.plusSeconds(10));
+        assertEquals(null, session.waitingFor(), "a launch ends the wait");
+        session = session.withStatus(SessionStatus.RUNNING, "pod-1", NOW.plusSeconds(20))
+                .withTurnOutcome(1, SessionStatus.SUCCEEDED, "done", List.of(), null, null, null, "o1", NOW.plusSeconds(70))
+                .withRunEnded(null, "e1", NOW.plusSeconds(130));
+        assertEquals(120_000, session.podMillis(NOW.plusSeconds(999)), "from the pod's creation to the run's end");
+
+        session = session.withNextTurn(go, NOW.plusSeconds(200)).withStatus(SessionStatus.PENDING, "pod-2", NOW.plusSeconds(200));
+        assertEquals(150_000, session.podMillis(NOW.plusSeconds(230)), "the live run counts up to now");
+        session = session.withRunFailed("evicted", NOW.plusSeconds(260));
+        assertEquals(180_000, session.podMillis(NOW.plusSeconds(999)));
+    }
+
+    @Test
     void theLastAnswerIsCutInTheRecord() {
         Session session = Session.open("s3", SessionKey.jira("buck", "OPS-3"), null, "t", Origin.jira("OPS-3"), NOW)
                 .withNextTurn(new SessionMessage("U1", "go", List.of(), NOW), NOW)
@@ -43,7 +61,7 @@ class SessionTest {
     void aVersionOneRecordIsReadAsOneTurnPerRun() {
         Session v1 = new Session(1, "s4", "buck", null, SessionKey.jira("buck", "OPS-4"), null, "t", Origin.jira("OPS-4"),
                 SessionStatus.SUCCEEDED, "pod", 3, 0, false, List.of(), List.of(), "p", null, "done", List.of(), null, null, null,
-                null, List.of(), NOW, NOW, NOW, null, 3, 0, List.of());
+                null, List.of(), NOW, NOW, NOW, null, 3, 0, List.of(), null, 0, null);
         assertEquals(3, v1.turn());
         assertTrue(v1.runEnded());
         assertEquals(Session.VERSION, v1.v());

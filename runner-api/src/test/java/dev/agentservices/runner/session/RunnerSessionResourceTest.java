@@ -171,7 +171,7 @@ class RunnerSessionResourceTest {
     void nextIs410OnceTheSessionMovedToAnotherRunOrWasTerminated() {
         Session session = newSession();
         store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
-                Instant.now()).withRunEnded(null, "e1").withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
+                Instant.now()).withRunEnded(null, "e1", Instant.now()).withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
                 Instant.now()));
         given().auth().oauth2(token(session.id(), SECRET, 3600)).get(path(session) + "/next?after=1&wait=5")
                 .then().statusCode(410).body("error", equalTo("run_superseded"));
@@ -186,7 +186,7 @@ class RunnerSessionResourceTest {
     void aTokenOfAnEarlierRunCannotActOnTheSessionsCurrentRun() {
         Session session = newSession();
         store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
-                Instant.now()).withRunEnded(null, "e1").withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
+                Instant.now()).withRunEnded(null, "e1", Instant.now()).withNextTurn(new SessionMessage("U0ANA", "more", List.of(), Instant.now()),
                 Instant.now()));
         String runOne = token(session.id(), SECRET, 3600);
         given().auth().oauth2(runOne).get(path(session)).then().statusCode(403).body("error", equalTo("run_over"));

@@ -16,4 +16,10 @@ public interface AgentPolicy {
 
     /** The run's process failed or vanished while it worked on turn {@code turn}, for {@code reason}. */
     void onRunFailed(Agent agent, Session session, int turn, String reason, boolean retry);
+
+    /**
+     * The session's new run may not start yet ({@code notice} says why and until when), e.g. its team spent
+     * its monthly budget; called once per run and reason.
+     */
+    void onRunWaiting(Agent agent, Session session, String notice);
 }

@@ -42,6 +42,10 @@ public class DefaultAgentPolicy implements AgentPolicy {
     /** The entity property every Jira reply comment carries: session id, turn and piece. */
     static final String JIRA_PROPERTY = "agent-services.reply";
     private static final int MAX_PAGES = 20;
+    /** Notices (a run that waits) carry these instead of the reply marks. */
+    static final String NOTICE_EVENT = "agent_services_notice";
+    static final String NOTICE_MARKER = "<!-- agent-services:notice session=%s run=%d -->";
+    static final String NOTICE_PROPERTY = "agent-services.notice";
 
     private final SlackApi slack;
     private final Optional<String> jiraApiUrl;
@@ -69,6 +73,28 @@ public class DefaultAgentPolicy implements AgentPolicy {
                 + dashboardUrl.map(url -> " Session: " + url.replaceAll("/+$", "") + "/#session=" + session.id()).orElse(""), retry);
     }
 
+    /**
+     * One message, marked as a notice (not a reply piece, so the look for what a turn's reply already posted
+     * never counts it): Slack metadata {@value #NOTICE_EVENT}, a hidden GitHub marker, a Jira property.
+     */
+    @Override
+    public void onRunWaiting(Agent agent, Session session, String notice) {
+        Map<String, Object> about = Map.of("session_id", session.id(), "run", session.run());
+        switch (session.source()) {
+            case SLACK -> slackAuthorization(agent, session, notice).ifPresent(authorization -> checked(slack.postMessage(
+                    authorization, new SlackApi.PostMessage(session.origin().slackChannel(), session.origin().slackThreadTs(),
+                            notice, new SlackApi.Metadata(NOTICE_EVENT, about)))));
+            case JIRA -> jiraTarget(agent, session, notice).ifPresent(jira -> jira.client().addComment(jira.authorization(),
+                    session.origin().jiraIssueKey(), new JiraApi.Comment(notice, List.of(new JiraApi.Property(NOTICE_PROPERTY, about)))));
+            case GITHUB -> githubAuthorization(agent, session, notice).ifPresent(authorization -> {
+                String[] repository = session.origin().githubRepository().split("/", 2);
+                github.createComment(authorization, GITHUB_JSON, repository[0], repository[1], session.origin().githubNumber(),
+                        new GithubApi.Comment(notice + "\n\n" + NOTICE_MARKER.formatted(session.id(), session.run())));
+            });
+            case DASHBOARD -> LOG.infof("Dashboard session %s: %s", session.id(), notice);
+        }
+    }
+
     private void post(Agent agent, Session session, int turn, String text, boolean retry) {
         switch (session.source()) {
             case SLACK -> postToSlack(agent, session, turn, text, retry);
@@ -84,17 +110,31 @@ public class DefaultAgentPolicy implements AgentPolicy {
                 .orElse("the whole answer is in session " + session.id() + " on the dashboard");
     }
 
-    private void commentOnJira(Agent agent, Session session, int turn, String text, boolean retry) {
+    /** A Jira client for the agent's site with its Basic authorization. */
+    private record JiraTarget(JiraApi client, String authorization) {
+    }
+
+    /** The agent's Jira credentials, or empty (and {@code text} logged instead) when it has none. */
+    private Optional<JiraTarget> jiraTarget(Agent agent, Session session, String text) {
         Agent.JiraAccount jira = agent.jira().orElse(null);
         String baseUrl = jiraApiUrl.or(() -> jira == null ? Optional.empty() : jira.baseUrl()).orElse(null);
         if (jira == null || jira.email().isEmpty() || jira.apiToken().isEmpty() || baseUrl == null) {
             LOG.infof("Reply for %s (no JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN; not posted):%n%s", session.key(), text);
-            return;
+            return Optional.empty();
         }
         String credentials = jira.email().get() + ":" + jira.apiToken().get().reveal();
         String authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        JiraApi client = jiraClients.computeIfAbsent(baseUrl,
-                url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class));
+        return Optional.of(new JiraTarget(jiraClients.computeIfAbsent(baseUrl,
+                url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class)), authorization));
+    }
+
+    private void commentOnJira(Agent agent, Session session, int turn, String text, boolean retry) {
+        JiraTarget target = jiraTarget(agent, session, text).orElse(null);
+        if (target == null) {
+            return;
+        }
+        JiraApi client = target.client();
+        String authorization = target.authorization();
         String issueKey = session.origin().jiraIssueKey();
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.JIRA_LIMIT, more(session));
         Set<Integer> posted = retry ? jiraPosted(client, authorization, issueKey, session, turn) : Set.of();
@@ -134,12 +174,10 @@ public class DefaultAgentPolicy implements AgentPolicy {
     }
 
     private void commentOnGithub(Agent agent, Session session, int turn, String text, boolean retry) {
-        var token = agent.github().flatMap(Agent.GithubApp::token);
-        if (token.isEmpty()) {
-            LOG.infof("Reply for %s (no GITHUB_TOKEN; not posted):%n%s", session.key(), text);
+        String authorization = githubAuthorization(agent, session, text).orElse(null);
+        if (authorization == null) {
             return;
         }
-        String authorization = "Bearer " + token.get().reveal();
         String[] repository = session.origin().githubRepository().split("/", 2);
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.GITHUB_LIMIT - 100, more(session));
         Set<String> posted = retry ? githubPosted(authorization, repository, session.origin().githubNumber()) : Set.of();
@@ -172,12 +210,10 @@ public class DefaultAgentPolicy implements AgentPolicy {
     }
 
     private void postToSlack(Agent agent, Session session, int turn, String text, boolean retry) {
-        var token = agent.slack().flatMap(Agent.SlackApp::botToken);
-        if (token.isEmpty()) {
-            LOG.infof("Reply for %s (no Slack bot token; not posted):%n%s", session.key(), text);
+        String authorization = slackAuthorization(agent, session, text).orElse(null);
+        if (authorization == null) {
             return;
         }
-        String authorization = "Bearer " + token.get().reveal();
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.SLACK_LIMIT, more(session));
         Set<Integer> posted = retry ? slackPosted(authorization, session, turn) : Set.of();
         for (int piece = 0; piece < pieces.size(); piece++) {
@@ -186,13 +222,33 @@ public class DefaultAgentPolicy implements AgentPolicy {
                         pieces.size(), turn, session.key());
                 continue;
             }
-            SlackApi.SlackResponse response = slack.postMessage(authorization, new SlackApi.PostMessage(
-                    session.origin().slackChannel(), session.origin().slackThreadTs(), pieces.get(piece), new SlackApi.Metadata(
-                            REPLY_EVENT, Map.of("session_id", session.id(), "turn", turn, "piece", piece))));
-            if (response == null || !response.ok()) {
-                throw new IllegalStateException("Slack refused chat.postMessage: " + (response == null ? "no answer" : response.error()));
-            }
+            checked(slack.postMessage(authorization, new SlackApi.PostMessage(session.origin().slackChannel(),
+                    session.origin().slackThreadTs(), pieces.get(piece), new SlackApi.Metadata(
+                            REPLY_EVENT, Map.of("session_id", session.id(), "turn", turn, "piece", piece)))));
         }
+    }
+
+    private static void checked(SlackApi.SlackResponse response) {
+        if (response == null || !response.ok()) {
+            throw new IllegalStateException("Slack refused chat.postMessage: " + (response == null ? "no answer" : response.error()));
+        }
+    }
+
+    /** {@code Bearer} and the agent's bot token, or empty (and {@code text} logged instead) when it has none. */
+    private static Optional<String> slackAuthorization(Agent agent, Session session, String text) {
+        var token = agent.slack().flatMap(Agent.SlackApp::botToken);
+        if (token.isEmpty()) {
+            LOG.infof("Reply for %s (no Slack bot token; not posted):%n%s", session.key(), text);
+        }
+        return token.map(secret -> "Bearer " + secret.reveal());
+    }
+
+    private static Optional<String> githubAuthorization(Agent agent, Session session, String text) {
+        var token = agent.github().flatMap(Agent.GithubApp::token);
+        if (token.isEmpty()) {
+            LOG.infof("Reply for %s (no GITHUB_TOKEN; not posted):%n%s", session.key(), text);
+        }
+        return token.map(secret -> "Bearer " + secret.reveal());
     }
 
     /** Which pieces of the turn's reply the thread already has, by the metadata every reply carries. */

@@ -108,7 +108,7 @@ public class RunnerMessageHandler {
             if (current.hasApplied(end.dedupId()) || current.run() != end.run() || current.status() == SessionStatus.TERMINATED) {
                 return current;
             }
-            Session ended = current.withRunEnded(end.stateKey(), end.dedupId());
+            Session ended = current.withRunEnded(end.stateKey(), end.dedupId(), Instant.now());
             // a turn given to this run after its last look for one: it goes to the next run
             return current.turn() > end.lastTurn() && current.turnInProgress() ? ended.withTurnInNewRun()
                     : ended.withQueuedAsNextTurn(Instant.now());

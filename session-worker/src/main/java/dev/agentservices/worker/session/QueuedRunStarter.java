@@ -21,7 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the runs that waited for a free slot of their team, oldest first, when a slot frees. It looks
+ * Starts the runs that waited for a free slot of their team or for its budget, oldest first, when a slot
+ * frees or the budget allows ({@link SessionService#launch} decides again). It looks
  * every {@code worker.queue.check-interval} and takes only sessions it already saw waiting the time
  * before, so it never races the message handler that is launching a run at this moment.
  */
@@ -34,6 +35,7 @@ public class QueuedRunStarter {
     private final SessionStore store;
     private final SessionService sessions;
     private final TeamSlots slots;
+    private final TeamBudget budget;
     private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "queued-runs");
@@ -42,12 +44,13 @@ public class QueuedRunStarter {
     });
     private Set<String> seenWaiting = Set.of();
 
-    public QueuedRunStarter(SessionView view, SessionStore store, SessionService sessions, TeamSlots slots,
+    public QueuedRunStarter(SessionView view, SessionStore store, SessionService sessions, TeamSlots slots, TeamBudget budget,
             @ConfigProperty(name = "worker.queue.check-interval", defaultValue = "5s") Duration interval) {
         this.view = view;
         this.store = store;
         this.sessions = sessions;
         this.slots = slots;
+        this.budget = budget;
         this.interval = interval;
     }
 
@@ -69,12 +72,14 @@ public class QueuedRunStarter {
             Set<String> now = new HashSet<>();
             for (Session session : waiting) {
                 now.add(session.id());
-                if (seenWaiting.contains(session.id()) && slots.limit(session) > 0 && slots.mayStart(session)) {
+                boolean waits = session.waitingFor() != null || slots.limit(session) > 0;
+                if (seenWaiting.contains(session.id()) && waits && slots.mayStart(session) && budget.overBudget(session).isEmpty()) {
                     store.get(session.id()).map(SessionStore.Versioned::session)
                             .filter(current -> current.status() == SessionStatus.PENDING && current.podName() == null)
                             .ifPresent(current -> {
-                                LOG.infof("Session %s of team %s: a slot is free, starting run %d", current.id(),
-                                        current.team(), current.run());
+                                LOG.infof("Session %s of team %s: it may start now (it waited for its %s), starting run %d",
+                                        current.id(), current.team(), current.waitingFor() == null ? Session.WAITING_FOR_SLOT
+                                                : current.waitingFor(), current.run());
                                 sessions.launch(current);
                             });
                 }

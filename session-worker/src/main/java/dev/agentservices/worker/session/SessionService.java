@@ -12,6 +12,7 @@ import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
 import dev.agentservices.worker.launch.RunSettings;
+import dev.agentservices.worker.reply.AgentPolicy;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
@@ -41,6 +42,8 @@ public class SessionService {
     private final PodTokenIssuer tokens;
     private final TeamStore teams;
     private final TeamSlots slots;
+    private final TeamBudget budget;
+    private final AgentPolicy policy;
     private final RunSettings settings;
     private final AgentRegistry agents;
     private final AgentsConfig agentSettings;
@@ -48,7 +51,10 @@ public class SessionService {
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
-            TeamSlots slots, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings, TurnReactions reactions) {
+            TeamSlots slots, TeamBudget budget, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
+            TurnReactions reactions, AgentPolicy policy) {
+        this.budget = budget;
+        this.policy = policy;
         this.agentSettings = agentSettings;
         this.settings = settings;
         this.agents = agents;
@@ -138,13 +144,24 @@ public class SessionService {
     }
 
     /**
-     * Launches the session's current run and records the pod; safe to repeat. When the team runs as many
-     * sessions as its concurrency limit allows, the run waits (PENDING, no pod) for {@link QueuedRunStarter}.
+     * Launches the session's current run and records the pod; safe to repeat. The run waits (PENDING, no
+     * pod) for {@link QueuedRunStarter} when its team has spent its monthly budget (the thread is told once)
+     * or runs as many sessions as its concurrency limit allows.
      */
     public void launch(Session session) {
+        Optional<TeamBudget.Spent> spent = budget.overBudget(session);
+        if (spent.isPresent()) {
+            LOG.infof("Session %s (%s) run %d waits: team %s spent $%.2f of its $%.2f monthly budget", session.id(),
+                    session.key(), session.run(), session.team(), spent.get().spentUsd(), spent.get().budgetUsd());
+            if (waitFor(session, Session.WAITING_FOR_BUDGET)) {
+                agents.byName(session.agent()).ifPresent(agent -> policy.onRunWaiting(agent, session, spent.get().notice()));
+            }
+            return;
+        }
         if (!slots.mayStart(session)) {
             LOG.infof("Session %s (%s) run %d waits: team %s runs its limit of %d sessions", session.id(), session.key(),
                     session.run(), session.team(), slots.limit(session));
+            waitFor(session, Session.WAITING_FOR_SLOT);
             return;
         }
         SessionLauncher.Launched launched = launcher.launch(session, settings.options(session, tokens.mint(session)));
@@ -153,5 +170,19 @@ public class SessionService {
                 ? current.withStatus(launched.status(), launched.podName(), now) : current);
         LOG.infof("Session %s (%s) run %d: %s %s", session.id(), session.key(), session.run(), launched.status(),
                 launched.podName());
+    }
+
+    /** Records why the run waits; true when this call changed it (so the thread is told once per reason and run). */
+    private boolean waitFor(Session session, String reason) {
+        if (reason.equals(session.waitingFor())) {
+            return false;
+        }
+        boolean[] changed = {false};
+        store.update(session.id(), current -> {
+            changed[0] = current.run() == session.run() && current.status() == SessionStatus.PENDING
+                    && current.podName() == null && !reason.equals(current.waitingFor());
+            return changed[0] ? current.withWaiting(reason) : current;
+        });
+        return changed[0];
     }
 }

@@ -1,0 +1,64 @@
+package dev.agentservices.worker.session;
+
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionQuery;
+import dev.agentservices.common.session.SessionView;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamSpend;
+import dev.agentservices.common.team.TeamStore;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A team's monthly budget ({@code monthlyBudgetUsd} in its settings): once the cost its runners reported
+ * this month (UTC) reaches it, its new runs wait (PENDING, no pod) with one reply in the thread, until an
+ * admin raises the budget or the month turns ({@link QueuedRunStarter} looks again). A turn of a run
+ * already going is not stopped. Like the concurrency limit, the check reads the session view.
+ */
+@Singleton
+public class TeamBudget {
+
+    private static final DateTimeFormatter MONTH_DAY = DateTimeFormatter.ofPattern("MMMM d", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final SessionView view;
+    private final TeamStore teams;
+    private final Clock clock = Clock.systemUTC();
+
+    public TeamBudget(SessionView view, TeamStore teams) {
+        this.view = view;
+        this.teams = teams;
+    }
+
+    /** A team past its budget: what it spent this month and what it may. */
+    public record Spent(String team, double spentUsd, double budgetUsd, Instant freshAt) {
+
+        /** The reply the waiting request gets. */
+        public String notice() {
+            return String.format(Locale.ROOT, "Team %s has spent $%.2f of its $%.2f monthly budget, so this request waits. "
+                    + "It starts when an admin raises the team's budget on the dashboard, or on %s (UTC) when the "
+                    + "budget is fresh.", team, spentUsd, budgetUsd, MONTH_DAY.format(freshAt));
+        }
+    }
+
+    /** The session's team when it has a budget and has spent it; empty when the run may start. */
+    public Optional<Spent> overBudget(Session session) {
+        if (session.team() == null) {
+            return Optional.empty();
+        }
+        double budget = teams.get(session.team()).map(TeamSettings::monthlyBudgetUsd).orElse(0.0);
+        if (budget <= 0) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SessionQuery ofTeam = new SessionQuery(Set.of(), Set.of(), Set.of(), Set.of(session.team()), null, null, null);
+        double spent = TeamSpend.monthToDate(view.matching(ofTeam), session.team(), now);
+        return spent >= budget ? Optional.of(new Spent(session.team(), spent, budget, TeamSpend.nextMonthStart(now)))
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.agentservices.worker.session;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.worker.ThirdPartyApis;
+import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.WorkerTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** A team's monthly budget: past it, a new run waits with one reply in its thread, and starts once the budget allows. */
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
+class TeamBudgetTest {
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    TeamStore teams;
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void aTeamPastItsBudgetGetsAReplyInsteadOfARunUntilTheBudgetIsRaised() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        String channel = "C0B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String team = "budgeted-" + channel.toLowerCase();
+        teams.put(budget(team, channel, 1.00));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+
+        Session first = mention(fixtures, channel, "1712388888.000001");
+        first = fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.RUNNING);
+        RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                new Usage(120_000, 4_000, 1.25), null, null);
+        fixtures.publishOutcome(costly, costly.dedupId());
+        fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED);
+
+        String thread = "1712388888.000002";
+        Session second = mention(fixtures, channel, thread);
+        Session waiting = fixtures.awaitSession(second.key(), s -> Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
+        // several looks of the queued-run starter (every 500 ms in tests) leave it waiting, and say so once
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> {
+            Session now = store.get(waiting.id()).orElseThrow().session();
+            return now.status() == SessionStatus.PENDING && now.podName() == null;
+        });
+        var notices = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread))));
+        assertEquals(1, notices.size());
+        var notice = mapper.readTree(notices.get(0).getBodyAsString());
+        assertEquals("agent_services_notice", notice.path("metadata").path("event_type").asText());
+        String text = notice.path("text").asText();
+        assertTrue(text.contains("Team " + team + " has spent $1.25 of its $1.00 monthly budget"), text);
+
+        teams.put(budget(team, channel, 10.00));
+        Session started = fixtures.awaitSession(second.key(), s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(null, started.waitingFor());
+    }
+
+    private static TeamSettings budget(String team, String channel, double usd) {
+        return new TeamSettings(TeamSettings.VERSION, team, List.of(channel), List.of(), List.of(), 0, null, null, null, usd);
+    }
+
+    private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
+                        + "\",\"channel\":\"" + channel + "\"}}");
+        return fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
+    }
+}
