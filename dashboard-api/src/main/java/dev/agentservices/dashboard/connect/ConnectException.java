@@ -1,8 +1,11 @@
 package dev.agentservices.dashboard.connect;
 
+import dev.agentservices.dashboard.api.ApiException;
+
 /**
- * A Connect error: its code (as the Connect protocol names them) decides the HTTP status, and the message
- * tells the caller what to do.
+ * A Connect error on the wire: its code (as the Connect protocol names them) decides the HTTP status, and
+ * the message tells the caller what to do. The route throws it for what the protocol itself refuses; the
+ * API's own errors ({@link ApiException}) become one in {@link ConnectExceptionMapper}.
  */
 public final class ConnectException extends RuntimeException {
 
@@ -18,6 +21,10 @@ public final class ConnectException extends RuntimeException {
         super(message, null, false, false);
         this.code = code;
         this.status = status;
+    }
+
+    static ConnectException of(ApiException e) {
+        return new ConnectException(e.code().connectName(), e.getMessage());
     }
 
     /** A content type other than JSON or proto: HTTP 415. */

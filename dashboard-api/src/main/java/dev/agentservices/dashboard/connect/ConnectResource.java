@@ -3,23 +3,16 @@ package dev.agentservices.dashboard.connect;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import dev.agentservices.proto.api.v1.CreateSessionRequest;
-import dev.agentservices.proto.api.v1.DeleteSessionRequest;
-import dev.agentservices.proto.api.v1.GetMetricsRequest;
-import dev.agentservices.proto.api.v1.ListDeadLettersRequest;
-import dev.agentservices.proto.api.v1.ReplayDeadLetterRequest;
-import dev.agentservices.proto.api.v1.GetSessionRequest;
-import dev.agentservices.proto.api.v1.GetTeamSettingsRequest;
-import dev.agentservices.proto.api.v1.ListTeamsRequest;
-import dev.agentservices.proto.api.v1.ListSessionsRequest;
-import dev.agentservices.proto.api.v1.PauseSessionRequest;
-import dev.agentservices.proto.api.v1.ResumeSessionRequest;
-import dev.agentservices.proto.api.v1.SendMessageRequest;
-import dev.agentservices.proto.api.v1.TerminateSessionRequest;
-import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
 import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.dashboard.auth.SessionCookie;
 import dev.agentservices.dashboard.auth.DashboardUser;
+import dev.agentservices.dashboard.api.DashboardCalls;
+import dev.agentservices.proto.api.v1.DashboardServiceGrpc;
+import dev.agentservices.proto.api.v1.DashboardServiceProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
+import io.grpc.MethodDescriptor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.HashMap;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -59,46 +51,48 @@ public class ConnectResource {
     /** No request of this API is anywhere near this; anything larger is a mistake or an attack. */
     static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
-    /** One method: its request type, whether GET may call it, and what it does for a user. */
-    private record Method(Message prototype, boolean noSideEffects, BiFunction<Message, DashboardUser, Uni<Message>> call) {
+    /** One method: its request type, whether GET may call it, and the {@link DashboardCalls} method that serves it. */
+    private record Method(Message prototype, boolean noSideEffects, java.lang.reflect.Method target) {
     }
 
     private final Map<String, Method> methods;
+    private final DashboardCalls calls;
     private final CurrentUser user;
     private final SessionCookie cookie;
 
-    public ConnectResource(DashboardApi api, CurrentUser currentUser, SessionCookie cookie) {
+    public ConnectResource(DashboardCalls calls, CurrentUser currentUser, SessionCookie cookie) {
+        this.calls = calls;
         this.user = currentUser;
         this.cookie = cookie;
-        this.methods = Map.ofEntries(
-                Map.entry("ListSessions", new Method(ListSessionsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.listSessions((ListSessionsRequest) request, user))),
-                Map.entry("GetSession", new Method(GetSessionRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getSession((GetSessionRequest) request, user))),
-                Map.entry("GetMetrics", new Method(GetMetricsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getMetrics((GetMetricsRequest) request, user))),
-                Map.entry("PauseSession", new Method(PauseSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.pause(((PauseSessionRequest) request).getId(), user))),
-                Map.entry("ResumeSession", new Method(ResumeSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.resume(((ResumeSessionRequest) request).getId(), user))),
-                Map.entry("TerminateSession", new Method(TerminateSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.terminate(((TerminateSessionRequest) request).getId(), user))),
-                Map.entry("SendMessage", new Method(SendMessageRequest.getDefaultInstance(), false,
-                        (request, user) -> api.sendMessage((SendMessageRequest) request, user))),
-                Map.entry("ListTeams", new Method(ListTeamsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.listTeams(user))),
-                Map.entry("GetTeamSettings", new Method(GetTeamSettingsRequest.getDefaultInstance(), true,
-                        (request, user) -> api.getTeamSettings((GetTeamSettingsRequest) request, user))),
-                Map.entry("UpdateTeamSettings", new Method(UpdateTeamSettingsRequest.getDefaultInstance(), false,
-                        (request, user) -> api.updateTeamSettings((UpdateTeamSettingsRequest) request, user))),
-                Map.entry("CreateSession", new Method(CreateSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.createSession((CreateSessionRequest) request, user))),
-                Map.entry("DeleteSession", new Method(DeleteSessionRequest.getDefaultInstance(), false,
-                        (request, user) -> api.deleteSession((DeleteSessionRequest) request, user))),
-                Map.entry("ListDeadLetters", new Method(ListDeadLettersRequest.getDefaultInstance(), true,
-                        (request, user) -> api.listDeadLetters((ListDeadLettersRequest) request, user))),
-                Map.entry("ReplayDeadLetter", new Method(ReplayDeadLetterRequest.getDefaultInstance(), false,
-                        (request, user) -> api.replayDeadLetter((ReplayDeadLetterRequest) request, user))));
+        this.methods = methodTable();
+    }
+
+    /**
+     * The served methods, from the generated service descriptor: each RPC's request prototype, its
+     * idempotency level, and the method of {@link DashboardCalls} named as the RPC in lower camel case. An
+     * RPC without one is declared but not served ({@code unimplemented}).
+     */
+    static Map<String, Method> methodTable() {
+        Map<String, Method> table = new HashMap<>();
+        for (MethodDescriptor<?, ?> rpc : DashboardServiceGrpc.getServiceDescriptor().getMethods()) {
+            String name = rpc.getBareMethodName();
+            Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) rpc.getRequestMarshaller()).getMessagePrototype();
+            boolean noSideEffects = DashboardServiceProto.getDescriptor().findServiceByName("DashboardService")
+                    .findMethodByName(name).getOptions().getIdempotencyLevel() == IdempotencyLevel.NO_SIDE_EFFECTS;
+            try {
+                java.lang.reflect.Method target = DashboardCalls.class.getMethod(
+                        Character.toLowerCase(name.charAt(0)) + name.substring(1), prototype.getClass(), DashboardUser.class);
+                table.put(name, new Method(prototype, noSideEffects, target));
+            } catch (NoSuchMethodException notServed) {
+                // declared in the proto, not served yet: answered as unimplemented
+            }
+        }
+        return Map.copyOf(table);
+    }
+
+    /** The names of the methods this route serves. */
+    static java.util.Set<String> served() {
+        return methodTable().keySet();
     }
 
     @POST
@@ -142,7 +136,7 @@ public class ConnectResource {
         Uni<Message> result = user.resolve()
                 .onFailure(CurrentUser.NotSignedInException.class).transform(e -> new ConnectException("unauthenticated",
                         "Sign in, or send Authorization: Bearer with an access token from the dashboard's issuer"))
-                .flatMap(caller -> method.call().apply(request, caller));
+                .flatMap(caller -> invoke(method, request, caller));
         if (timeoutMs != null) {
             long millis;
             try {
@@ -161,6 +155,20 @@ public class ConnectResource {
             }
             return Response.ok(compress(body), codec).header("Content-Encoding", "gzip").build();
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private Uni<Message> invoke(Method method, Message request, DashboardUser caller) {
+        try {
+            return (Uni<Message>) method.target().invoke(calls, request, caller);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether the caller takes gzip responses ({@code Accept-Encoding: gzip}, not with q=0). */
@@ -197,7 +205,7 @@ public class ConnectResource {
     }
 
     private static boolean isDeclared(String name) {
-        return dev.agentservices.proto.api.v1.DashboardServiceProto.getDescriptor().findServiceByName("DashboardService")
+        return DashboardServiceProto.getDescriptor().findServiceByName("DashboardService")
                 .findMethodByName(name) != null;
     }
 

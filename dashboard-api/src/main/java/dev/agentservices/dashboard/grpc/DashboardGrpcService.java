@@ -3,8 +3,8 @@ package dev.agentservices.dashboard.grpc;
 import com.google.protobuf.Message;
 import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.dashboard.auth.DashboardUser;
-import dev.agentservices.dashboard.connect.ConnectException;
-import dev.agentservices.dashboard.connect.DashboardApi;
+import dev.agentservices.dashboard.api.ApiException;
+import dev.agentservices.dashboard.api.DashboardCalls;
 import dev.agentservices.proto.api.v1.CreateSessionRequest;
 import dev.agentservices.proto.api.v1.CreateSessionResponse;
 import dev.agentservices.proto.api.v1.DashboardService;
@@ -42,16 +42,16 @@ import java.util.function.Function;
 /**
  * {@code api.v1.DashboardService} as gRPC, served by quarkus-grpc on the HTTP port (HTTP/2) and
  * authenticated like every other dashboard path (a bearer token in the {@code authorization} metadata).
- * It calls the same {@link DashboardApi} as the Connect route; Connect error codes become the gRPC
- * status codes of the same name.
+ * It calls the same {@link DashboardCalls} as the Connect route; an {@link ApiException} becomes the gRPC
+ * status of its code.
  */
 @GrpcService
 public class DashboardGrpcService implements DashboardService {
 
-    private final DashboardApi api;
+    private final DashboardCalls api;
     private final CurrentUser user;
 
-    public DashboardGrpcService(DashboardApi api, CurrentUser user) {
+    public DashboardGrpcService(DashboardCalls api, CurrentUser user) {
         this.api = api;
         this.user = user;
     }
@@ -78,17 +78,17 @@ public class DashboardGrpcService implements DashboardService {
 
     @Override
     public Uni<PauseSessionResponse> pauseSession(PauseSessionRequest request) {
-        return call(user -> api.pause(request.getId(), user));
+        return call(user -> api.pauseSession(request, user));
     }
 
     @Override
     public Uni<ResumeSessionResponse> resumeSession(ResumeSessionRequest request) {
-        return call(user -> api.resume(request.getId(), user));
+        return call(user -> api.resumeSession(request, user));
     }
 
     @Override
     public Uni<TerminateSessionResponse> terminateSession(TerminateSessionRequest request) {
-        return call(user -> api.terminate(request.getId(), user));
+        return call(user -> api.terminateSession(request, user));
     }
 
     @Override
@@ -103,7 +103,7 @@ public class DashboardGrpcService implements DashboardService {
 
     @Override
     public Uni<ListTeamsResponse> listTeams(ListTeamsRequest request) {
-        return call(api::listTeams);
+        return call(user -> api.listTeams(request, user));
     }
 
     @Override
@@ -126,26 +126,18 @@ public class DashboardGrpcService implements DashboardService {
         return call(user -> api.replayDeadLetter(request, user));
     }
 
-    @SuppressWarnings("unchecked")
-    private <T extends Message> Uni<T> call(Function<DashboardUser, Uni<Message>> method) {
+    private <T extends Message> Uni<T> call(Function<DashboardUser, Uni<T>> method) {
         return Uni.createFrom().deferred(() -> {
             if (!user.signedIn()) {
-                throw new ConnectException("unauthenticated", "Send a bearer token from the dashboard's issuer");
+                throw ApiException.unauthenticated("Send a bearer token from the dashboard's issuer");
             }
             return method.apply(user.get());
-        }).map(response -> (T) response).onFailure(ConnectException.class)
-                .transform(e -> status((ConnectException) e).withDescription(e.getMessage()).asRuntimeException());
+        }).onFailure(ApiException.class)
+                .transform(e -> status((ApiException) e).withDescription(e.getMessage()).asRuntimeException());
     }
 
-    /** The gRPC status with the Connect code's name: Connect's codes are gRPC's, lower-cased ("canceled" aside). */
-    static Status status(ConnectException e) {
-        if ("canceled".equals(e.code())) {
-            return Status.CANCELLED;
-        }
-        try {
-            return Status.fromCode(Status.Code.valueOf(e.code().toUpperCase(java.util.Locale.ROOT)));
-        } catch (IllegalArgumentException unknown) {
-            return Status.UNKNOWN;
-        }
+    /** The gRPC status of the API's code: the codes are gRPC's. */
+    static Status status(ApiException e) {
+        return Status.fromCode(Status.Code.valueOf(e.code().name()));
     }
 }

@@ -1,4 +1,4 @@
-package dev.agentservices.dashboard.connect;
+package dev.agentservices.dashboard.api;
 
 import com.google.protobuf.Timestamp;
 import dev.agentservices.common.session.Session;
@@ -13,18 +13,18 @@ import dev.agentservices.proto.api.v1.Usage;
 import java.time.Instant;
 
 /** Sessions as the API shows them: the stored record translated to {@code api.v1.Session}. */
-final class ProtoSessions {
+public final class ProtoSessions {
 
     private ProtoSessions() {
     }
 
-    static Usage usage(dev.agentservices.common.session.Usage usage) {
+    public static Usage usage(dev.agentservices.common.session.Usage usage) {
         return Usage.newBuilder().setInputTokens(usage.inputTokens()).setOutputTokens(usage.outputTokens())
                 .setCacheCreationTokens(usage.cacheCreationTokens()).setCacheReadTokens(usage.cacheReadTokens())
                 .setCostUsd(usage.costUsd()).setDurationMs(usage.durationMs()).build();
     }
 
-    static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages) {
+    public static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages) {
         var builder = dev.agentservices.proto.api.v1.Session.newBuilder()
                 .setId(session.id())
                 .setAgent(session.agent())
@@ -107,11 +107,11 @@ final class ProtoSessions {
         return builder.build();
     }
 
-    static Timestamp timestamp(Instant instant) {
+    public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    static Instant instant(Timestamp timestamp) {
+    public static Instant instant(Timestamp timestamp) {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 

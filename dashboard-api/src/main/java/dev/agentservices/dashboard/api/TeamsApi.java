@@ -1,0 +1,82 @@
+package dev.agentservices.dashboard.api;
+
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.dashboard.auth.DashboardUser;
+import dev.agentservices.proto.api.v1.GetTeamSettingsRequest;
+import dev.agentservices.proto.api.v1.GetTeamSettingsResponse;
+import dev.agentservices.proto.api.v1.ListTeamsRequest;
+import dev.agentservices.proto.api.v1.ListTeamsResponse;
+import dev.agentservices.proto.api.v1.Team;
+import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
+import dev.agentservices.proto.api.v1.UpdateTeamSettingsResponse;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.util.Set;
+
+/** Teams and their settings in the {@code teams} bucket: members read their own teams', admins change any. */
+@Singleton
+public class TeamsApi {
+
+    private static final Set<String> RUNNER_MODES = Set.of("", "one-shot", "interactive");
+
+    private final TeamStore teams;
+
+    public TeamsApi(TeamStore teams) {
+        this.teams = teams;
+    }
+
+    public Uni<ListTeamsResponse> list(ListTeamsRequest request, DashboardUser user) {
+        return Calls.onWorker(() -> {
+            ListTeamsResponse.Builder response = ListTeamsResponse.newBuilder();
+            teams.all().stream().filter(team -> user.admin() || user.teams().contains(team.teamId()))
+                    .forEach(team -> response.addTeams(Team.newBuilder().setId(team.teamId()).setName(team.teamId())));
+            return response.build();
+        });
+    }
+
+    public Uni<GetTeamSettingsResponse> get(GetTeamSettingsRequest request, DashboardUser user) {
+        String teamId = request.getTeamId();
+        AccessRules.requireTeam(user, teamId);
+        return Calls.onWorker(() -> GetTeamSettingsResponse.newBuilder().setSettings(toProto(teams.get(teamId)
+                .orElseThrow(() -> ApiException.notFound("There is no team " + teamId)))).build());
+    }
+
+    public Uni<UpdateTeamSettingsResponse> update(UpdateTeamSettingsRequest request, DashboardUser user) {
+        AccessRules.requireAdmin(user, "change team settings");
+        var settings = request.getSettings();
+        if (!TeamStore.validId(settings.getTeamId())) {
+            throw ApiException.invalidArgument("team_id is letters, digits, '-', '_' and '.'");
+        }
+        if (settings.getConcurrencyLimit() < 0) {
+            throw ApiException.invalidArgument("concurrency_limit is 0 (no limit) or more");
+        }
+        if (!RUNNER_MODES.contains(settings.getRunnerMode())) {
+            throw ApiException.invalidArgument("runner_mode is one-shot, interactive, or empty for the agent's default");
+        }
+        TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
+                settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
+                Calls.emptyToNull(settings.getDefaultRunnerImage()), Calls.emptyToNull(settings.getDefaultInstructions()),
+                Calls.emptyToNull(settings.getRunnerMode()));
+        return Calls.onWorker(() -> {
+            teams.put(stored);
+            return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
+        });
+    }
+
+    private static dev.agentservices.proto.api.v1.TeamSettings toProto(TeamSettings team) {
+        var builder = dev.agentservices.proto.api.v1.TeamSettings.newBuilder().setTeamId(team.teamId())
+                .addAllSlackChannels(team.slackChannels()).addAllJiraProjects(team.jiraProjects())
+                .addAllGithubRepositories(team.githubRepositories()).setConcurrencyLimit(team.concurrencyLimit());
+        if (team.defaultRunnerImage() != null) {
+            builder.setDefaultRunnerImage(team.defaultRunnerImage());
+        }
+        if (team.defaultInstructions() != null) {
+            builder.setDefaultInstructions(team.defaultInstructions());
+        }
+        if (team.runnerMode() != null) {
+            builder.setRunnerMode(team.runnerMode());
+        }
+        return builder.build();
+    }
+}
