@@ -1,6 +1,14 @@
 package dev.agentservices.dashboard.api;
 
+import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionQuery;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamSpend;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.proto.api.v1.TeamBudget;
+import java.util.ArrayList;
+import java.util.List;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
@@ -19,9 +27,32 @@ import java.util.Set;
 public class MetricsApi {
 
     private final SessionView view;
+    private final TeamStore teams;
 
-    public MetricsApi(SessionView view) {
+    public MetricsApi(SessionView view, TeamStore teams) {
         this.view = view;
+        this.teams = teams;
+    }
+
+    private static Usage usage(SessionMetrics.Spend spend) {
+        return ProtoSessions.usage(spend.usage(), spend.podMillis());
+    }
+
+    /** The budgets of the visible teams ({@code teams} empty: all) that have one, with this month's spend. */
+    private List<TeamBudget> budgets(List<Session> sessions, Set<String> visibleTeams, Instant now) {
+        List<TeamBudget> budgets = new ArrayList<>();
+        for (TeamSettings team : Calls.nats(teams::all)) {
+            if (team.monthlyBudgetUsd() <= 0 || !(visibleTeams.isEmpty() || visibleTeams.contains(team.teamId()))) {
+                continue;
+            }
+            double spent = TeamSpend.monthToDate(sessions, team.teamId(), now);
+            int waiting = (int) sessions.stream().filter(s -> team.teamId().equals(s.team())
+                    && s.status() == SessionStatus.PENDING && Session.WAITING_FOR_BUDGET.equals(s.waitingFor())).count();
+            budgets.add(TeamBudget.newBuilder().setTeam(team.teamId()).setMonthlyBudgetUsd(team.monthlyBudgetUsd())
+                    .setSpentUsd(spent).setExhausted(spent >= team.monthlyBudgetUsd()).setWaitingSessions(waiting).build());
+        }
+        budgets.sort(java.util.Comparator.comparing(TeamBudget::getTeam));
+        return budgets;
     }
 
     public Uni<GetMetricsResponse> get(GetMetricsRequest request, DashboardUser user) {
@@ -30,21 +61,27 @@ public class MetricsApi {
         Duration bucket = Duration.ofSeconds(request.getBucketSeconds() > 0 ? request.getBucketSeconds() : 3600);
         SessionQuery visible = new SessionQuery(Set.of(), Set.of(), Set.of(),
                 AccessRules.visibleTeams(Set.copyOf(request.getTeamsList()), user), null, null, null);
+        Set<String> visibleTeams = visible.teams();
         return Calls.onWorker(() -> {
+            Instant now = Instant.now();
+            List<Session> sessions = view.matching(visible);
             SessionMetrics.Report report;
             try {
-                report = SessionMetrics.compute(view.matching(visible), from, to, bucket, Set.of());
+                report = SessionMetrics.compute(sessions, from, to, bucket, Set.of(), now);
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidArgument(e.getMessage());
             }
             GetMetricsResponse.Builder response = GetMetricsResponse.newBuilder()
                     .setTotal(report.total()).putAllByStatus(report.byStatus()).putAllByAgent(report.byAgent())
                     .putAllBySource(report.bySource()).putAllByTeam(report.byTeam()).setSuccessRate(report.successRate())
-                    .setDurationP50Seconds(report.durationP50Seconds()).setDurationP95Seconds(report.durationP95Seconds())
-                    .setUsage(Usage.newBuilder().setInputTokens(report.usage().inputTokens())
-                            .setOutputTokens(report.usage().outputTokens()).setCostUsd(report.usage().costUsd()));
+                    .setDurationP50Seconds(report.durations().p50()).setDurationP90Seconds(report.durations().p90())
+                    .setDurationP95Seconds(report.durations().p95()).setDurationP99Seconds(report.durations().p99())
+                    .setUsage(usage(report.spend()));
+            report.spendByTeam().forEach((team, spend) -> response.putUsageByTeam(team, usage(spend)));
+            report.spendByAgent().forEach((agent, spend) -> response.putUsageByAgent(agent, usage(spend)));
             report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
-                    .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed())));
+                    .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed()).putAllByStatus(b.byStatus())));
+            budgets(sessions, visibleTeams, now).forEach(response::addBudgets);
             return response.build();
         });
     }

@@ -18,13 +18,20 @@ public final class ProtoSessions {
     private ProtoSessions() {
     }
 
-    public static Usage usage(dev.agentservices.common.session.Usage usage) {
-        return Usage.newBuilder().setInputTokens(usage.inputTokens()).setOutputTokens(usage.outputTokens())
-                .setCacheCreationTokens(usage.cacheCreationTokens()).setCacheReadTokens(usage.cacheReadTokens())
-                .setCostUsd(usage.costUsd()).setDurationMs(usage.durationMs()).build();
+    /** The runner's usage with the pod time the worker measured. */
+    public static Usage usage(dev.agentservices.common.session.Usage usage, long podMillis) {
+        dev.agentservices.common.session.Usage reported = usage == null ? dev.agentservices.common.session.Usage.NONE : usage;
+        return Usage.newBuilder().setInputTokens(reported.inputTokens()).setOutputTokens(reported.outputTokens())
+                .setCacheCreationTokens(reported.cacheCreationTokens()).setCacheReadTokens(reported.cacheReadTokens())
+                .setCostUsd(reported.costUsd()).setDurationMs(reported.durationMs()).setPodSeconds(podMillis / 1000.0).build();
     }
 
     public static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages) {
+        return toProto(session, withMessages, Instant.now());
+    }
+
+    /** The session as the API shows it, its live run's pod time counted up to {@code now}. */
+    public static dev.agentservices.proto.api.v1.Session toProto(Session session, boolean withMessages, Instant now) {
         var builder = dev.agentservices.proto.api.v1.Session.newBuilder()
                 .setId(session.id())
                 .setAgent(session.agent())
@@ -42,6 +49,7 @@ public final class ProtoSessions {
         set(session.instructions(), builder::setInstructions);
         set(session.lastAssistantMessage(), builder::setLastAssistantMessage);
         set(session.error(), builder::setError);
+        set(session.waitingFor(), builder::setWaitingFor);
         if (session.createdAt() != null) {
             builder.setCreatedAt(timestamp(session.createdAt()));
         }
@@ -69,9 +77,7 @@ public final class ProtoSessions {
             set(a.url(), artifact::setUrl);
             builder.addArtifacts(artifact);
         });
-        if (session.usage() != null) {
-            builder.setUsage(usage(session.usage()));
-        }
+        builder.setUsage(usage(session.usage(), session.podMillis(now)));
         if (withMessages) {
             session.turns().forEach(t -> {
                 var turn = Turn.newBuilder().setNumber(t.number()).setRun(t.run())
@@ -82,8 +88,10 @@ public final class ProtoSessions {
                 if (t.finishedAt() != null) {
                     turn.setFinishedAt(timestamp(t.finishedAt()));
                 }
-                if (t.usage() != null) {
-                    turn.setUsage(usage(t.usage()));
+                if (t.usage() != null || t.startedAt() != null) {
+                    Instant end = t.finishedAt() != null ? t.finishedAt() : now;
+                    long podMillis = t.startedAt() == null ? 0 : Math.max(0, end.toEpochMilli() - t.startedAt().toEpochMilli());
+                    turn.setUsage(usage(t.usage(), podMillis));
                 }
                 builder.addTurns(turn);
             });

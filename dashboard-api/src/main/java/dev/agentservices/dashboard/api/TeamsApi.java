@@ -51,13 +51,16 @@ public class TeamsApi {
         if (settings.getConcurrencyLimit() < 0) {
             throw ApiException.invalidArgument("concurrency_limit is 0 (no limit) or more");
         }
+        if (!(settings.getMonthlyBudgetUsd() >= 0) || Double.isInfinite(settings.getMonthlyBudgetUsd())) {
+            throw ApiException.invalidArgument("monthly_budget_usd is 0 (no budget) or a positive amount in USD");
+        }
         if (!RUNNER_MODES.contains(settings.getRunnerMode())) {
             throw ApiException.invalidArgument("runner_mode is one-shot, interactive, or empty for the agent's default");
         }
         TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
                 settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
                 Calls.emptyToNull(settings.getDefaultRunnerImage()), Calls.emptyToNull(settings.getDefaultInstructions()),
-                Calls.emptyToNull(settings.getRunnerMode()));
+                Calls.emptyToNull(settings.getRunnerMode()), settings.getMonthlyBudgetUsd());
         return Calls.onWorker(() -> {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
@@ -67,7 +70,8 @@ public class TeamsApi {
     private static dev.agentservices.proto.api.v1.TeamSettings toProto(TeamSettings team) {
         var builder = dev.agentservices.proto.api.v1.TeamSettings.newBuilder().setTeamId(team.teamId())
                 .addAllSlackChannels(team.slackChannels()).addAllJiraProjects(team.jiraProjects())
-                .addAllGithubRepositories(team.githubRepositories()).setConcurrencyLimit(team.concurrencyLimit());
+                .addAllGithubRepositories(team.githubRepositories()).setConcurrencyLimit(team.concurrencyLimit())
+                .setMonthlyBudgetUsd(team.monthlyBudgetUsd());
         if (team.defaultRunnerImage() != null) {
             builder.setDefaultRunnerImage(team.defaultRunnerImage());
         }

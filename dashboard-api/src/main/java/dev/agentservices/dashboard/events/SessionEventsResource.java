@@ -56,12 +56,23 @@ public class SessionEventsResource {
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SessionEvent(String id, String status, String podName, int run, int turn, int queuedCount, boolean runLive,
-            String lastAssistantMessage, String error, Usage usage, Instant startedAt, Instant finishedAt) {
+            String waitingFor, String lastAssistantMessage, String error, EventUsage usage, Instant startedAt,
+            Instant finishedAt) {
 
         static SessionEvent of(Session s) {
+            Usage usage = s.usage() == null ? Usage.NONE : s.usage();
             return new SessionEvent(s.id(), s.status().name(), s.podName(), s.run(), s.turn(), s.queued().size(), s.runLive(),
-                    s.lastAssistantMessage(), s.error(), s.usage(), s.startedAt(), s.finishedAt());
+                    s.waitingFor(), s.lastAssistantMessage(), s.error(), new EventUsage(usage.inputTokens(), usage.outputTokens(),
+                            usage.cacheCreationTokens(), usage.cacheReadTokens(), usage.costUsd(), usage.durationMs(),
+                            s.podMillis(Instant.now()) / 1000.0), s.startedAt(), s.finishedAt());
         }
+    }
+
+    /** The session's usage as the runners reported it, summed, and its pod time so far. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EventUsage(long inputTokens, long outputTokens, long cacheCreationTokens, long cacheReadTokens, double costUsd,
+            long durationMs, double podSeconds) {
     }
 
     @GET

@@ -193,6 +193,42 @@ class ConnectResourceTest {
     }
 
     @Test
+    void aTurnsCostAndTokensShowInGetSessionAndSummedPerTeamAndAgentInAnAdminsMetricsWithItsBudget() {
+        String team = "team-cost-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Session session = newSession(team);
+        java.time.Instant now = java.time.Instant.now();
+        store.update(session.id(), s -> s.withNextTurn(new dev.agentservices.common.session.SessionMessage("U0ANA", "go",
+                java.util.List.of(), now), now).withStatus(dev.agentservices.common.session.SessionStatus.RUNNING, "pod-c", now)
+                .withTurnOutcome(1, dev.agentservices.common.session.SessionStatus.SUCCEEDED, "Done.", java.util.List.of(),
+                        new dev.agentservices.common.session.Usage(1200, 340, 500, 7000, 0.75, 9000), null, "claude-1", "o1",
+                        now.plusSeconds(30)));
+        org.awaitility.Awaitility.await().until(() -> view.get(session.id()).orElseThrow().session().usage() != null);
+        String admin = DashboardTestProfile.adminToken();
+
+        given().auth().oauth2(admin).contentType("application/json").body("{\"id\":\"" + session.id() + "\"}")
+                .post(BASE + "GetSession").then().statusCode(200)
+                .body("session.usage.costUsd", equalTo(0.75f)).body("session.usage.inputTokens", equalTo("1200"))
+                .body("session.usage.cacheReadTokens", equalTo("7000"))
+                .body("session.turns[0].usage.costUsd", equalTo(0.75f)).body("session.turns[0].usage.podSeconds", equalTo(30.0f));
+        given().auth().oauth2(admin).contentType("application/json").body("{\"teams\":[\"" + team + "\"]}")
+                .post(BASE + "GetMetrics").then().statusCode(200)
+                .body("usage.costUsd", equalTo(0.75f)).body("usageByTeam.'" + team + "'.costUsd", equalTo(0.75f))
+                .body("usageByTeam.'" + team + "'.outputTokens", equalTo("340"))
+                .body("usageByAgent.buck.costUsd", equalTo(0.75f));
+
+        String settings = "{\"settings\":{\"teamId\":\"" + team + "\",\"monthlyBudgetUsd\":0.5}}";
+        given().auth().oauth2(admin).contentType("application/json").body(settings).post(BASE + "UpdateTeamSettings")
+                .then().statusCode(200).body("settings.monthlyBudgetUsd", equalTo(0.5f));
+        given().auth().oauth2(admin).contentType("application/json").body(settings.replace("0.5", "-1"))
+                .post(BASE + "UpdateTeamSettings").then().statusCode(400).body("code", equalTo("invalid_argument"));
+        given().auth().oauth2(admin).contentType("application/json").body("{}").post(BASE + "GetMetrics").then().statusCode(200)
+                .body("budgets.find { it.team == '" + team + "' }.spentUsd", equalTo(0.75f))
+                .body("budgets.find { it.team == '" + team + "' }.exhausted", equalTo(true));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
+                .post(BASE + "GetMetrics").then().statusCode(200).body("budgets.team", org.hamcrest.Matchers.not(hasItem(team)));
+    }
+
+    @Test
     void adminsManageTeamSettingsAndMembersReadTheirOwn() {
         String settings = "{\"settings\":{\"teamId\":\"team-a\",\"slackChannels\":[\"C0PAY\"],\"jiraProjects\":[\"PAY\"],"
                 + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3,\"runnerMode\":\"interactive\"}}";

@@ -57,6 +57,18 @@ class SessionEventsResourceTest {
     }
 
     @Test
+    void aTurnsUsageAndCostReachTheEventsInSnakeCase() throws Exception {
+        Session session = new DashboardFixtures(store, view).session("team-a");
+        List<String> lines = open(session.id(), null);
+        Instant now = Instant.now();
+        store.update(session.id(), s -> s.withNextTurn(new dev.agentservices.common.session.SessionMessage("U0ANA", "go",
+                List.of(), now), now).withStatus(SessionStatus.RUNNING, "pod-cost", now).withTurnOutcome(1, SessionStatus.SUCCEEDED,
+                "Done.", List.of(), new dev.agentservices.common.session.Usage(10, 20, 30, 40, 0.125, 500), null, null, "o", now));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"cost_usd\":0.125")
+                && l.contains("\"cache_read_tokens\":40") && l.contains("\"pod_seconds\":")));
+    }
+
+    @Test
     void manyClientsOnOneSessionAllHearTheChange() throws Exception {
         Session session = new DashboardFixtures(store, view).session("team-a");
         List<List<String>> clients = Stream.generate(() -> open(session.id(), null)).limit(20).toList();

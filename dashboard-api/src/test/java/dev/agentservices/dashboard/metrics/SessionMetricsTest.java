@@ -38,9 +38,14 @@ class SessionMetricsTest {
         assertEquals(2.0 / 3, report.successRate(), 1e-9);
         assertEquals(120, report.durationP50Seconds(), 1e-9);
         assertEquals(300, report.durationP95Seconds(), 1e-9);
-        assertEquals(List.of(new SessionMetrics.Bucket(T0, 1, 1, 0), new SessionMetrics.Bucket(T0.plusSeconds(3600), 3, 1, 1)),
+        assertEquals(List.of(new SessionMetrics.Bucket(T0, 1, 1, 0, Map.of("SUCCEEDED", 1L)),
+                new SessionMetrics.Bucket(T0.plusSeconds(3600), 3, 1, 1, Map.of("SUCCEEDED", 1L, "FAILED", 1L, "RUNNING", 1L))),
                 report.buckets());
         assertEquals(new Usage(300, 30, 1.5), report.usage());
+        assertEquals(new Usage(300, 30, 1.5), report.spendByTeam().get("a").usage());
+        assertEquals(Usage.NONE, report.spendByTeam().get("b").usage());
+        assertEquals(new Usage(300, 30, 1.5), report.spendByAgent().get("buck").usage());
+        assertEquals(300, report.durations().p99(), 1e-9);
     }
 
     @Test
