@@ -1,9 +1,10 @@
 // Drives the web UI in Debian's Chromium: local sign-in, the session list, a live status change, the
-// terminal and a command. WebUiTest seeds the session and the tmux session, makes the status change when
-// this script prints "waiting-for-change", and checks CONTROL afterwards.
+// terminal and a command, as a member (no console errors, teamless sessions absent); then an admin's
+// charts, budgets, team settings and dead letters. WebUiTest seeds the sessions and the tmux session,
+// makes the status change when this script prints "waiting-for-change", and checks CONTROL afterwards.
 import { chromium } from "playwright-core";
 
-const { BASE_URL, SESSION_ID, SESSION_TITLE, DEAD_LETTER } = process.env;
+const { BASE_URL, SESSION_ID, SESSION_TITLE, DEAD_LETTER, TEAMLESS_ID } = process.env;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -21,17 +22,28 @@ try {
   await page.getByText("This browser is signed in").waitFor();
   step("sign-in");
 
+  // from here on, the member's page must not log a single error
+  const errors = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${BASE_URL}/`);
   const row = page.locator(`tr[data-id="${SESSION_ID}"]`);
   await row.waitFor();
-  if (!(await row.textContent()).includes(SESSION_TITLE)) {
-    throw new Error("the row does not show the session's title");
+  if (!(await row.textContent()).includes(SESSION_TITLE) || !(await row.textContent()).includes("team-a")) {
+    throw new Error("the row does not show the session's title and team");
+  }
+  if (await page.locator(`tr[data-id="${TEAMLESS_ID}"]`).count() !== 0) {
+    throw new Error("a member sees a session without a team");
   }
   step("list");
 
   await row.click();
   await page.waitForFunction(() => document.getElementById("detail-status").textContent === "RUNNING");
   await page.waitForFunction(() => document.getElementById("detail-turn").textContent === "turn 1: working on it");
+  const said = await page.locator("#detail-messages li").first().textContent();
+  if (said !== "U0ANA look at the build") {
+    throw new Error(`the conversation shows "${said}", not its author and text`);
+  }
   step("detail");
 
   await page.click("#open-terminal");
@@ -45,6 +57,9 @@ try {
   await page.waitForFunction(() => document.getElementById("detail-status").textContent === "SUCCEEDED", null, { timeout: 30000 });
   await page.waitForFunction(() => document.getElementById("detail-last").textContent.includes("Done from the worker"));
   await page.waitForFunction(() => document.getElementById("detail-turn").textContent === "turn 1: waiting for a follow-up");
+  await page.waitForFunction(() => document.getElementById("detail-cost").textContent.startsWith("$0.75 · 1,540 tokens"));
+  await page.locator('#detail-artifacts a[href="https://github.com/acme/api/pull/7"]', { hasText: "Fix the build" }).waitFor();
+  await page.locator("#detail-messages li.agent", { hasText: "Done from the worker" }).waitFor();
   step("live status");
 
   await page.click("button[data-command=TerminateSession]");
@@ -53,6 +68,16 @@ try {
     throw new Error("terminate failed: " + (await page.locator("#error").textContent()));
   }
   step("terminate");
+
+  await page.click("#metrics-panel summary");
+  await page.locator('#chart-cost rect[data-label="team-a"]').waitFor();
+  if (await page.locator('#chart-cost rect[data-label="no team"]').count() !== 0) {
+    throw new Error("a member's cost chart shows the sessions without a team");
+  }
+  if (errors.length) {
+    throw new Error("the member's console had errors:\n" + errors.join("\n"));
+  }
+  step("member without console errors");
 
   // an admin, in a browser context of their own: metrics, team settings, dead letters
   const admin = await (await browser.newContext()).newPage();
@@ -64,8 +89,16 @@ try {
   await admin.getByText("This browser is signed in").waitFor();
   await admin.goto(`${BASE_URL}/`);
   await admin.locator(`tr[data-id="${SESSION_ID}"]`).waitFor();
+  await admin.locator(`tr[data-id="${TEAMLESS_ID}"]`, { hasText: "no team" }).waitFor();
   await admin.click("#metrics-panel summary");
-  await admin.waitForFunction(() => Number(document.querySelector('dd[data-metric="Sessions"]')?.textContent) >= 1);
+  await admin.waitForFunction(() => Number(document.querySelector('dd[data-metric="Sessions"]')?.textContent) >= 2);
+  await admin.locator("#chart-days svg rect[data-status=SUCCEEDED]").first().waitFor();
+  if (await admin.locator("#chart-durations svg rect").count() !== 4) {
+    throw new Error("the duration chart does not show p50, p90, p95 and p99");
+  }
+  await admin.locator('#chart-cost rect[data-label="team-a"]').waitFor();
+  await admin.locator('#chart-cost rect[data-label="no team"]').waitFor({ state: "attached" });
+  await admin.locator('#budgets tr.exhausted[data-team="team-a"]', { hasText: "$0.75 of $0.50" }).waitFor();
   step("metrics");
 
   await admin.click("#teams-panel summary");

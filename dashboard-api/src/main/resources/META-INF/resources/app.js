@@ -1,6 +1,8 @@
 // The dashboard's web UI: plain modules, no build step. It talks to the same Connect API as any client
 // (JSON codec, signed in by the session cookie, so every POST carries Connect-Protocol-Version), follows
 // the selected session over SSE and opens its terminal over the WebSocket.
+import { horizontalBars, stackedColumns } from "./charts.js";
+
 const api = "/api/dashboard/api.v1.DashboardService/";
 const $ = (id) => document.getElementById(id);
 let nextPageToken = "";
@@ -51,12 +53,18 @@ async function signedOut() {
 
 const status = (s) => (s || "").replace("SESSION_STATUS_", "");
 const source = (s) => (s || "").replace("SESSION_SOURCE_", "").toLowerCase();
+const team = (name) => name || "no team";
+const usd = (value) => `$${(value || 0).toFixed(2)}`;
+const minutes = (seconds) => `${((seconds || 0) / 60).toFixed(1)} min`;
+const tokens = (usage) => (Number(usage.inputTokens || 0) + Number(usage.outputTokens || 0)
+  + Number(usage.cacheCreationTokens || 0) + Number(usage.cacheReadTokens || 0)).toLocaleString();
+const WAITING = { budget: "waits: the team's monthly budget is spent", slot: "waits for a free slot of the team" };
 
 function row(session) {
   const tr = document.createElement("tr");
   tr.dataset.id = session.id;
-  for (const value of [session.title || session.sessionKey, session.agent, session.team || "", source(session.source),
-    status(session.status), session.createdAt ? new Date(session.createdAt).toLocaleString() : ""]) {
+  for (const value of [session.title || session.sessionKey, session.agent, team(session.team), source(session.source),
+    status(session.status), usd(session.usage?.costUsd), session.createdAt ? new Date(session.createdAt).toLocaleString() : ""]) {
     const td = document.createElement("td");
     td.textContent = value;
     tr.append(td);
@@ -90,17 +98,56 @@ async function list(append = false) {
   $("total").textContent = `${page.totalSize || 0} sessions`;
 }
 
+/** A link when the URL is the web's, else its text: an artifact's URL comes from the runner. */
+function link(text, url) {
+  if (url && /^https?:\/\//i.test(url)) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.textContent = text || url;
+    a.rel = "noopener noreferrer";
+    a.target = "_blank";
+    return a;
+  }
+  return document.createTextNode(text || url || "");
+}
+
+function line(author, text, className) {
+  const li = document.createElement("li");
+  li.className = className;
+  const who = document.createElement("strong");
+  who.textContent = author;
+  li.append(who, document.createTextNode(" " + (text || "")));
+  return li;
+}
+
+let shown = {};
+
 function render(session) {
   $("detail-title").textContent = session.title || session.sessionKey;
   $("detail-key").textContent = session.sessionKey;
-  $("detail-messages").replaceChildren(...(session.messages || []).map((m) => {
+  $("detail-team").textContent = team(session.team);
+  const conversation = (session.messages || []).map((m) => line(m.author || "someone", m.text, "person"));
+  if (session.lastAssistantMessage) {
+    conversation.push(line(session.agent, session.lastAssistantMessage, "agent"));
+  }
+  $("detail-messages").replaceChildren(...conversation);
+  $("detail-artifacts").replaceChildren(...(session.artifacts || []).map((artifact) => {
     const li = document.createElement("li");
-    li.textContent = `${m.author}: ${m.text}`;
+    li.append(document.createTextNode(`${artifact.kind}: `), link(artifact.title, artifact.url));
     return li;
   }));
   live({ status: status(session.status), pod_name: session.podName, run: session.run, turn: session.turn,
-    queued_count: session.queuedCount, run_live: session.runLive,
-    last_assistant_message: session.lastAssistantMessage });
+    queued_count: session.queuedCount, run_live: session.runLive, waiting_for: session.waitingFor,
+    last_assistant_message: session.lastAssistantMessage, usage: {
+      cost_usd: session.usage?.costUsd, pod_seconds: session.usage?.podSeconds, input_tokens: session.usage?.inputTokens,
+      output_tokens: session.usage?.outputTokens, cache_creation_tokens: session.usage?.cacheCreationTokens,
+      cache_read_tokens: session.usage?.cacheReadTokens } });
+}
+
+function usageText(usage = {}) {
+  const all = { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens,
+    cacheCreationTokens: usage.cache_creation_tokens, cacheReadTokens: usage.cache_read_tokens };
+  return `${usd(usage.cost_usd)} · ${tokens(all)} tokens · ${minutes(usage.pod_seconds)} of pod time`;
 }
 
 /** Where the conversation stands: its turn, and whether the run works on it or waits for the next. */
@@ -119,11 +166,23 @@ function live(event) {
   $("detail-pod").textContent = event.pod_name || "";
   $("detail-run").textContent = event.run ?? "";
   $("detail-turn").textContent = turnState(event);
+  $("detail-waiting").textContent = event.status === "PENDING" ? WAITING[event.waiting_for] || "" : "";
   $("detail-last").textContent = event.last_assistant_message || "";
+  $("detail-cost").textContent = usageText(event.usage);
   const tr = document.querySelector(`tr[data-id="${selected}"]`);
   if (tr) {
     tr.children[4].textContent = event.status;
     tr.children[4].className = "status " + event.status;
+    tr.children[5].textContent = usd(event.usage?.cost_usd);
+  }
+}
+
+/** An event that ends or starts a turn brings a new answer and artifacts: the conversation is read again. */
+function onEvent(event) {
+  live(event);
+  if (shown.status !== event.status || shown.turn !== event.turn) {
+    shown = { status: event.status, turn: event.turn };
+    call("GetSession", { id: selected }).then(({ session }) => session.id === selected && render(session)).catch(show);
   }
 }
 
@@ -133,12 +192,13 @@ async function open(id) {
   document.querySelectorAll("tbody tr").forEach((tr) => tr.classList.toggle("selected", tr.dataset.id === id));
   const { session } = await call("GetSession", { id });
   $("detail").hidden = false;
+  shown = { status: status(session.status), turn: session.turn };
   render(session);
   if (events) {
     events.close();
   }
   events = new EventSource(`/api/sessions/${encodeURIComponent(id)}/events`);
-  events.addEventListener("session", (e) => live(JSON.parse(e.data)));
+  events.addEventListener("session", (e) => onEvent(JSON.parse(e.data)));
 }
 
 function closeTerminal() {
@@ -202,11 +262,16 @@ $("create").addEventListener("submit", async (e) => {
 
 const csv = (value) => (value || "").split(",").map((v) => v.trim()).filter((v) => v);
 
+const DAY = 86400;
+const CHART_STATUSES = ["SUCCEEDED", "FAILED", "RUNNING", "PENDING", "PAUSED", "TERMINATED"];
+
 async function metrics() {
-  const m = await call("GetMetrics", {});
+  // the last 14 days, whole days (UTC), one bucket each
+  const to = new Date(Math.ceil(Date.now() / (DAY * 1000)) * DAY * 1000);
+  const from = new Date(to.getTime() - 14 * DAY * 1000);
+  const m = await call("GetMetrics", { from: from.toISOString(), to: to.toISOString(), bucketSeconds: DAY });
   const rows = [["Sessions", m.total || 0], ["Success rate", `${Math.round((m.successRate || 0) * 100)}%`],
-    ["Duration p50", `${Math.round(m.durationP50Seconds || 0)} s`], ["Duration p95", `${Math.round(m.durationP95Seconds || 0)} s`],
-    ...Object.entries(m.byStatus || {}).map(([k, v]) => [k, v])];
+    ["Cost", usd(m.usage?.costUsd)], ["Tokens", tokens(m.usage || {})], ["Pod time", minutes(m.usage?.podSeconds)]];
   $("metrics").replaceChildren(...rows.flatMap(([k, v]) => {
     const dt = document.createElement("dt");
     dt.textContent = k;
@@ -215,6 +280,27 @@ async function metrics() {
     dd.dataset.metric = k;
     return [dt, dd];
   }));
+  const days = (m.buckets || []).map((b) => ({ label: new Date(b.start).toISOString().slice(5, 10), counts: b.byStatus || {} }));
+  $("chart-days").replaceChildren(stackedColumns(days, CHART_STATUSES));
+  $("chart-durations").replaceChildren(horizontalBars([["p50", m.durationP50Seconds], ["p90", m.durationP90Seconds],
+    ["p95", m.durationP95Seconds], ["p99", m.durationP99Seconds]]
+    .map(([label, seconds]) => ({ label, value: seconds || 0, text: `${Math.round(seconds || 0)} s` }))));
+  const costs = Object.entries(m.usageByTeam || {}).map(([name, usage]) => ({ label: team(name), value: usage.costUsd || 0,
+    text: `${usd(usage.costUsd)} · ${minutes(usage.podSeconds)}` })).sort((a, b) => b.value - a.value);
+  $("chart-cost").replaceChildren(horizontalBars(costs));
+  $("budgets").replaceChildren(...(m.budgets || []).map((budget) => {
+    const tr = document.createElement("tr");
+    tr.dataset.team = budget.team;
+    tr.className = budget.exhausted ? "exhausted" : "";
+    for (const value of [budget.team, `${usd(budget.spentUsd)} of ${usd(budget.monthlyBudgetUsd)}`,
+      budget.exhausted ? "spent: new runs wait" : "", budget.waitingSessions || 0]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  $("budgets-table").hidden = !(m.budgets || []).length;
 }
 
 async function teams() {
@@ -247,6 +333,7 @@ function editTeam(settings) {
   form.defaultRunnerImage.value = settings.defaultRunnerImage || "";
   form.defaultInstructions.value = settings.defaultInstructions || "";
   form.runnerMode.value = settings.runnerMode || "";
+  form.monthlyBudgetUsd.value = settings.monthlyBudgetUsd || 0;
 }
 
 $("team-settings").addEventListener("submit", async (e) => {
@@ -257,7 +344,7 @@ $("team-settings").addEventListener("submit", async (e) => {
       teamId: form.teamId.value, slackChannels: csv(form.slackChannels.value), jiraProjects: csv(form.jiraProjects.value),
       githubRepositories: csv(form.githubRepositories.value), concurrencyLimit: Number(form.concurrencyLimit.value) || 0,
       defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value,
-      runnerMode: form.runnerMode.value } });
+      runnerMode: form.runnerMode.value, monthlyBudgetUsd: Number(form.monthlyBudgetUsd.value) || 0 } });
     await teams();
   } catch (error) {
     show(error);

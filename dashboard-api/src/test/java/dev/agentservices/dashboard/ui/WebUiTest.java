@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.SessionView;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.common.team.TeamStore;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The web UI in headless Chromium (Debian's, driven by playwright-core; deploy/test.sh installs it):
  * local sign-in, the list, a status change from the sessions bucket arriving live, the terminal on a real
- * tmux session, a command reaching CONTROL; and, as an admin, metrics, team settings and a dead letter's replay.
+ * tmux session, a command reaching CONTROL, cost and artifacts, no console error and no teamless session for a
+ * member; and, as an admin, the charts, budgets, team settings and a dead letter's replay.
  */
 @QuarkusTest
 @TestProfile(WebUiTest.Profile.class)
@@ -79,11 +83,16 @@ class WebUiTest {
         assertEquals(0, new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "new-session", "-d", "-s", pod, "-x", "120", "-y", "32",
                 "sh -c 'echo hello-from-tmux; exec sh'").start().waitFor());
         String title = "ui-" + UUID.randomUUID().toString().substring(0, 8);
+        SessionMessage asked = new SessionMessage("U0ANA", "look at the build", List.of(), Instant.now());
         SessionKey key = SessionKey.slack("buck", "C0UI", "1712345678." + UUID.randomUUID().toString().substring(0, 8));
         String id = store.open(key, newId -> Session.open(newId, key, "team-a", title, Origin.slack("C0UI", "1"), Instant.now())
-                .withNextTurn(new SessionMessage("U0ANA", "look at the build", List.of(), Instant.now()), Instant.now())
+                .withMessage(asked, "ui-m1").withNextTurn(asked, Instant.now())
                 .withStatus(SessionStatus.RUNNING, pod, Instant.now())).versioned().session().id();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.get(id).isPresent());
+        SessionKey teamlessKey = SessionKey.slack("buck", "C0NOBODY", "1712345679." + UUID.randomUUID().toString().substring(0, 8));
+        String teamless = store.open(teamlessKey, newId -> Session.open(newId, teamlessKey, null, "teamless-" + title,
+                Origin.slack("C0NOBODY", "1"), Instant.now())).versioned().session().id();
+        teams.put(new TeamSettings(TeamSettings.VERSION, "team-a", List.of(), List.of(), List.of(), 0, null, null, null, 0.50));
 
         // npm's output goes to a file: the test JVM's own stdout is surefire's channel and must not be written to
         File npmLog = Files.createTempFile("ui-npm", ".log").toFile();
@@ -96,7 +105,7 @@ class WebUiTest {
             ProcessBuilder builder = new ProcessBuilder("node", "ui.mjs").directory(UI.toFile()).redirectErrorStream(true);
             long deadLetter = DashboardFixtures.deadLetter("{\"ui\":true}");
             builder.environment().putAll(Map.of("BASE_URL", "http://localhost:" + RestAssured.port, "SESSION_ID", id,
-                    "SESSION_TITLE", title, "DEAD_LETTER", Long.toString(deadLetter)));
+                    "SESSION_TITLE", title, "DEAD_LETTER", Long.toString(deadLetter), "TEAMLESS_ID", teamless));
             Process browser = builder.start();
             StringBuilder output = new StringBuilder();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8))) {
@@ -104,15 +113,16 @@ class WebUiTest {
                     output.append(line).append('\n');
                     if (line.equals("waiting-for-change")) {
                         // what the worker does when the run ends: the page must show it without a reload
-                        store.update(id, s -> s.withTurnOutcome(s.turn(), SessionStatus.SUCCEEDED, "Done from the worker.", List.of(),
-                                null, null, null, "ui-test-" + UUID.randomUUID(), Instant.now()));
+                        store.update(id, s -> s.withTurnOutcome(s.turn(), SessionStatus.SUCCEEDED, "Done from the worker.",
+                                List.of(new Artifact("pull_request", "Fix the build", "https://github.com/acme/api/pull/7")),
+                                new Usage(1200, 340, 0.75), null, null, "ui-test-" + UUID.randomUUID(), Instant.now()));
                     }
                 }
             }
             assertTrue(browser.waitFor(2, TimeUnit.MINUTES), output.toString());
             assertEquals(0, browser.exitValue(), output.toString());
-            for (String step : List.of("sign-in", "list", "detail", "terminal", "live status", "terminate", "metrics",
-                    "team settings", "dead letters")) {
+            for (String step : List.of("sign-in", "list", "detail", "terminal", "live status", "terminate",
+                    "member without console errors", "metrics", "team settings", "dead letters")) {
                 assertTrue(output.toString().contains(step + " ok"), step + " missing in:\n" + output);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> control.messagesAfter(mark).stream()
