@@ -29,11 +29,12 @@ jnats=$(./mvnw -q -B -ntp help:evaluate -Dexpression=jnats.version -DforceStdout
 nats_port=$(free_port)
 start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 port=$(free_port)
-NATS_URL="nats://127.0.0.1:$nats_port" QUARKUS_HTTP_PORT=$port QUARKUS_LOG_LEVEL=WARN \
+sign_in_secret=$(openssl rand -hex 16)
+NATS_URL="nats://127.0.0.1:$nats_port" QUARKUS_HTTP_PORT=$port QUARKUS_LOG_LEVEL=WARN DASHBOARD_LOCAL_SIGN_IN_SECRET=$sign_in_secret \
   java -Dquarkus.profile=local -jar dashboard-api/target/quarkus-app/quarkus-run.jar >"$state/dashboard.log" 2>&1 &
 pids+=($!)
 await_ready "$port"
-token=$(curl -sf -d name=bench -d teams=agent-services-admins "http://localhost:$port/local/token")
+token=$(curl -sf -d "secret=$sign_in_secret" -d name=bench -d teams=agent-services-admins "http://localhost:$port/local/token")
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
 java -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/DashboardBench.java \

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -eq 1 ] || { echo "usage: $0 SESSION_ID" >&2; exit 2; }
 set -a; . .local/env; set +a
-token=$(curl -sf -d name=local-terminal -d teams=agent-services-admins "$DASHBOARD_URL/local/token")
+token=$(curl -sf -d "secret=$DASHBOARD_LOCAL_SIGN_IN_SECRET" -d name=local-terminal -d teams=agent-services-admins "$DASHBOARD_URL/local/token")
 size=$(stty size)
 saved=$(stty -g)
 trap 'stty "$saved"' EXIT

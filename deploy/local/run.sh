@@ -78,6 +78,9 @@ start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 
 # The sample agent's secrets: local only, never used anywhere else.
 mkdir -p .local
+# the local sign-in's one-time secret: without it nobody (no other page, no other user of this machine) can
+# sign in to the dashboard and open a shell through its terminal
+sign_in_secret=$(openssl rand -hex 16)
 cat >.local/env <<ENV
 NATS_URL=nats://127.0.0.1:$nats_port
 GATEWAY_URL=http://127.0.0.1:$gateway_port
@@ -87,6 +90,7 @@ JIRA_WEBHOOK_SECRET=local-jira-webhook-secret
 JIRA_ACCOUNT_ID=local-buck-account
 GITHUB_WEBHOOK_SECRET=local-github-webhook-secret
 RUNNER_TOKEN_SECRET=$(openssl rand -hex 32)
+DASHBOARD_LOCAL_SIGN_IN_SECRET=$sign_in_secret
 ENV
 
 start_service() { # start_service MODULE PORT [VAR=VALUE...]
@@ -126,6 +130,9 @@ agent-services is running locally.
   session-worker  http://127.0.0.1:$worker_port   (runs: $agent_command, in tmux -L $tmux_socket)
   dashboard-api   http://localhost:$dashboard_port   (the web UI; LOCAL sign-in: http://localhost:$dashboard_port/local/sign-in)
 
+  Local sign-in secret (this run only): $sign_in_secret
+  Every service listens on 127.0.0.1 only and answers only requests to localhost.
+
 Next, in another terminal:
   deploy/local/send-sample.sh slack      # a signed Slack @mention: a session starts, runs and replies
   deploy/local/send-sample.sh slack      # the same event again: answered 200, stored once
@@ -134,7 +141,7 @@ Next, in another terminal:
   tmux -L $tmux_socket ls                # the runs' terminals (attach -t NAME to watch one)
 
   # the dashboard API with a local token: sessions, live status, the terminal
-  TOKEN=\$(curl -s -d name=me -d teams=agent-services-admins http://localhost:$dashboard_port/local/token)
+  TOKEN=\$(curl -s -d secret=$sign_in_secret -d name=me -d teams=agent-services-admins http://localhost:$dashboard_port/local/token)
   curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{}' http://localhost:$dashboard_port/api/dashboard/api.v1.DashboardService/ListSessions | jq .
   curl -N -H "Authorization: Bearer \$TOKEN" http://localhost:$dashboard_port/api/sessions/SESSION_ID/events
   deploy/local/attach.sh SESSION_ID      # the session's terminal through the dashboard's WebSocket

@@ -59,7 +59,7 @@ case "$kind" in
       -H "X-Hub-Signature: sha256=$(printf '%s' "$body" | hmac "$JIRA_WEBHOOK_SECRET")" --data-binary "$body")
     ;;
   github)
-    body='{"action":"created","issue":{"number":42,"title":"Flaky build"},"comment":{"id":'$suffix',"body":"@bucky can you take a look?","user":{"login":"ana","type":"User"}},"repository":{"full_name":"acme/api"},"sender":{"login":"ana"}}'
+    body='{"action":"created","issue":{"number":42,"title":"Flaky build"},"comment":{"id":'$suffix',"body":"@bucky can you take a look?","user":{"login":"ana","type":"User"},"author_association":"OWNER"},"repository":{"full_name":"acme/api","owner":{"login":"acme"}},"sender":{"login":"ana"}}'
     status=$(curl -sS -o /dev/stderr -w '%{http_code}\n' -X POST "$GATEWAY_URL/webhooks/github" -H 'Content-Type: application/json' \
       -H 'X-GitHub-Event: issue_comment' -H "X-GitHub-Delivery: local-$suffix" \
       -H "X-Hub-Signature-256: sha256=$(printf '%s' "$body" | hmac "$GITHUB_WEBHOOK_SECRET")" --data-binary "$body")

@@ -4,7 +4,7 @@
 // makes the status change when this script prints "waiting-for-change", and checks CONTROL afterwards.
 import { chromium } from "playwright-core";
 
-const { BASE_URL, SESSION_ID, SESSION_TITLE, DEAD_LETTER, TEAMLESS_ID } = process.env;
+const { BASE_URL, SESSION_ID, SESSION_TITLE, DEAD_LETTER, TEAMLESS_ID, LOCAL_SECRET } = process.env;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -17,6 +17,7 @@ try {
   await page.goto(`${BASE_URL}/`);
   await page.getByText("Local sign-in").click();
   await page.getByText("LOCAL SIGN-IN").first().waitFor();
+  await page.fill("input[name=secret]", LOCAL_SECRET);
   await page.fill("input[name=teams]", "team-a");
   await page.click("button[type=submit]");
   await page.getByText("This browser is signed in").waitFor();
@@ -83,6 +84,7 @@ try {
   const admin = await (await browser.newContext()).newPage();
   admin.setDefaultTimeout(20000);
   await admin.goto(`${BASE_URL}/local/sign-in`);
+  await admin.fill("input[name=secret]", LOCAL_SECRET);
   await admin.fill("input[name=name]", "root@localhost");
   await admin.fill("input[name=teams]", "agent-services-admins");
   await admin.click("button[type=submit]");

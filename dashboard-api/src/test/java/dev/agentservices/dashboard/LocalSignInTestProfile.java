@@ -12,12 +12,15 @@ import java.util.Map;
 public class LocalSignInTestProfile implements QuarkusTestProfile {
 
     static final int PORT = freePort();
+    /** What deploy/local/run.sh prints at each start. */
+    public static final String SECRET = "local-sign-in-secret-for-tests";
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "quarkus.http.test-port", Integer.toString(PORT),
                 "dashboard.local-sign-in.enabled", "true",
+                "dashboard.local-sign-in.secret", SECRET,
                 "quarkus.oidc.auth-server-url", "http://localhost:" + PORT + "/local",
                 "quarkus.oidc.discovery-enabled", "false",
                 "quarkus.oidc.jwks-path", "jwks",

@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -57,6 +58,10 @@ class EndToEndIT {
     private static final String STAND_IN_CLAUDE = ROOT.resolve("session-worker/src/test/resources/stand-in-claude/claude").toString();
 
     private static NatsTestServer nats;
+    private static final String LOCAL_SIGN_IN_SECRET = "e2e-" + UUID.randomUUID();
+    private static final Map<String, String> NATS_PASSWORDS = Map.of(
+            "webhook-gateway", "gateway-" + UUID.randomUUID(), "runner-api", "runner-" + UUID.randomUUID(),
+            "dashboard-api", "dashboard-" + UUID.randomUUID(), "session-worker", "worker-" + UUID.randomUUID());
     private static final S3ProxyTestResource s3 = new S3ProxyTestResource();
     private static WireMockServer slack;
     private static final List<Process> services = new ArrayList<>();
@@ -68,7 +73,12 @@ class EndToEndIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        nats = NatsTestServer.start();
+        // NATS as production runs it: deploy/nats/nats-server.conf, one user per service with its permissions
+        nats = NatsTestServer.start(ROOT.resolve("deploy/nats/nats-server.conf"), Map.of(
+                "NATS_GATEWAY_PASSWORD", NATS_PASSWORDS.get("webhook-gateway"),
+                "NATS_RUNNER_API_PASSWORD", NATS_PASSWORDS.get("runner-api"),
+                "NATS_DASHBOARD_PASSWORD", NATS_PASSWORDS.get("dashboard-api"),
+                "NATS_WORKER_PASSWORD", NATS_PASSWORDS.get("session-worker")));
         slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
                 .extensions(new SlackThread()));
         slack.start();
@@ -101,6 +111,7 @@ class EndToEndIT {
         dashboardPort = freePort();
         start("dashboard-api", dashboardPort, Map.of(
                 "DASHBOARD_LOCAL_SIGN_IN_ENABLED", "true",
+                "DASHBOARD_LOCAL_SIGN_IN_SECRET", LOCAL_SIGN_IN_SECRET,
                 "QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:" + dashboardPort + "/local",
                 "QUARKUS_OIDC_DISCOVERY_ENABLED", "false",
                 "QUARKUS_OIDC_JWKS_PATH", "jwks",
@@ -169,7 +180,7 @@ class EndToEndIT {
     void theDashboardStartsASessionAndStreamsTheWorkersStatusChanges() throws Exception {
         String token = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard("/local/token")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("name=e2e&teams=agent-services-admins,e2e")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("secret=" + LOCAL_SIGN_IN_SECRET + "&name=e2e&teams=agent-services-admins,e2e")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         // a prompt that looks like a flag is text for the agent, not an option of its CLI
         String created = connect(token, "CreateSession", "{\"agent\":\"buck\",\"team\":\"e2e\",\"prompt\":\"--version\"}");
@@ -238,7 +249,7 @@ class EndToEndIT {
     private static String localToken() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(dashboard("/local/token")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("name=e2e&teams=agent-services-admins,e2e")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("secret=" + LOCAL_SIGN_IN_SECRET + "&name=e2e&teams=agent-services-admins,e2e")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -263,7 +274,7 @@ class EndToEndIT {
     }
 
     private static com.fasterxml.jackson.databind.JsonNode session(SessionKey key) throws Exception {
-        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+        try (io.nats.client.Connection connection = probe()) {
             var id = connection.keyValue("session-index").get(key.kvKey());
             var entry = id == null ? null : connection.keyValue("sessions").get(id.getValueAsString());
             return entry == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
@@ -322,14 +333,14 @@ class EndToEndIT {
     }
 
     private static void putTeam(String json) throws Exception {
-        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+        try (io.nats.client.Connection connection = probe()) {
             String teamId = json.replaceAll(".*\"teamId\":\"([^\"]+)\".*", "$1");
             connection.keyValue("teams").put(teamId, json.getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private static String sessionId(SessionKey key) throws Exception {
-        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+        try (io.nats.client.Connection connection = probe()) {
             return connection.keyValue("session-index").get(key.kvKey()).getValueAsString();
         }
     }
@@ -351,9 +362,28 @@ class EndToEndIT {
     }
 
     private static boolean sessionExists(SessionKey key) throws Exception {
-        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+        try (io.nats.client.Connection connection = probe()) {
             return connection.keyValue("session-index").get(key.kvKey()) != null;
         }
+    }
+
+    /** A connection for the test's own looks into NATS, as the worker (the one user that reads every bucket). */
+    private static io.nats.client.Connection probe() throws Exception {
+        return io.nats.client.Nats.connect(io.nats.client.Options.builder().server(nats.localUrl())
+                .userInfo("session-worker", NATS_PASSWORDS.get("session-worker")).inboxPrefix("_INBOX_session-worker").build());
+    }
+
+    @Test
+    void everyServiceRunsWithItsOwnNatsUserAndNoLogLineHoldsAPassword() throws Exception {
+        String serverLog = nats.log();
+        for (String module : NATS_PASSWORDS.keySet()) {
+            String log = Files.readString(Path.of("target", "e2e-" + module + ".log"));
+            assertTrue(log.contains("NATS connected"), module + " did not connect:\n" + log);
+            for (String password : NATS_PASSWORDS.values()) {
+                assertFalse(log.contains(password), module + "'s log holds a NATS password");
+            }
+        }
+        assertFalse(serverLog.contains("Violation"), "a service did something its NATS user may not:\n" + serverLog);
     }
 
     private static String newTs() {
@@ -411,6 +441,10 @@ class EndToEndIT {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "e2e-" + module + ".log").toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("NATS_URL", nats.localUrl());
+        builder.environment().put("NATS_USER", module);
+        builder.environment().put("NATS_PASSWORD", NATS_PASSWORDS.get(module));
+        // the worker owns the streams and buckets; the others may not create them
+        builder.environment().put("NATS_MANAGE_TOPOLOGY", Boolean.toString(module.equals("session-worker")));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         Process process = builder.start();
         services.add(process);

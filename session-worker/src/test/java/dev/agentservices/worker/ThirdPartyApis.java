@@ -19,7 +19,8 @@ public class ThirdPartyApis implements QuarkusTestResourceLifecycleManager {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         return Map.of("slack.api-url", server.baseUrl() + "/api", "jira.api-url", server.baseUrl() + "/jira",
-                "github.api-url", server.baseUrl() + "/github");
+                "github.api-url", server.baseUrl() + "/github", "attachments.slack-file-origins", server.baseUrl(),
+                "attachments.max-size", "1M");
     }
 
     @Override

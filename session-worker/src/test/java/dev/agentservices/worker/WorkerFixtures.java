@@ -35,12 +35,12 @@ public final class WorkerFixtures {
         this.store = store;
     }
 
-    /** Publishes a webhook envelope on {@code webhooks.buck.{source}}, as the gateway stores one. */
+    /** Publishes a webhook envelope on {@code webhooks.{agent}.{source}}, as the gateway stores one. */
     public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
             ConversationEvent event) throws Exception {
-        WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, "buck", source, dedupId, sessionKey, eventType,
-                Instant.now(), Map.of(), event);
-        publish("webhooks.buck." + source.subjectToken(), dedupId, mapper.writeValueAsBytes(envelope));
+        WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, sessionKey.agent(), source, dedupId, sessionKey,
+                eventType, Instant.now(), Map.of(), event);
+        publish("webhooks." + sessionKey.agent() + "." + source.subjectToken(), dedupId, mapper.writeValueAsBytes(envelope));
     }
 
     /**
@@ -63,9 +63,14 @@ public final class WorkerFixtures {
         publishWebhook(WebhookSource.SLACK, dedupId, SessionKey.slack("buck", channel, thread), type, conversation);
     }
 
-    /** Publishes a run outcome on {@code runner.buck.{id}.complete}, as runner-api does. */
+    /** Publishes a run outcome on {@code runner.buck.{id}.{run}.complete}, as runner-api does. */
     public void publishOutcome(RunOutcome outcome, String msgId) throws Exception {
-        publish("runner.buck." + outcome.sessionId() + ".complete", msgId, mapper.writeValueAsBytes(outcome));
+        publishOutcome("buck", outcome, msgId);
+    }
+
+    /** Publishes a run outcome of one of {@code agent}'s sessions, as runner-api does. */
+    public void publishOutcome(String agent, RunOutcome outcome, String msgId) throws Exception {
+        publish("runner." + agent + "." + outcome.sessionId() + "." + outcome.run() + ".complete", msgId, mapper.writeValueAsBytes(outcome));
     }
 
     public Session awaitSession(SessionKey key, Predicate<Session> condition) {

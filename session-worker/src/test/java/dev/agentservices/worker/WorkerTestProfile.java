@@ -20,6 +20,12 @@ public class WorkerTestProfile implements QuarkusTestProfile {
     public static final String JIRA_TOKEN = "jira-api-token";
     public static final String GITHUB_TOKEN = "ghs_test_token";
     public static final String DASHBOARD_URL = "https://agents.example.com";
+    /** Agent pearl's GitHub App: its id and key (PKCS #1, as GitHub issues App keys). */
+    public static final String GITHUB_APP_ID = "424242";
+    public static final java.security.KeyPair GITHUB_APP_KEY = rsaKeyPair();
+    public static final String GITHUB_APP_KEY_PEM = "-----BEGIN RSA PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+            .encodeToString(java.util.Arrays.copyOfRange(GITHUB_APP_KEY.getPrivate().getEncoded(), 26,
+                    GITHUB_APP_KEY.getPrivate().getEncoded().length)) + "\n-----END RSA PRIVATE KEY-----\n";
     public static final String TMUX_SOCKET = "agent-services-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Override
@@ -35,6 +41,9 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("agents.buck.slack.bot-token", BOT_TOKEN),
                 Map.entry("agents.buck.slack.bot-user-id", BOT_USER),
                 Map.entry("agents.dolly.default-team", "dolly-default"),
+                Map.entry("agents.pearl.github.webhook-secret", "pearl-github-secret"),
+                Map.entry("agents.pearl.github.app-id", GITHUB_APP_ID),
+                Map.entry("agents.pearl.github.app-private-key", GITHUB_APP_KEY_PEM),
                 Map.entry("session.launcher", "local"),
                 Map.entry("session.local.runner-command", Path.of("target/test-classes/stand-in-runner.sh").toAbsolutePath().toString()),
                 Map.entry("session.local.tmux-socket", TMUX_SOCKET),
@@ -44,6 +53,16 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("dashboard.url", DASHBOARD_URL),
                 Map.entry("worker.consumer.ack-wait", "2s"),
                 Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"));
+    }
+
+    private static java.security.KeyPair rsaKeyPair() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

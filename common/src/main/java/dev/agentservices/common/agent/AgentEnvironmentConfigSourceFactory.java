@@ -30,6 +30,8 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("SLACK_BOT_TOKEN", "slack.bot-token"),
             Map.entry("SLACK_APP_ID", "slack.app-id"),
             Map.entry("SLACK_BOT_USER_ID", "slack.bot-user-id"),
+            Map.entry("SLACK_ALLOWED_TEAMS", "slack.allowed-teams"),
+            Map.entry("SLACK_ALLOW_SHARED_CHANNELS", "slack.allow-shared-channels"),
             Map.entry("JIRA_WEBHOOK_SECRET", "jira.webhook-secret"),
             Map.entry("JIRA_ACCOUNT_ID", "jira.account-id"),
             Map.entry("JIRA_BASE_URL", "jira.base-url"),
@@ -37,7 +39,12 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("JIRA_API_TOKEN", "jira.api-token"),
             Map.entry("GITHUB_WEBHOOK_SECRET", "github.webhook-secret"),
             Map.entry("GITHUB_TOKEN", "github.token"),
+            Map.entry("GITHUB_APP_ID", "github.app-id"),
+            Map.entry("GITHUB_APP_PRIVATE_KEY", "github.app-private-key"),
             Map.entry("GITHUB_HANDLE", "github.handle"),
+            Map.entry("GITHUB_ALLOWED_ASSOCIATIONS", "github.allowed-associations"),
+            Map.entry("GITHUB_ALLOWED_ORGANIZATIONS", "github.allowed-organizations"),
+            Map.entry("GITHUB_ALLOWED_INSTALLATIONS", "github.allowed-installations"),
             Map.entry("RUNNER_MODE", "runner.mode"),
             Map.entry("DEFAULT_TEAM", "default-team"));
 

@@ -85,7 +85,8 @@ public class AgentRegistry {
             return Optional.empty();
         }
         Secret signingSecret = required(name, "slack", "signing-secret", "SLACK_SIGNING_SECRET", c.signingSecret(), defaultAgent);
-        return Optional.of(new Agent.SlackApp(signingSecret, c.botToken().map(Secret::of), c.appId(), c.botUserId()));
+        return Optional.of(new Agent.SlackApp(signingSecret, c.botToken().map(Secret::of), c.appId(), c.botUserId(),
+                trimmed(c.allowedTeams().orElse(List.of()), false), c.allowSharedChannels()));
     }
 
     private static Optional<Agent.JiraAccount> jira(String name, JiraConfig c, String defaultAgent) {
@@ -99,13 +100,29 @@ public class AgentRegistry {
     }
 
     private static Optional<Agent.GithubApp> github(String name, GithubConfig c, String defaultAgent) {
-        boolean enabled = c.enabled().orElse(anyPresent(c.webhookSecret(), c.token()));
+        boolean enabled = c.enabled().orElse(anyPresent(c.webhookSecret(), c.token(), c.appId()));
         if (!enabled) {
             return Optional.empty();
         }
         Secret secret = required(name, "github", "webhook-secret", "GITHUB_WEBHOOK_SECRET", c.webhookSecret(), defaultAgent);
         String handle = c.handle().map(h -> h.startsWith("@") ? h.substring(1) : h).orElse(name);
-        return Optional.of(new Agent.GithubApp(secret, handle, c.token().map(Secret::of)));
+        return Optional.of(new Agent.GithubApp(secret, handle, c.token().map(Secret::of),
+                trimmed(c.allowedAssociations(), true), trimmed(c.allowedOrganizations().orElse(List.of()), false)
+                        .stream().map(o -> o.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()),
+                Set.copyOf(c.allowedInstallations().orElse(List.of())), app(name, c, defaultAgent)));
+    }
+
+    private static Optional<Agent.AppCredentials> app(String name, GithubConfig c, String defaultAgent) {
+        if (c.appId().filter(id -> !id.isBlank()).isEmpty()) {
+            return Optional.empty();
+        }
+        Secret key = required(name, "github", "app-private-key", "GITHUB_APP_PRIVATE_KEY", c.appPrivateKey(), defaultAgent);
+        return Optional.of(new Agent.AppCredentials(c.appId().get().trim(), key));
+    }
+
+    private static Set<String> trimmed(List<String> values, boolean upperCase) {
+        return values.stream().map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> upperCase ? v.toUpperCase(java.util.Locale.ROOT) : v).collect(java.util.stream.Collectors.toSet());
     }
 
     private static Secret required(String agent, String source, String key, String variable, Optional<String> value,

@@ -2,6 +2,8 @@ package dev.agentservices.common.agent;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
+import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,6 +54,16 @@ public interface AgentsConfig {
 
         /** The bot's user id, so that the agent's own messages are ignored. */
         Optional<String> botUserId();
+
+        /**
+         * The workspaces ({@code team_id}) and organizations ({@code enterprise_id}) whose events start
+         * work ({@code SLACK_ALLOWED_TEAMS}); any when empty.
+         */
+        Optional<List<String>> allowedTeams();
+
+        /** Whether messages in channels shared with other organizations start work ({@code SLACK_ALLOW_SHARED_CHANNELS}). */
+        @WithDefault("false")
+        boolean allowSharedChannels();
     }
 
     /** The agent's Jira account and webhook. */
@@ -80,5 +92,24 @@ public interface AgentsConfig {
         Optional<String> handle();
 
         Optional<String> token();
+
+        /** The GitHub App's id ({@code GITHUB_APP_ID}): replies and runs use its installation tokens. */
+        Optional<String> appId();
+
+        /** The App's private key, PEM ({@code GITHUB_APP_PRIVATE_KEY}, PKCS #1 as GitHub issues it, or PKCS #8). */
+        Optional<String> appPrivateKey();
+
+        /**
+         * The {@code author_association}s whose mentions start work ({@code GITHUB_ALLOWED_ASSOCIATIONS});
+         * repository owners, organization members and collaborators by default.
+         */
+        @WithDefault("OWNER,MEMBER,COLLABORATOR")
+        List<String> allowedAssociations();
+
+        /** The organizations (repository owners) whose repositories may start work; any when empty. */
+        Optional<List<String>> allowedOrganizations();
+
+        /** The App installations whose webhooks may start work; any when empty. */
+        Optional<List<Long>> allowedInstallations();
     }
 }

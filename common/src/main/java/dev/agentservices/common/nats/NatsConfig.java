@@ -20,6 +20,28 @@ public interface NatsConfig {
     /** The name this client shows in the server's connection list; the application name by default. */
     Optional<String> connectionName();
 
+    /** {@code NATS_USER}: the user of a server that requires user and password ({@code NATS_PASSWORD}). */
+    Optional<String> user();
+
+    /** {@code NATS_PASSWORD}; never logged. */
+    Optional<String> password();
+
+    /** {@code NATS_TOKEN}: the token of a server that requires one; never logged. */
+    Optional<String> token();
+
+    /** {@code NATS_CREDS}: a creds file (the user's JWT and nkey seed) for a server with decentralized auth. */
+    Optional<String> creds();
+
+    /** {@code NATS_TLS_*}: TLS to the server, with a client certificate when the server verifies clients. */
+    Tls tls();
+
+    /**
+     * The prefix of this service's reply subjects ({@code NATS_INBOX_PREFIX}); {@code _INBOX_<application
+     * name>} by default, so that the server's permissions can give each service its own replies and no
+     * other's.
+     */
+    Optional<String> inboxPrefix();
+
     @WithDefault("2s")
     Duration connectionTimeout();
 
@@ -42,6 +64,18 @@ public interface NatsConfig {
     Streams streams();
 
     Buckets buckets();
+
+    /** PEM files: {@code NATS_TLS_CA}, {@code NATS_TLS_CERT} and {@code NATS_TLS_KEY} (PKCS #8). */
+    interface Tls {
+        /** The CA that signed the server's certificate; with it alone, TLS without a client certificate. */
+        Optional<String> ca();
+
+        /** This client's certificate (chain), for servers that verify clients; needs {@link #key()}. */
+        Optional<String> cert();
+
+        /** The private key of {@link #cert()}, PKCS #8 ({@code -----BEGIN PRIVATE KEY-----}). */
+        Optional<String> key();
+    }
 
     /** The four streams of the contract. */
     interface Streams {

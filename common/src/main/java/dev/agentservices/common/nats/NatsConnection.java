@@ -51,14 +51,15 @@ public class NatsConnection {
         this.config = config;
         this.topology = new NatsTopology(config);
         this.applicationName = applicationName;
-        Options options = Options.builder()
+        Options options = NatsCredentials.apply(config, Options.builder()
                 .servers(config.url().toArray(String[]::new))
                 .connectionName(config.connectionName().orElse(applicationName))
+                .inboxPrefix(config.inboxPrefix().orElse("_INBOX_" + applicationName))
                 .connectionTimeout(config.connectionTimeout())
                 .reconnectWait(config.reconnectWait())
                 .maxReconnects(-1)
                 .connectionListener(this::onConnectionEvent)
-                .errorListener(new LoggingErrorListener())
+                .errorListener(new LoggingErrorListener()))
                 .build();
         this.connection = Nats.connectReconnectOnConnect(options);
         this.jetStream = connection.jetStream();
@@ -107,7 +108,7 @@ public class NatsConnection {
     private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
         switch (event) {
             case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
-                LOG.infof("NATS %s (%s)", event.name().toLowerCase(), conn.getConnectedUrl());
+                LOG.infof("NATS %s (%s)", event.name().toLowerCase(), NatsCredentials.redact(conn.getConnectedUrl()));
                 if (event != ConnectionListener.Events.RESUBSCRIBED) {
                     scheduleTopology(conn);
                 }
@@ -147,7 +148,7 @@ public class NatsConnection {
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.debugf("NATS exception: %s", exp.toString());
+            LOG.debugf("NATS exception: %s", NatsCredentials.redact(exp.toString()));
         }
     }
 }

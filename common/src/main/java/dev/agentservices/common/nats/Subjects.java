@@ -36,8 +36,31 @@ public final class Subjects {
         return "webhooks." + token(agent) + ".>";
     }
 
-    public static String runner(String agent, String sessionId, String outcome) {
-        return "runner." + token(agent) + "." + token(sessionId) + "." + token(outcome);
+    /** {@code runner.{agent}.{sessionId}.{run}.{kind}}: what a run reported, with the run it came from. */
+    public static String runner(String agent, String sessionId, int run, String kind) {
+        if (run <= 0) {
+            throw new IllegalArgumentException("a run counts from 1, not " + run);
+        }
+        return "runner." + token(agent) + "." + token(sessionId) + "." + run + "." + token(kind);
+    }
+
+    /**
+     * The parts of a subject on {@code runner.>}; {@code run} is 0 for the older four-token form
+     * {@code runner.{agent}.{sessionId}.{kind}}, which names no run.
+     */
+    public record RunnerSubject(String agent, String sessionId, int run, String kind) {
+    }
+
+    /** Reads a {@code runner.>} subject; empty when it is not one this contract writes. */
+    public static java.util.Optional<RunnerSubject> parseRunner(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        if (tokens.length == 5 && tokens[0].equals("runner") && tokens[3].matches("[1-9][0-9]{0,8}")) {
+            return java.util.Optional.of(new RunnerSubject(tokens[1], tokens[2], Integer.parseInt(tokens[3]), tokens[4]));
+        }
+        if (tokens.length == 4 && tokens[0].equals("runner")) {
+            return java.util.Optional.of(new RunnerSubject(tokens[1], tokens[2], 0, tokens[3]));
+        }
+        return java.util.Optional.empty();
     }
 
     public static String control(String agent, String sessionId, String command) {

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * @param applied      dedup ids of the latest messages applied, bounded by {@link #APPLIED_KEPT}
  * @param runStartedAt when the current run's pod (or local process) was created; null once it ended
  * @param podMillis    how long the session's ended runs had a pod, summed: its pod time, idle waits included
- * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT} or {@link #WAITING_FOR_BUDGET};
+ * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT}, {@link #WAITING_FOR_BUDGET} or
+ *                     {@link #WAITING_FOR_RATE};
  *                     null when it is not waiting
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -81,6 +82,8 @@ public record Session(
     public static final String WAITING_FOR_SLOT = "slot";
     /** The run waits because its team has spent its monthly budget. */
     public static final String WAITING_FOR_BUDGET = "budget";
+    /** The run waits because the session started its limit of runs in the last hour. */
+    public static final String WAITING_FOR_RATE = "rate";
 
     public static final int VERSION = 2;
     public static final int APPLIED_KEPT = 64;

@@ -26,22 +26,43 @@ public final class NatsTestServer implements AutoCloseable {
     private final int port;
     private final Path storeDir;
     private final Path logFile;
+    private final Path config;
+    private final java.util.Map<String, String> environment;
     private Process process;
 
-    private NatsTestServer(int port, Path storeDir) {
+    private NatsTestServer(int port, Path storeDir, Path config, java.util.Map<String, String> environment) {
         this.port = port;
         this.storeDir = storeDir;
         this.logFile = storeDir.resolve("nats-server.log");
+        this.config = config;
+        this.environment = environment;
     }
 
     /** Starts a new server on a free port. */
     public static NatsTestServer start() {
+        return start(null, java.util.Map.of());
+    }
+
+    /**
+     * Starts a new server on a free port with a configuration file (e.g. deploy/nats/nats-server.conf) and
+     * the environment it reads (passwords); port, address and store still come from here.
+     */
+    public static NatsTestServer start(Path config, java.util.Map<String, String> environment) {
         try {
-            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-test-"));
+            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-test-"), config, environment);
             server.resume();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the server wrote, e.g. its permission violations. */
+    public String log() {
+        try {
+            return Files.readString(logFile);
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -76,8 +97,14 @@ public final class NatsTestServer implements AutoCloseable {
             return;
         }
         try {
-            process = new ProcessBuilder(List.of(executable(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
-                    "-sd", storeDir.toString()))
+            List<String> command = new java.util.ArrayList<>(List.of(executable(), "-a", "127.0.0.1", "-p", String.valueOf(port),
+                    "-js", "-sd", storeDir.toString()));
+            if (config != null) {
+                command.addAll(List.of("-c", config.toString()));
+            }
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();

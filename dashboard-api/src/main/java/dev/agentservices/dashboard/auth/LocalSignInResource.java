@@ -29,7 +29,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * they type, marked as such on the page and in the token's issuer. It is its own OIDC issuer: a key pair
  * made at start-up, whose public half {@code /local/jwks} serves to the token verification. Off unless
  * {@code dashboard.local-sign-in.enabled} (only the {@code local} profile sets it): every path then
- * answers 404.
+ * answers 404. Signing in takes the local sign-in secret ({@code DASHBOARD_LOCAL_SIGN_IN_SECRET}, made and
+ * printed by deploy/local/run.sh at each start), compared in constant time: without it, any page or process
+ * that reaches the port could mint an admin token and open a shell through the terminal.
  */
 @Path("/local")
 @Singleton
@@ -43,8 +45,10 @@ public class LocalSignInResource {
     private final String adminGroup;
     private final SessionCookie cookie;
     private final KeyPair keys;
+    private final byte[] secret;
 
     public LocalSignInResource(@ConfigProperty(name = "dashboard.local-sign-in.enabled", defaultValue = "false") boolean enabled,
+            @ConfigProperty(name = "dashboard.local-sign-in.secret") java.util.Optional<String> secret,
             @ConfigProperty(name = "quarkus.oidc.token.audience") String audience,
             @ConfigProperty(name = "dashboard.admin-group", defaultValue = "agent-services-admins") String adminGroup,
             SessionCookie cookie) throws NoSuchAlgorithmException {
@@ -53,6 +57,11 @@ public class LocalSignInResource {
         this.adminGroup = adminGroup;
         this.cookie = cookie;
         this.keys = enabled ? KeyUtils.generateKeyPair(2048) : null;
+        if (enabled && secret.filter(value -> value.length() >= 16).isEmpty()) {
+            throw new IllegalStateException("The local sign-in needs DASHBOARD_LOCAL_SIGN_IN_SECRET (16 characters or more);"
+                    + " deploy/local/run.sh makes one at each start and prints it");
+        }
+        this.secret = secret.map(value -> value.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
     }
 
     @GET
@@ -67,6 +76,7 @@ public class LocalSignInResource {
                 development machine only.</strong> Anyone who reaches this page can sign in as anyone. Deployments
                 sign in with Okta instead.</p>
                 <form method="post" action="/local/sign-in">
+                <p><label>Local sign-in secret (deploy/local/run.sh printed it) <input name="secret" type="password" required></label></p>
                 <p><label>Name <input name="name" value="dev@localhost" required></label></p>
                 <p><label>Teams (comma-separated) <input name="teams" value="%s"></label></p>
                 <p><button type="submit">Sign in</button></p>
@@ -79,9 +89,9 @@ public class LocalSignInResource {
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response signIn(@FormParam("name") String name, @FormParam("teams") String teams) {
+    public Response signIn(@FormParam("secret") String given, @FormParam("name") String name, @FormParam("teams") String teams) {
         requireEnabled();
-        String token = token(name, teams);
+        String token = token(given, name, teams);
         return Response.ok("""
                 <!doctype html><html><head><meta charset="utf-8"><title>Signed in locally</title></head>
                 <body style="font-family:sans-serif;max-width:36em;margin:3em auto">
@@ -93,15 +103,18 @@ public class LocalSignInResource {
                 """).header("Set-Cookie", cookie.header(token)).build();
     }
 
-    /** The same token for scripts: {@code curl -d name=me -d teams=team-a localhost:8082/local/token}. */
+    /** The same token for scripts: {@code curl -d secret=$SECRET -d name=me -d teams=team-a localhost:8082/local/token}. */
     @POST
     @Path("token")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_PLAIN)
-    public String token(@FormParam("name") String name, @FormParam("teams") String teams) {
+    public String token(@FormParam("secret") String given, @FormParam("name") String name, @FormParam("teams") String teams) {
         requireEnabled();
+        if (given == null || !java.security.MessageDigest.isEqual(secret, given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw refusal(401, "bad_secret", "Send the local sign-in secret that deploy/local/run.sh printed, as the form field secret");
+        }
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new jakarta.ws.rs.BadRequestException("name is 1 to 64 letters, digits or @._+-");
+            throw refusal(400, "bad_name", "name is 1 to 64 letters, digits or @._+-");
         }
         Set<String> groups = new LinkedHashSet<>();
         Arrays.stream(teams == null ? new String[0] : teams.split(",")).map(String::trim).filter(t -> !t.isEmpty())
@@ -133,6 +146,11 @@ public class LocalSignInResource {
 
     private static byte[] unsigned(byte[] bytes) {
         return bytes.length > 1 && bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
+    private static jakarta.ws.rs.WebApplicationException refusal(int status, String error, String message) {
+        return new jakarta.ws.rs.WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new dev.agentservices.common.http.ErrorBody(error, message)).build());
     }
 
     private void requireEnabled() {

@@ -261,7 +261,8 @@ public class ConnectResource {
             return body;
         }
         if (!"gzip".equals(encoding)) {
-            throw new ConnectException("unimplemented", "Compression " + encoding + " is not supported; use gzip or identity");
+            // Connect names this unimplemented (HTTP 501); a client's choice of codec is its own mistake, so 400
+            throw new ConnectException("invalid_argument", "Compression " + encoding + " is not supported; use gzip or identity");
         }
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             byte[] message = in.readNBytes(MAX_MESSAGE_BYTES + 1);

@@ -22,7 +22,7 @@ class LocalSignInTest {
 
     @Test
     void signingInSetsAHardenedCookieThatTheApiAccepts() {
-        var response = given().redirects().follow(false).formParam("name", "dev@localhost").formParam("teams", "team-a")
+        var response = given().redirects().follow(false).formParam("secret", LocalSignInTestProfile.SECRET).formParam("name", "dev@localhost").formParam("teams", "team-a")
                 .post("/local/sign-in").then().statusCode(200).extract();
         String setCookie = response.header("Set-Cookie");
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("Secure") && setCookie.contains("SameSite=Strict"),
@@ -33,8 +33,24 @@ class LocalSignInTest {
     }
 
     @Test
+    void withoutTheLocalSecretNobodySignsIn() {
+        for (String secret : new String[] {null, "", "wrong", LocalSignInTestProfile.SECRET + "x", LocalSignInTestProfile.SECRET.substring(1)}) {
+            var request = given().formParam("name", "mallory").formParam("teams", "agent-services-admins");
+            if (secret != null) {
+                request = request.formParam("secret", secret);
+            }
+            request.post("/local/token").then().statusCode(401).body("error", equalTo("bad_secret"));
+            var form = given().redirects().follow(false).formParam("name", "mallory").formParam("teams", "agent-services-admins");
+            if (secret != null) {
+                form = form.formParam("secret", secret);
+            }
+            form.post("/local/sign-in").then().statusCode(401).header("Set-Cookie", org.hamcrest.Matchers.nullValue());
+        }
+    }
+
+    @Test
     void scriptsGetATokenForTheAuthorizationHeader() {
-        String token = given().formParam("name", "ci-bot").formParam("teams", "agent-services-admins").post("/local/token")
+        String token = given().formParam("secret", LocalSignInTestProfile.SECRET).formParam("name", "ci-bot").formParam("teams", "agent-services-admins").post("/local/token")
                 .then().statusCode(200).extract().asString();
         given().auth().oauth2(token).contentType("application/json").body("{\"agent\":\"zelda\",\"prompt\":\"x\",\"team\":\"t\"}")
                 .post("/api/dashboard/api.v1.DashboardService/CreateSession").then().statusCode(400)

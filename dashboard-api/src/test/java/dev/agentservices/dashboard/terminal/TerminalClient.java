@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** A test's WebSocket client for the terminal: what it received, and how the socket closed. */
-final class TerminalClient implements AutoCloseable {
+public final class TerminalClient implements AutoCloseable {
 
     private final WebSocketClient client;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -26,7 +26,7 @@ final class TerminalClient implements AutoCloseable {
     }
 
     /** Connects; returns the HTTP status of a rejected upgrade instead of a client. */
-    static Object connect(Vertx vertx, int port, String sessionId, String token, String origin, List<String> subprotocols)
+    public static Object connect(Vertx vertx, int port, String sessionId, String token, String origin, List<String> subprotocols)
             throws Exception {
         TerminalClient terminal = new TerminalClient(vertx);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)

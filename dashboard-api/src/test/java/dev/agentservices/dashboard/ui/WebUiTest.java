@@ -105,7 +105,7 @@ class WebUiTest {
             ProcessBuilder builder = new ProcessBuilder("node", "ui.mjs").directory(UI.toFile()).redirectErrorStream(true);
             long deadLetter = DashboardFixtures.deadLetter("{\"ui\":true}");
             builder.environment().putAll(Map.of("BASE_URL", "http://localhost:" + RestAssured.port, "SESSION_ID", id,
-                    "SESSION_TITLE", title, "DEAD_LETTER", Long.toString(deadLetter), "TEAMLESS_ID", teamless));
+                    "SESSION_TITLE", title, "DEAD_LETTER", Long.toString(deadLetter), "TEAMLESS_ID", teamless, "LOCAL_SECRET", LocalSignInTestProfile.SECRET));
             Process browser = builder.start();
             StringBuilder output = new StringBuilder();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8))) {

@@ -22,6 +22,39 @@ public class RunnerApiExceptionMapper {
         return refused(new RunnerApiException(503, "nats_unavailable", "Sessions cannot be read right now; retry later"));
     }
 
+    /**
+     * A body the REST layer could not read as the multipart form it claims to be (no closing boundary, a
+     * connection cut mid-part) is the caller's mistake: 400, not 500. Other I/O failures stay server errors.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(java.io.IOException e) {
+        boolean readingForm = java.util.Arrays.stream(e.getStackTrace()).anyMatch(frame -> frame.getClassName().contains("MultiPartParser")
+                || frame.getClassName().endsWith("FormBodyHandler"));
+        if (readingForm) {
+            return refused(new RunnerApiException(400, "bad_multipart",
+                    "The body is not a complete multipart/form-data form; send the file as the form field \"file\""));
+        }
+        LOG.errorf(e, "I/O failure");
+        return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody("internal_error", "The request could not be handled; retry later")).build();
+    }
+
+    /** What the REST layer itself refuses (a method, a media type, a query parameter that is no number) as JSON. */
+    @ServerExceptionMapper
+    public Response refusedByRest(jakarta.ws.rs.WebApplicationException e) {
+        int status = e.getResponse() == null ? 400 : e.getResponse().getStatus();
+        if (status < 400 || status >= 500) {
+            return e.getResponse();
+        }
+        String error = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 415 -> "unsupported_media_type";
+            default -> "bad_request";
+        };
+        return refused(new RunnerApiException(status, error, e.getMessage() == null ? "The request was refused" : e.getMessage()));
+    }
+
     @ServerExceptionMapper
     public Response refused(RunnerApiException e) {
         LOG.infof("Refused runner request: %d %s", e.status(), e.error());

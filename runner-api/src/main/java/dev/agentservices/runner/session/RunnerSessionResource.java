@@ -18,6 +18,7 @@ import dev.agentservices.runner.http.RunnerApiException;
 import dev.agentservices.runner.upload.UploadConfig;
 import dev.agentservices.runner.upload.UploadStore;
 import dev.agentservices.runner.upload.Uploader;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -76,6 +77,7 @@ public class RunnerSessionResource {
 
     @POST
     @Path("complete")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body) {
         Authorized authorized = authorizedSession(id, authorization);
@@ -106,12 +108,13 @@ public class RunnerSessionResource {
         }
         RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, id, authorized.token().run(), turn, status, finalMessage,
                 request.artifacts(), usage, error, agentSessionId);
-        publish(Subjects.runner(authorized.session().agent(), id, "complete"), outcome.dedupId(), authorized.sessionKey(), outcome);
+        publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "complete"), outcome.dedupId(), authorized.sessionKey(), outcome);
         return Response.accepted().build();
     }
 
     @POST
     @Path("end")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response end(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body) {
         Authorized authorized = authorizedSession(id, authorization);
@@ -119,13 +122,15 @@ public class RunnerSessionResource {
         if (request.lastTurn() == null || request.lastTurn() < 0) {
             throw new RunnerApiException(400, "invalid_last_turn", "last_turn must be the number of the last turn the run took");
         }
+        requireOwnKey(id, request.stateKey(), "state_key");
         RunEnd end = new RunEnd(RunEnd.VERSION, id, authorized.token().run(), request.lastTurn(), request.stateKey());
-        publish(Subjects.runner(authorized.session().agent(), id, "end"), end.dedupId(), authorized.sessionKey(), end);
+        publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "end"), end.dedupId(), authorized.sessionKey(), end);
         return Response.accepted().build();
     }
 
     @POST
     @Path("pause")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response pause(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body) {
         Authorized authorized = authorizedSession(id, authorization);
@@ -133,10 +138,29 @@ public class RunnerSessionResource {
         if (request.stateKey() == null || request.stateKey().isBlank()) {
             throw new RunnerApiException(400, "missing_state_key", "A pause must say where the state was saved (state_key)");
         }
+        requireOwnKey(id, request.stateKey(), "state_key");
+        requireOwnKey(id, request.scrollbackKey(), "scrollback_key");
         RunPause pause = new RunPause(RunPause.VERSION, id, authorized.token().run(), request.stateKey(),
                 request.scrollbackKey(), request.lastAssistantMessage());
-        publish(Subjects.runner(authorized.session().agent(), id, "pause"), pause.dedupId(), authorized.sessionKey(), pause);
+        publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "pause"), pause.dedupId(), authorized.sessionKey(), pause);
         return Response.accepted().build();
+    }
+
+    /**
+     * A saved state or scrollback must be the session's own: a key this session uploaded through
+     * {@code /api/upload}, or the local runner's {@code state/{id}/} folder. Another session's key would give
+     * the next run that session's files.
+     */
+    private static void requireOwnKey(String id, String key, String field) {
+        if (key == null) {
+            return;
+        }
+        boolean own = (key.startsWith(Uploader.sessionPrefix(id)) || key.startsWith("state/" + id + "/"))
+                && !key.contains("..") && !key.contains("//") && !key.contains("\\");
+        if (!own) {
+            throw new RunnerApiException(400, "foreign_" + field, field + " must name this session's own upload ("
+                    + Uploader.sessionPrefix(id) + "...) or its state folder (state/" + id + "/...)");
+        }
     }
 
     /** A download URL for a key this session uploaded through {@code /api/upload}; none for a key anywhere else. */

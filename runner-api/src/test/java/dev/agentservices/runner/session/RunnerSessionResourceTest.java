@@ -35,23 +35,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@TestProfile(RunnerSessionResourceTest.Profile.class)
+@TestProfile(RunnerSessionResourceTestProfile.class)
 class RunnerSessionResourceTest {
 
-    static final String SECRET = "runner-test-secret-of-at-least-32-bytes";
-
-    /** runner-api with a token secret and a real NATS. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("runner.token-secret", SECRET);
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(NatsTestResource.class));
-        }
-    }
+    static final String SECRET = RunnerSessionResourceTestProfile.SECRET;
 
     @Inject
     SessionStore store;
@@ -91,7 +78,7 @@ class RunnerSessionResourceTest {
 
             List<MessageInfo> stored = runner.messagesAfter(mark);
             assertEquals(1, stored.size());
-            assertEquals("runner.buck." + session.id() + ".complete", stored.get(0).getSubject());
+            assertEquals("runner.buck." + session.id() + ".1.complete", stored.get(0).getSubject());
             assertEquals("runner:" + session.id() + ":1:1:complete", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"));
             assertEquals(1, mapper.readTree(stored.get(0).getData()).get("turn").asInt());
             JsonNode outcome = mapper.readTree(stored.get(0).getData());
@@ -211,6 +198,26 @@ class RunnerSessionResourceTest {
     }
 
     @Test
+    void theTokenComesBeforeTheBodyAndABodyMustDeclareItsLength() throws Exception {
+        Session session = newSession();
+        String big = "{\"status\":\"succeeded\",\"final_message\":\"" + "x".repeat(2_000_000) + "\"}";
+        given().contentType("application/json").body(big).post(path(session) + "/complete").then().statusCode(401)
+                .body("error", equalTo("missing_token"));
+        given().auth().oauth2(token("another-session", SECRET, 3600)).contentType("application/json").body(big)
+                .post(path(session) + "/complete").then().statusCode(403).body("error", equalTo("wrong_session"));
+        given().auth().oauth2(token(session.id(), SECRET, 3600)).contentType("application/json").body(big)
+                .post(path(session) + "/complete").then().statusCode(413).body("error", equalTo("report_too_large"));
+        // a chunked body cannot be capped before it is read: it must say how long it is
+        java.net.http.HttpResponse<String> chunked = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + path(session) + "/complete"))
+                .header("Authorization", "Bearer " + token(session.id(), SECRET, 3600)).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        "{\"status\":\"succeeded\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(411, chunked.statusCode(), chunked.body());
+    }
+
+    @Test
     void aReportOverTheLimitIs413AndNothingIsPublished() throws Exception {
         Session session = newSession();
         try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
@@ -235,7 +242,7 @@ class RunnerSessionResourceTest {
             }
             List<MessageInfo> stored = runner.messagesAfter(mark);
             assertEquals(1, stored.size());
-            assertEquals("runner.buck." + session.id() + ".end", stored.get(0).getSubject());
+            assertEquals("runner.buck." + session.id() + ".1.end", stored.get(0).getSubject());
             JsonNode end = mapper.readTree(stored.get(0).getData());
             assertEquals(1, end.get("lastTurn").asInt());
             assertEquals("state/" + session.id() + "/run-1.tar.gz", end.get("stateKey").asText());
@@ -263,11 +270,11 @@ class RunnerSessionResourceTest {
         try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
             long mark = runner.lastSequence();
             given().auth().oauth2(token(session.id(), SECRET, 3600)).contentType("application/json")
-                    .body("{\"state_key\":\"state/" + session.id() + "/1.tar.gz\",\"scrollback_key\":\"s/1.txt\","
+                    .body("{\"state_key\":\"state/" + session.id() + "/1.tar.gz\",\"scrollback_key\":\"state/" + session.id() + "/1.scrollback.txt\","
                             + "\"last_assistant_message\":\"Saved.\"}")
                     .post(path(session) + "/pause").then().statusCode(202);
             MessageInfo pause = runner.messagesAfter(mark).get(0);
-            assertEquals("runner.buck." + session.id() + ".pause", pause.getSubject());
+            assertEquals("runner.buck." + session.id() + ".1.pause", pause.getSubject());
             assertEquals("state/" + session.id() + "/1.tar.gz", mapper.readTree(pause.getData()).get("stateKey").asText());
         }
     }

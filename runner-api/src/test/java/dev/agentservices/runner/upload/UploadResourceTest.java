@@ -65,6 +65,26 @@ class UploadResourceTest {
     SessionStore store;
 
     @Test
+    void theTokenIsCheckedBeforeTheBodyAndABadMultipartBodyIs400() throws Exception {
+        String id = newSession();
+        byte[] garbage = "--not-the-boundary\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nunterminated".getBytes(StandardCharsets.UTF_8);
+        given().contentType("multipart/form-data; boundary=xyz").body(garbage).post("/api/upload").then().statusCode(401)
+                .body("error", equalTo("missing_token"));
+        given().auth().oauth2("not-a-token").contentType("multipart/form-data; boundary=xyz").body(garbage).post("/api/upload")
+                .then().statusCode(401).body("error", equalTo("invalid_token"));
+        given().auth().oauth2(podToken(id)).contentType("multipart/form-data; boundary=xyz").body(garbage).post("/api/upload")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(podToken(id)).contentType("multipart/form-data").body(garbage).post("/api/upload")
+                .then().statusCode(400);
+        // declared larger than the upload limit: refused before a byte of it is read
+        HttpResponse<String> huge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/upload"))
+                .header("Authorization", "Bearer " + podToken(id)).header("Content-Type", "multipart/form-data; boundary=xyz")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[512 * 1024])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, huge.statusCode(), huge.body());
+    }
+
+    @Test
     void podUploadIsStoredUnderItsSessionAndServedByPresignedUrl() throws Exception {
         String id = newSession();
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};

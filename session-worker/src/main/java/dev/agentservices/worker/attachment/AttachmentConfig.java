@@ -25,4 +25,12 @@ public interface AttachmentConfig {
 
     @WithDefault("7d")
     Duration presignedUrlTtl();
+
+    /**
+     * The only origins (scheme, host and port) a Slack file is fetched from with the bot token
+     * ({@code ATTACHMENTS_SLACK_FILE_ORIGINS}): Slack's file host. A file elsewhere, or a redirect elsewhere, is
+     * left out and never gets the token.
+     */
+    @WithDefault("https://files.slack.com")
+    java.util.List<String> slackFileOrigins();
 }

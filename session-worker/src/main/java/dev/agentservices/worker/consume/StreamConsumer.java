@@ -191,7 +191,8 @@ public final class StreamConsumer implements Runnable {
     }
 
     private void failed(Message message, long delivered, Exception e) {
-        if (delivered >= config.maxDeliver() || e instanceof SessionRecordTooLargeException) {
+        if (delivered >= config.maxDeliver() || e instanceof SessionRecordTooLargeException
+                || e instanceof UnprocessableMessageException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
             deadLetter(message, e);
             return;
         }

@@ -34,6 +34,7 @@ public class KubernetesLauncher implements SessionLauncher {
     static final String RUN_LABEL = "agent-services.dev/run";
     static final String CONTAINER = "runner";
     static final String TOKEN_KEY = "RUNNER_TOKEN";
+    static final String GITHUB_TOKEN_KEY = "GITHUB_TOKEN";
     /** The runner's home and work folder: its files, the agent's session files, the state it saves. */
     static final String HOME = "/home/runner";
     private static final String HOME_VOLUME = "home";
@@ -65,7 +66,7 @@ public class KubernetesLauncher implements SessionLauncher {
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withType("Opaque")
-                .withStringData(Map.of(TOKEN_KEY, options.podToken()))
+                .withStringData(secretData(options))
                 .build();
         createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
         createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options)).create());
@@ -86,6 +87,10 @@ public class KubernetesLauncher implements SessionLauncher {
                 new EnvVar("RUNNER_WORK_DIR", HOME, null),
                 new EnvVar("RUNNER_IDLE_TIMEOUT", Long.toString(idleTimeout.toSeconds()), null)));
         config.agentCommand().ifPresent(command -> env.add(new EnvVar("AGENT_COMMAND", command, null)));
+        if (options.githubToken() != null) {
+            env.add(new EnvVarBuilder().withName(GITHUB_TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(GITHUB_TOKEN_KEY, name, false)
+                    .endValueFrom().build());
+        }
         long user = config.runAsUser();
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
@@ -125,6 +130,12 @@ public class KubernetesLauncher implements SessionLauncher {
                 .endContainer()
                 .endSpec()
                 .build();
+    }
+
+    /** The run's Secret: its pod token, and the GitHub token of its repository when it has one. */
+    private static Map<String, String> secretData(RunOptions options) {
+        return options.githubToken() == null ? Map.of(TOKEN_KEY, options.podToken())
+                : Map.of(TOKEN_KEY, options.podToken(), GITHUB_TOKEN_KEY, options.githubToken());
     }
 
     /** The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. */

@@ -62,6 +62,9 @@ public class LocalLauncher implements SessionLauncher {
                     "RUNNER_MODE=" + quote(options.mode()),
                     "RUNNER_IDLE_TIMEOUT=" + idleTimeout.toSeconds()));
             config.agentCommand().ifPresent(command -> lines.add("AGENT_COMMAND=" + quote(command)));
+            if (options.githubToken() != null) {
+                lines.add("GITHUB_TOKEN=" + quote(options.githubToken()));
+            }
             Files.write(envFile, lines, StandardCharsets.UTF_8);
             int exit = tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", runDir.toString(),
                     "-e", "RUNNER_ENV_FILE=" + envFile,

@@ -1,6 +1,8 @@
 package dev.agentservices.worker.launch;
 
+import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.agent.AgentsConfig;
+import dev.agentservices.worker.reply.GithubAppTokens;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
@@ -24,8 +26,12 @@ public class RunSettings {
     private final AgentsConfig agents;
     private final TeamStore teams;
     private final LauncherConfig config;
+    private final AgentRegistry registry;
+    private final GithubAppTokens github;
 
-    public RunSettings(AgentsConfig agents, TeamStore teams, LauncherConfig config) {
+    public RunSettings(AgentsConfig agents, TeamStore teams, LauncherConfig config, AgentRegistry registry, GithubAppTokens github) {
+        this.registry = registry;
+        this.github = github;
         this.agents = agents;
         this.teams = teams;
         this.config = config;
@@ -41,6 +47,10 @@ public class RunSettings {
                         .filter(MODES::contains))
                 .orElse(config.runnerMode());
         String image = team.map(TeamSettings::defaultRunnerImage).filter(value -> !value.isBlank()).orElse(null);
-        return new SessionLauncher.RunOptions(podToken, mode, image);
+        // a GitHub session's run gets a token of the agent's GitHub App for its one repository, valid an hour
+        String githubToken = session.origin() == null || session.origin().githubRepository() == null ? null
+                : registry.byName(session.agent()).flatMap(agent -> github.runToken(agent, session.origin().githubRepository()))
+                        .orElse(null);
+        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken);
     }
 }

@@ -19,7 +19,14 @@ public interface SessionLauncher {
      * turn; {@code interactive}: the agent's TUI in the tmux pane, turns typed into it), and the image of its
      * pod when its team names one (null: {@code RUNNER_IMAGE}).
      */
-    record RunOptions(String podToken, String mode, String image) {
+    /**
+     * @param githubToken a GitHub token for the run, limited to its repository (the GitHub App's), or null
+     */
+    record RunOptions(String podToken, String mode, String image, String githubToken) {
+
+        public RunOptions(String podToken, String mode, String image) {
+            this(podToken, mode, image, null);
+        }
     }
 
     /**

@@ -51,15 +51,17 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private final Optional<String> jiraApiUrl;
     private final Map<String, JiraApi> jiraClients = new ConcurrentHashMap<>();
     private final GithubApi github;
+    private final GithubAppTokens githubTokens;
     private final Optional<String> dashboardUrl;
 
-    public DefaultAgentPolicy(@RestClient SlackApi slack, @RestClient GithubApi github,
+    public DefaultAgentPolicy(@RestClient SlackApi slack, @RestClient GithubApi github, GithubAppTokens githubTokens,
             @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
             @ConfigProperty(name = "dashboard.url") Optional<String> dashboardUrl) {
         this.slack = slack;
         this.dashboardUrl = dashboardUrl;
         this.jiraApiUrl = jiraApiUrl;
         this.github = github;
+        this.githubTokens = githubTokens;
     }
 
     @Override
@@ -243,12 +245,13 @@ public class DefaultAgentPolicy implements AgentPolicy {
         return token.map(secret -> "Bearer " + secret.reveal());
     }
 
-    private static Optional<String> githubAuthorization(Agent agent, Session session, String text) {
-        var token = agent.github().flatMap(Agent.GithubApp::token);
-        if (token.isEmpty()) {
-            LOG.infof("Reply for %s (no GITHUB_TOKEN; not posted):%n%s", session.key(), text);
+    /** The GitHub App's installation token for the repository, else {@code GITHUB_TOKEN}. */
+    private Optional<String> githubAuthorization(Agent agent, Session session, String text) {
+        Optional<String> authorization = githubTokens.authorization(agent, session.origin().githubRepository());
+        if (authorization.isEmpty()) {
+            LOG.infof("Reply for %s (no GITHUB_APP_ID nor GITHUB_TOKEN; not posted):%n%s", session.key(), text);
         }
-        return token.map(secret -> "Bearer " + secret.reveal());
+        return authorization;
     }
 
     /** Which pieces of the turn's reply the thread already has, by the metadata every reply carries. */

@@ -22,8 +22,10 @@ public class TurnReactions {
 
     private final SlackApi slack;
     private final GithubApi github;
+    private final GithubAppTokens githubTokens;
 
-    public TurnReactions(@RestClient SlackApi slack, @RestClient GithubApi github) {
+    public TurnReactions(@RestClient SlackApi slack, @RestClient GithubApi github, GithubAppTokens githubTokens) {
+        this.githubTokens = githubTokens;
         this.slack = slack;
         this.github = github;
     }
@@ -48,9 +50,9 @@ public class TurnReactions {
                             LOG.infof("Slack refused reaction %s on %s: %s", slackName, ref, response.error());
                         }
                     });
-                    case GITHUB -> agent.github().flatMap(Agent.GithubApp::token).ifPresent(token -> {
+                    case GITHUB -> githubTokens.authorization(agent, session.origin().githubRepository()).ifPresent(authorization -> {
                         String[] repository = session.origin().githubRepository().split("/", 2);
-                        github.addReaction("Bearer " + token.reveal(), GITHUB_JSON, repository[0], repository[1], ref,
+                        github.addReaction(authorization, GITHUB_JSON, repository[0], repository[1], ref,
                                 new GithubApi.Reaction(githubContent));
                     });
                     default -> {

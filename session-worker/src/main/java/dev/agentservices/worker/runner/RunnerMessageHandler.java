@@ -9,6 +9,8 @@ import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.reply.AgentPolicy;
 import dev.agentservices.worker.reply.TurnReactions;
@@ -50,24 +52,55 @@ public class RunnerMessageHandler {
         this.sessions = sessions;
     }
 
+    /**
+     * Applies what a run reported. The subject ({@code runner.{agent}.{sessionId}.{run}.{kind}}, written by
+     * runner-api from the pod's verified token) decides which session and run the message is about; a body
+     * that names another session or run, or a session of another agent, is refused and dead-lettered.
+     */
     public void handle(Message message) throws Exception {
-        String subject = message.getSubject();
-        if (subject.endsWith(".complete")) {
-            complete(mapper.readValue(message.getData(), RunOutcome.class));
-        } else if (subject.endsWith(".end")) {
-            end(mapper.readValue(message.getData(), RunEnd.class));
-        } else if (subject.endsWith(".pause")) {
-            pause(mapper.readValue(message.getData(), RunPause.class));
-        } else {
-            LOG.warnf("Ignored runner message on %s", subject);
+        Subjects.RunnerSubject subject = Subjects.parseRunner(message.getSubject()).orElseThrow(
+                () -> new UnprocessableMessageException("not a runner subject: " + message.getSubject()));
+        switch (subject.kind()) {
+            case "complete" -> {
+                RunOutcome outcome = mapper.readValue(message.getData(), RunOutcome.class);
+                check(subject, outcome.sessionId(), outcome.run());
+                complete(outcome, subject.agent());
+            }
+            case "end" -> {
+                RunEnd end = mapper.readValue(message.getData(), RunEnd.class);
+                check(subject, end.sessionId(), end.run());
+                end(end, subject.agent());
+            }
+            case "pause" -> {
+                RunPause pause = mapper.readValue(message.getData(), RunPause.class);
+                check(subject, pause.sessionId(), pause.run());
+                pause(pause, subject.agent());
+            }
+            default -> LOG.warnf("Ignored runner message on %s", message.getSubject());
         }
     }
 
-    private void complete(RunOutcome received) {
+    private static void check(Subjects.RunnerSubject subject, String sessionId, int run) {
+        if (!subject.sessionId().equals(sessionId) || (subject.run() != 0 && subject.run() != run)) {
+            throw new UnprocessableMessageException("the body names session " + sessionId + " run " + run + ", the subject "
+                    + subject.sessionId() + " run " + subject.run());
+        }
+    }
+
+    /** The record, when it is the subject's agent's; checked inside each compare-and-set, so no extra read. */
+    private static Session ofAgent(Session current, String agent) {
+        if (!current.agent().equals(agent)) {
+            throw new UnprocessableMessageException("session " + current.id() + " belongs to agent " + current.agent()
+                    + ", not " + agent);
+        }
+        return current;
+    }
+
+    private void complete(RunOutcome received, String agentName) {
         Instant now = Instant.now();
         RunOutcome outcome = withWholeAnswerLinked(received);
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
-        Session session = store.update(outcome.sessionId(), current -> current.hasApplied(outcome.dedupId())
+        Session session = store.update(outcome.sessionId(), current -> ofAgent(current, agentName).hasApplied(outcome.dedupId())
                 || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
                 ? current
                 : current.withTurnOutcome(outcome.turn(), status, outcome.finalMessage(), outcome.artifacts(), outcome.usage(),
@@ -103,9 +136,9 @@ public class RunnerMessageHandler {
                 outcome.agentSessionId());
     }
 
-    private void end(RunEnd end) {
+    private void end(RunEnd end, String agentName) {
         Session session = store.update(end.sessionId(), current -> {
-            if (current.hasApplied(end.dedupId()) || current.run() != end.run() || current.status() == SessionStatus.TERMINATED) {
+            if (ofAgent(current, agentName).hasApplied(end.dedupId()) || current.run() != end.run() || current.status() == SessionStatus.TERMINATED) {
                 return current;
             }
             Session ended = current.withRunEnded(end.stateKey(), end.dedupId(), Instant.now());
@@ -117,8 +150,8 @@ public class RunnerMessageHandler {
         sessions.launchIfWaiting(session);
     }
 
-    private void pause(RunPause pause) {
-        store.update(pause.sessionId(), current -> current.hasApplied(pause.dedupId()) || current.run() != pause.run()
+    private void pause(RunPause pause, String agentName) {
+        store.update(pause.sessionId(), current -> ofAgent(current, agentName).hasApplied(pause.dedupId()) || current.run() != pause.run()
                 || current.status() == SessionStatus.TERMINATED ? current
                 : current.withPause(pause.stateKey(), pause.scrollbackKey(), pause.lastAssistantMessage(), pause.dedupId(),
                         Instant.now()));

@@ -43,6 +43,7 @@ public class SessionService {
     private final TeamStore teams;
     private final TeamSlots slots;
     private final TeamBudget budget;
+    private final RunRate rate;
     private final AgentPolicy policy;
     private final RunSettings settings;
     private final AgentRegistry agents;
@@ -51,9 +52,10 @@ public class SessionService {
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
-            TeamSlots slots, TeamBudget budget, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
+            TeamSlots slots, TeamBudget budget, RunRate rate, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
             TurnReactions reactions, AgentPolicy policy) {
         this.budget = budget;
+        this.rate = rate;
         this.policy = policy;
         this.agentSettings = agentSettings;
         this.settings = settings;
@@ -146,7 +148,8 @@ public class SessionService {
     /**
      * Launches the session's current run and records the pod; safe to repeat. The run waits (PENDING, no
      * pod) for {@link QueuedRunStarter} when its team has spent its monthly budget (the thread is told once)
-     * or runs as many sessions as its concurrency limit allows.
+     * or runs as many sessions as its concurrency limit allows, or the session started its limit of runs
+     * in the last hour ({@link RunRate}).
      */
     public void launch(Session session) {
         Optional<TeamBudget.Spent> spent = budget.overBudget(session);
@@ -155,6 +158,15 @@ public class SessionService {
                     session.key(), session.run(), session.team(), spent.get().spentUsd(), spent.get().budgetUsd());
             if (waitFor(session, Session.WAITING_FOR_BUDGET)) {
                 agents.byName(session.agent()).ifPresent(agent -> policy.onRunWaiting(agent, session, spent.get().notice()));
+            }
+            return;
+        }
+        Optional<String> tooMany = rate.overLimit(session, clock.instant());
+        if (tooMany.isPresent()) {
+            LOG.infof("Session %s (%s) run %d waits: it started its limit of runs in the last hour", session.id(),
+                    session.key(), session.run());
+            if (waitFor(session, Session.WAITING_FOR_RATE)) {
+                agents.byName(session.agent()).ifPresent(agent -> policy.onRunWaiting(agent, session, tooMany.get()));
             }
             return;
         }

@@ -73,7 +73,7 @@ class ControlFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(runDir(session).resolve("signalled")));
 
         RunPause pause = new RunPause(RunPause.VERSION, session.id(), 1, "state/" + session.id() + "/run-1.tar.gz", null, "Saved.");
-        publish("runner.buck." + session.id() + ".pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
+        publish("runner.buck." + session.id() + ".1.pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
         Session paused = fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.PAUSED);
         assertEquals("state/" + session.id() + "/run-1.tar.gz", paused.stateKey());
     }
@@ -82,7 +82,7 @@ class ControlFlowTest {
     void resumeStartsTheNextRunOfAPausedSessionWithItsState() throws Exception {
         Session session = runningSession();
         RunPause pause = new RunPause(RunPause.VERSION, session.id(), 1, "state/" + session.id() + "/run-1.tar.gz", null, null);
-        publish("runner.buck." + session.id() + ".pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
+        publish("runner.buck." + session.id() + ".1.pause", pause.dedupId(), mapper.writeValueAsBytes(pause));
         fixtures().awaitSession(session.key(), s -> s.status() == SessionStatus.PAUSED);
 
         control(session, ControlCommand.RESUME, null);

@@ -182,7 +182,7 @@ class SlackSessionFlowTest {
         publishSlack(mention(thread(), thread, "one more thing").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
         awaitSession(key, s -> s.turn() == 2 && s.run() == 1);
         RunEnd end = new RunEnd(RunEnd.VERSION, session.id(), 1, 1, "state/" + session.id() + "/run-1.tar.gz");
-        publishRunnerMessage("end", session.id(), end.dedupId(), mapper.writeValueAsBytes(end));
+        publishRunnerMessage("end", session.id(), 1, end.dedupId(), mapper.writeValueAsBytes(end));
         Session moved = awaitSession(key, s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
         assertEquals(2, moved.turn());
         assertEquals("one more thing", moved.prompt());
@@ -191,7 +191,7 @@ class SlackSessionFlowTest {
         // its turn done and the run ended, the next follow-up starts run 3
         publishRunner(turn(moved, 2, 2, "Done."), null);
         RunEnd end2 = new RunEnd(RunEnd.VERSION, session.id(), 2, 2, "state/" + session.id() + "/run-2.tar.gz");
-        publishRunnerMessage("end", session.id(), end2.dedupId(), mapper.writeValueAsBytes(end2));
+        publishRunnerMessage("end", session.id(), 2, end2.dedupId(), mapper.writeValueAsBytes(end2));
         awaitSession(key, s -> s.runEnded() && s.run() == 2);
         publishSlack(mention(thread(), thread, "and again").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
         Session third = awaitSession(key, s -> s.run() == 3 && s.status() == SessionStatus.RUNNING);
@@ -226,6 +226,47 @@ class SlackSessionFlowTest {
                 HttpRequest.newBuilder(URI.create(attachments.get(0).url())).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, download.statusCode());
         assertArrayEquals(png, download.body());
+    }
+
+    @Test
+    void theBotTokenGoesOnlyToSlacksFileHostNeverElsewhereNorThroughARedirectAndTheSizeCapHoldsWhileReading() throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer elsewhere = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        elsewhere.start();
+        try {
+            byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 42};
+            elsewhere.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+                    .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png)));
+            ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-R/moved.png"))
+                    .willReturn(aResponse().withStatus(302).withHeader("Location", elsewhere.baseUrl() + "/stolen.png")));
+            ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-B/big.png"))
+                    .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(new byte[1024 * 1024 + 1])));
+            ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-H/hop.png"))
+                    .willReturn(aResponse().withStatus(302).withHeader("Location", "/files-pri/T1-H/real.png")));
+            ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-H/real.png"))
+                    .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.BOT_TOKEN))
+                    .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png)));
+            String thread = thread();
+            String files = ",\"files\":["
+                    + file("F1", elsewhere.baseUrl() + "/files-pri/T1-F1/shot.png") + ","
+                    + file("F2", ThirdPartyApis.server().baseUrl() + "/files-pri/T1-R/moved.png") + ","
+                    + file("F3", ThirdPartyApis.server().baseUrl() + "/files-pri/T1-B/big.png") + ","
+                    + file("F4", ThirdPartyApis.server().baseUrl() + "/files-pri/T1-H/hop.png") + "]";
+            publishSlack(mention(thread, thread, "<@U0BUCK> look").replace("}}", files + "}}"), "Ev" + UUID.randomUUID());
+
+            Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+            List<SessionMessage.Attachment> attachments = session.messages().get(0).attachments();
+            assertEquals(List.of("F4.png"), attachments.stream().map(SessionMessage.Attachment::name).toList(),
+                    "only the file on Slack's host, through a redirect on that host, under the size cap");
+            assertEquals(0, elsewhere.getAllServeEvents().size(), "nothing reached the other host, least of all the token");
+        } finally {
+            elsewhere.stop();
+        }
+    }
+
+    private static String file(String id, String url) {
+        return "{\"id\":\"" + id + "\",\"name\":\"" + id + ".png\",\"mimetype\":\"image/png\",\"size\":9,"
+                + "\"url_private_download\":\"" + url + "\"}";
     }
 
     @Test
@@ -438,19 +479,31 @@ class SlackSessionFlowTest {
     }
 
     @Test
-    void aMessageThatKeepsFailingGoesToTheDeadLetterStream() throws Exception {
+    void aMessageThatKeepsFailingGoesToTheDeadLetterStreamAfterItsDeliveriesAndAnUnreadableOneAtOnce() throws Exception {
+        // Slack's file host keeps failing: a reason that may pass, so the message is tried max-deliver times
+        ThirdPartyApis.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/files-pri/T1-D/down.png"))
+                .willReturn(aResponse().withStatus(503)));
+        String thread = thread();
         try (JetStreamProbe deadletters = new JetStreamProbe(NatsTestServer.url(), "DEADLETTER")) {
             long mark = deadletters.lastSequence();
+            publishSlack(mention(thread, thread, "<@U0BUCK> see").replace("}}", ",\"files\":["
+                    + file("F9", ThirdPartyApis.server().baseUrl() + "/files-pri/T1-D/down.png") + "]}}"), "Ev" + UUID.randomUUID());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !deadletters.messagesAfter(mark).isEmpty());
+            var dead = deadletters.messagesAfter(mark).get(0);
+            assertEquals("deadletter.webhooks.buck.slack", dead.getSubject());
+            assertEquals("5", dead.getHeaders().getFirst("Agent-Services-Deliveries"));
+            assertTrue(dead.getHeaders().getFirst("Agent-Services-Error").contains("503"));
+
+            long unreadable = deadletters.lastSequence();
             try (Connection nats = Nats.connect(NatsTestServer.url())) {
                 nats.jetStream().publish("webhooks.buck.slack", "{not json".getBytes(),
                         PublishOptions.builder().messageId("broken-" + UUID.randomUUID()).build());
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> !deadletters.messagesAfter(mark).isEmpty());
-            var dead = deadletters.messagesAfter(mark).get(0);
-            assertEquals("deadletter.webhooks.buck.slack", dead.getSubject());
-            assertEquals("{not json", new String(dead.getData()));
-            assertEquals("5", dead.getHeaders().getFirst("Agent-Services-Deliveries"));
-            assertFalse(dead.getHeaders().getFirst("Agent-Services-Error").isBlank());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !deadletters.messagesAfter(unreadable).isEmpty());
+            var broken = deadletters.messagesAfter(unreadable).get(0);
+            assertEquals("{not json", new String(broken.getData()));
+            assertEquals("1", broken.getHeaders().getFirst("Agent-Services-Deliveries"), "no delivery can make it readable");
+            assertFalse(broken.getHeaders().getFirst("Agent-Services-Error").isBlank());
         }
     }
 
@@ -493,10 +546,39 @@ class SlackSessionFlowTest {
         fixtures().publishOutcome(outcome, msgId == null ? outcome.dedupId() : msgId);
     }
 
-    private void publishRunnerMessage(String kind, String sessionId, String msgId, byte[] data) throws Exception {
+    private void publishRunnerMessage(String kind, String sessionId, int run, String msgId, byte[] data) throws Exception {
+        publishOn("runner.buck." + sessionId + "." + run + "." + kind, msgId, data);
+    }
+
+    private void publishOn(String subject, String msgId, byte[] data) throws Exception {
         try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            nats.jetStream().publish("runner.buck." + sessionId + "." + kind, data, PublishOptions.builder().messageId(msgId).build());
+            nats.jetStream().publish(subject, data, PublishOptions.builder().messageId(msgId).build());
         }
+    }
+
+    @Test
+    void aRunnerMessageWhoseBodyNamesAnotherSessionRunOrAgentIsDeadLetteredAndChangesNothing() throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> mine"), "Ev" + UUID.randomUUID());
+        Session mine = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        String other = thread();
+        publishSlack(mention(other, other, "<@U0BUCK> theirs"), "Ev" + UUID.randomUUID());
+        Session theirs = awaitSession(SessionKey.slack("buck", "C0123", other), s -> s.status() == SessionStatus.RUNNING);
+
+        try (dev.agentservices.common.testing.JetStreamProbe dead = new dev.agentservices.common.testing.JetStreamProbe(
+                NatsTestServer.url(), "DEADLETTER")) {
+            long mark = dead.lastSequence();
+            RunOutcome forged = turn(theirs, 1, 1, "Posted into their thread.");
+            // on my subject, the body naming their session; on their subject with another run; as another agent
+            publishOn("runner.buck." + mine.id() + ".1.complete", "forged-1", mapper.writeValueAsBytes(forged));
+            publishOn("runner.buck." + theirs.id() + ".7.complete", "forged-2", mapper.writeValueAsBytes(forged));
+            publishOn("runner.dolly." + theirs.id() + ".1.complete", "forged-3", mapper.writeValueAsBytes(forged));
+            await().atMost(Duration.ofSeconds(10)).until(() -> dead.messagesAfter(mark).size() == 3);
+        }
+        assertEquals(SessionStatus.RUNNING, store.get(theirs.id()).orElseThrow().session().status());
+        assertEquals(SessionStatus.RUNNING, store.get(mine.id()).orElseThrow().session().status());
+        assertEquals(0, ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(other)))).size());
     }
 
     private Session awaitSession(SessionKey key, java.util.function.Predicate<Session> condition) {

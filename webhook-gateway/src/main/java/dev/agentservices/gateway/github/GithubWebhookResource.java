@@ -68,7 +68,7 @@ public class GithubWebhookResource {
             throw WebhookRejection.badRequest("missing_event", "Send the " + EVENT_HEADER + " header that GitHub sets");
         }
         String json = MediaType.APPLICATION_FORM_URLENCODED_TYPE.equals(type)
-                ? bodies.formPayload(body) : new String(body, StandardCharsets.UTF_8);
+                ? bodies.formPayload(body) : bodies.utf8(body);
         if ("ping".equals(event)) {
             bodies.json(json, Object.class);
             return Uni.createFrom().item(Response.ok(new Pong("pong"), MediaType.APPLICATION_JSON_TYPE).build());
@@ -92,6 +92,8 @@ public class GithubWebhookResource {
                 metrics.ignored(agent, WebhookSource.GITHUB, "no_mention");
             } else if (isBotOrAgent(payload.comment().user(), handle)) {
                 metrics.ignored(agent, WebhookSource.GITHUB, "own_comment");
+            } else if (outsider(payload, app.settings()) != null) {
+                metrics.ignored(agent, WebhookSource.GITHUB, outsider(payload, app.settings()));
             } else {
                 String repository = payload.repository().fullName();
                 long number = payload.issue().number();
@@ -142,6 +144,29 @@ public class GithubWebhookResource {
             throw WebhookRejection.badRequest("malformed_payload",
                     "An issue_comment must carry comment.id, issue.number and repository.full_name");
         }
+    }
+
+    /**
+     * Why the comment may not start work for this App, or null when it may: its author's association with
+     * the repository, the repository's organization or the installation is not among the allowed ones.
+     * GitHub still gets 200: a refusal would only make it retry.
+     */
+    static String outsider(IssueCommentPayload payload, Agent.GithubApp app) {
+        String association = payload.comment().authorAssociation();
+        if (association == null || !app.allowedAssociations().contains(association.toUpperCase(java.util.Locale.ROOT))) {
+            return "author_association";
+        }
+        if (!app.allowedOrganizations().isEmpty()) {
+            String owner = payload.repository().fullName().substring(0, payload.repository().fullName().indexOf('/'));
+            if (!app.allowedOrganizations().contains(owner.toLowerCase(java.util.Locale.ROOT))) {
+                return "organization";
+            }
+        }
+        if (!app.allowedInstallations().isEmpty() && (payload.installation() == null
+                || !app.allowedInstallations().contains(payload.installation().id()))) {
+            return "installation";
+        }
+        return null;
     }
 
     private static boolean isBotOrAgent(IssueCommentPayload.User user, String handle) {

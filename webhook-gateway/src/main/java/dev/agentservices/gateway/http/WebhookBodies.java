@@ -63,13 +63,25 @@ public class WebhookBodies {
                 "Send the body as " + names + (header == null ? "" : ", not " + header));
     }
 
+    /** The body as {@code type}: 400 for bytes that are not UTF-8 or JSON (trailing text included). */
     public <T> T json(byte[] body, Class<T> type) {
-        return json(new String(body, StandardCharsets.UTF_8), type);
+        return json(utf8(body), type);
+    }
+
+    /** The body as text; 400 for bytes that are not UTF-8 (a lenient decoding would let them through as U+FFFD). */
+    public String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw WebhookRejection.badRequest("invalid_utf8", "The body is not valid UTF-8");
+        }
     }
 
     public <T> T json(String body, Class<T> type) {
         try {
-            T value = mapper.readValue(body, type);
+            T value = mapper.readerFor(type).with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(body);
             if (value == null) {
                 throw WebhookRejection.badRequest("malformed_json", "The body must be a JSON object, not null");
             }

@@ -39,6 +39,25 @@ public class WebhookRejectionMapper {
                 .build();
     }
 
+    /** What the REST layer itself refuses (a method a webhook does not take, say) in the same JSON shape. */
+    @ServerExceptionMapper
+    public Response refusedByRest(jakarta.ws.rs.WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse() == null ? 400 : e.getResponse().getStatus();
+        if (status < 400 || status >= 500) {
+            return e.getResponse();
+        }
+        String error = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 415 -> "unsupported_media_type";
+            default -> "bad_request";
+        };
+        String message = status == 405 ? "Webhooks are delivered with POST" : e.getMessage() == null ? "The request was refused" : e.getMessage();
+        metrics.rejected(WebhookEndpoint.sourceOf(uri.getPath()), error);
+        return json(status, new ErrorBody(error, message)).build();
+    }
+
     static Response.ResponseBuilder json(int status, ErrorBody body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
     }

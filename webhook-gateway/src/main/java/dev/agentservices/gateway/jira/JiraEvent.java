@@ -6,16 +6,19 @@ enum JiraEvent {
     ASSIGNMENT,
     /** Someone else commented: continue the issue's session. */
     COMMENT,
-    /** The agent's own comment: dropped so it does not answer itself. */
+    /**
+     * A comment by any configured agent's account: dropped, so an agent answers neither itself nor another
+     * agent on the same issue (two agents would otherwise answer each other for ever).
+     */
     OWN_COMMENT,
     /** Anything else. */
     OTHER;
 
-    static JiraEvent classify(JiraWebhookPayload payload, String agentAccountId) {
+    static JiraEvent classify(JiraWebhookPayload payload, String agentAccountId, java.util.Set<String> agentAccounts) {
         String event = payload.webhookEvent();
         if ("comment_created".equals(event)) {
             boolean own = payload.comment() != null && payload.comment().author() != null
-                    && agentAccountId.equals(payload.comment().author().accountId());
+                    && payload.comment().author().accountId() != null && agentAccounts.contains(payload.comment().author().accountId());
             return own ? OWN_COMMENT : COMMENT;
         }
         if ("jira:issue_updated".equals(event) && payload.changelog() != null && payload.changelog().items() != null) {

@@ -46,6 +46,8 @@ public class JiraWebhookResource {
     private static final String BEARER = "bearer ";
 
     private final List<AgentSource<Agent.JiraAccount>> accounts;
+    /** Every configured agent's Jira account: their comments start nothing. */
+    private final java.util.Set<String> agentAccounts;
     private final WebhookBodies bodies;
     private final WebhookPublisher publisher;
     private final GatewayMetrics metrics;
@@ -53,6 +55,7 @@ public class JiraWebhookResource {
     public JiraWebhookResource(AgentRegistry registry, WebhookBodies bodies, WebhookPublisher publisher,
             GatewayMetrics metrics) {
         this.accounts = registry.withSource(Agent::jira);
+        this.agentAccounts = accounts.stream().map(account -> account.settings().accountId()).collect(java.util.stream.Collectors.toSet());
         this.bodies = bodies;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -66,7 +69,7 @@ public class JiraWebhookResource {
         JiraWebhookPayload payload = bodies.json(body, JiraWebhookPayload.class);
         String agent = account.agent().name();
 
-        JiraEvent event = JiraEvent.classify(payload, account.settings().accountId());
+        JiraEvent event = JiraEvent.classify(payload, account.settings().accountId(), agentAccounts);
         if (event == JiraEvent.OWN_COMMENT || event == JiraEvent.OTHER) {
             metrics.ignored(agent, WebhookSource.JIRA, event == JiraEvent.OWN_COMMENT ? "own_comment" : "event_type");
             return Uni.createFrom().item(Response.ok().build());

@@ -9,10 +9,16 @@ import java.util.List;
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record InteractionPayload(String type, String apiAppId, String triggerId, User user, Channel channel,
-        Container container, Message message, List<Action> actions) {
+        Container container, Message message, List<Action> actions, Team team, Team enterprise) {
+
+    /** A workspace ({@code team}) or an organization ({@code enterprise}): its id. */
+    @RegisterForReflection
+    public record Team(String id) {
+    }
 
     @RegisterForReflection
-    public record User(String id) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record User(String id, String teamId) {
     }
 
     @RegisterForReflection

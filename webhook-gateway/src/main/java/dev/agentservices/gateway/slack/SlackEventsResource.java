@@ -82,7 +82,11 @@ public class SlackEventsResource {
             throw WebhookRejection.badRequest("missing_event_id", "An event_callback must carry its event_id");
         }
         SlackEventPayload.Event event = payload.event();
-        String ignored = ignoredBecause(event, app.settings());
+        String ignored = SlackRequestVerifier.notAllowed(app.settings(), payload.teamId(), payload.enterpriseId(),
+                event.userTeam(), Boolean.TRUE.equals(payload.isExtSharedChannel()));
+        if (ignored == null) {
+            ignored = ignoredBecause(event, app.settings());
+        }
         if (ignored != null) {
             metrics.ignored(agent, WebhookSource.SLACK, ignored);
             return Uni.createFrom().item(Response.ok().build());

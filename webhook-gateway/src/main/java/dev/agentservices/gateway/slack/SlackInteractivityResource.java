@@ -58,6 +58,13 @@ public class SlackInteractivityResource {
         InteractionPayload payload = bodies.convert(tree, InteractionPayload.class);
         SlackRequestVerifier.requireApp(app, payload.apiAppId());
         String agent = app.agent().name();
+        String notAllowed = SlackRequestVerifier.notAllowed(app.settings(), payload.team() == null ? null : payload.team().id(),
+                payload.enterprise() == null ? null : payload.enterprise().id(), payload.user() == null ? null : payload.user().teamId(),
+                false);
+        if (notAllowed != null) {
+            metrics.ignored(agent, WebhookSource.INTERACTIVITY, notAllowed);
+            return Uni.createFrom().item(Response.ok().build());
+        }
 
         String key = payload.dedupKey();
         if (key == null) {

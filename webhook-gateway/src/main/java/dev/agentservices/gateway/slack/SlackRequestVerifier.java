@@ -45,13 +45,43 @@ public class SlackRequestVerifier {
                 "X-Slack-Signature matches no agent's signing secret; sign v0:{timestamp}:{raw body} with the app's signing secret");
     }
 
-    /** Refuses a payload for a Slack app other than the agent's, when the agent's app id is configured. */
+    /**
+     * Refuses a payload for a Slack app other than the agent's, when the agent's app id is configured: Slack
+     * puts {@code api_app_id} in every Events API and interactivity payload, so one without it is refused too.
+     */
     public static void requireApp(AgentSource<Agent.SlackApp> app, String apiAppId) {
         app.settings().appId().ifPresent(expected -> {
-            if (apiAppId != null && !expected.equals(apiAppId)) {
+            if (apiAppId == null || apiAppId.isBlank()) {
+                throw WebhookRejection.unauthorized("missing_app_id", "The payload carries no api_app_id; agent "
+                        + app.agent().name() + " takes only payloads of its Slack app (SLACK_APP_ID)");
+            }
+            if (!expected.equals(apiAppId)) {
                 throw WebhookRejection.unauthorized("unknown_agent", "The payload is for Slack app " + apiAppId
                         + ", which is not agent " + app.agent().name() + "'s app");
             }
         });
+    }
+
+    /**
+     * Why a signed payload may not start or continue work, or null when it may: its workspace or organization
+     * is not among the agent's allowed teams, or it comes from a channel shared with another organization
+     * while shared channels are not allowed. Slack gets 200 for these (a refusal would only be retried).
+     */
+    public static String notAllowed(Agent.SlackApp app, String teamId, String enterpriseId, String userTeam,
+            boolean sharedChannel) {
+        if (!app.allowedTeams().isEmpty()) {
+            boolean team = teamId != null && app.allowedTeams().contains(teamId);
+            boolean enterprise = enterpriseId != null && app.allowedTeams().contains(enterpriseId);
+            if (!team && !enterprise) {
+                return "workspace";
+            }
+            if (userTeam != null && !app.allowedTeams().contains(userTeam) && !enterprise) {
+                return "workspace";
+            }
+        }
+        if (sharedChannel && !app.allowSharedChannels()) {
+            return "shared_channel";
+        }
+        return null;
     }
 }

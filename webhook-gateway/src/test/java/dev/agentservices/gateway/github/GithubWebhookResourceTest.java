@@ -12,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import dev.agentservices.common.agent.Agent;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,42 @@ class GithubWebhookResourceTest {
     }
 
     @Test
+    void anOutsidersMentionIsAnswered200AndNotStored() {
+        for (String association : List.of("NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "")) {
+            signed(issueComment(commentId(), "@bucky run rm -rf /", "mallory", "User", false, association), "issue_comment")
+                    .post(PATH).then().statusCode(200);
+        }
+        signed(issueComment(commentId(), "@bucky hi", "mallory", "User", false).replace(",\"author_association\":\"MEMBER\"", ""),
+                "issue_comment").post(PATH).then().statusCode(200);
+        stream.assertNothingSinceMark();
+        for (String association : List.of("OWNER", "MEMBER", "COLLABORATOR")) {
+            signed(issueComment(commentId(), "@bucky hi", "ana", "User", false, association), "issue_comment").post(PATH)
+                    .then().statusCode(200);
+        }
+        assertEquals(3, stream.sinceMark().size());
+    }
+
+    @Test
+    void theAppsAllowListsOfOrganizationsAndInstallationsAreKept() {
+        Agent.GithubApp app = new Agent.GithubApp(dev.agentservices.common.signature.Secret.of("s"), "bucky", java.util.Optional.empty(),
+                Agent.GithubApp.DEFAULT_ASSOCIATIONS, java.util.Set.of("acme"), java.util.Set.of(4242L));
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        java.util.function.Function<String, IssueCommentPayload> read = json -> {
+            try {
+                return mapper.readValue(json, IssueCommentPayload.class);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String comment = issueComment(1, "@bucky hi", "ana", "User", false);
+        assertEquals(null, GithubWebhookResource.outsider(read.apply(comment), app));
+        assertEquals("organization", GithubWebhookResource.outsider(read.apply(comment.replace("acme/api", "evil/api")), app));
+        assertEquals("installation", GithubWebhookResource.outsider(read.apply(comment.replace("4242", "99")), app));
+        assertEquals("installation", GithubWebhookResource.outsider(read.apply(comment.replace(",\"installation\":{\"id\":4242}", "")), app));
+    }
+
+    @Test
     void pingAndOtherEventsAreAcknowledgedButNotStored() {
         signed("{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}", "ping").post(PATH)
                 .then().statusCode(200).body("status", equalTo("pong"));
@@ -145,11 +182,17 @@ class GithubWebhookResourceTest {
     }
 
     static String issueComment(long commentId, String text, String login, String userType, boolean onPullRequest) {
+        return issueComment(commentId, text, login, userType, onPullRequest, "MEMBER");
+    }
+
+    static String issueComment(long commentId, String text, String login, String userType, boolean onPullRequest,
+            String association) {
         return "{\"action\":\"created\",\"issue\":{\"number\":42,\"title\":\"Flaky build\""
                 + (onPullRequest ? ",\"pull_request\":{\"url\":\"https://api.github.com/repos/acme/api/pulls/42\"}" : "")
                 + "},\"comment\":{\"id\":" + commentId + ",\"body\":\"" + text.replace("\n", "\\n") + "\",\"user\":{\"login\":\""
-                + login + "\",\"type\":\"" + userType + "\"}},\"repository\":{\"full_name\":\"acme/api\"},"
-                + "\"sender\":{\"login\":\"" + login + "\"}}";
+                + login + "\",\"type\":\"" + userType + "\"},\"author_association\":\"" + association + "\"},"
+                + "\"repository\":{\"full_name\":\"acme/api\",\"owner\":{\"login\":\"acme\"}},"
+                + "\"installation\":{\"id\":4242},\"sender\":{\"login\":\"" + login + "\"}}";
     }
 
     private static RequestSpecification signed(String body, String event) {

@@ -100,6 +100,17 @@ class JiraWebhookResourceTest {
     }
 
     @Test
+    void anotherAgentsCommentIsDroppedSoTwoAgentsNeverAnswerEachOther() {
+        signed(GatewayTestProfile.BUCK_JIRA_SECRET, comment("OPS-12", GatewayTestProfile.DOLLY_JIRA_ACCOUNT))
+                .post(PATH).then().statusCode(200);
+        signed(GatewayTestProfile.DOLLY_JIRA_SECRET, comment("OPS-12", GatewayTestProfile.BUCK_JIRA_ACCOUNT))
+                .post(PATH).then().statusCode(200);
+        stream.assertNothingSinceMark();
+        signed(GatewayTestProfile.DOLLY_JIRA_SECRET, comment("OPS-12", "557058:ana")).post(PATH).then().statusCode(200);
+        assertEquals(1, stream.sinceMark().size());
+    }
+
+    @Test
     void assignmentToSomeoneElseIsIgnored() {
         signed(GatewayTestProfile.BUCK_JIRA_SECRET, assignment("OPS-12", "557058:someone-else"))
                 .post(PATH).then().statusCode(200);

@@ -213,6 +213,33 @@ class SlackEventsResourceTest {
     }
 
     @Test
+    void aPayloadWithoutTheAgentsAppIdIs401() {
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, mention("Ev" + UUID.randomUUID(), "A0BUCK", "C1", "1.1", null)
+                .replace(",\"api_app_id\":\"A0BUCK\"", "")).post(PATH).then().statusCode(401).body("error", equalTo("missing_app_id"));
+        stream.assertNothingSinceMark();
+    }
+
+    @Test
+    void onlyTheAllowedWorkspacesAndNoSharedChannelStartWork() {
+        String pearl = GatewayTestProfile.PEARL_SLACK_SECRET;
+        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.1", null).replace("T0001", "T0EVIL"))
+                .post(PATH).then().statusCode(200);
+        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.2", null)
+                .replace("\"type\":\"event_callback\",", "\"type\":\"event_callback\",\"is_ext_shared_channel\":true,"))
+                .post(PATH).then().statusCode(200);
+        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.3", null)
+                .replace("\"user\":\"U0ANA\",", "\"user\":\"U0EVE\",\"user_team\":\"T0EVIL\","))
+                .post(PATH).then().statusCode(200);
+        stream.assertNothingSinceMark();
+
+        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.4", null)).post(PATH).then().statusCode(200);
+        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.5", null)
+                .replace("\"team_id\":\"T0001\"", "\"team_id\":\"T0OTHER\",\"enterprise_id\":\"E0ACME\""))
+                .post(PATH).then().statusCode(200);
+        assertEquals(2, stream.sinceMark().size());
+    }
+
+    @Test
     void chunkedBodyOverTheLimitIs413() {
         String body = mention("Ev8", "A0BUCK", "C1", "1.1", null).replace("<@U0BUCK> please", "x".repeat(70_000));
         long timestamp = Signing.now();
