@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -53,21 +54,55 @@ public class JetStreamPublisher {
         }
     }
 
+    /**
+     * Stores the message and completes with the first ack. A message with a dedup id is sent again every
+     * {@link #RESEND_EVERY} until one comes (JetStream keeps it once): a stream whose leader is being
+     * elected after a node died answers nothing to the first send, and the resend is stored as soon as the
+     * new leader is up, within the caller's deadline instead of after it.
+     */
     public Uni<PublishAck> publish(Outgoing outgoing, Duration ackTimeout) {
         return Uni.createFrom().deferred(() -> {
             if (!nats.isConnected()) {
                 return Uni.createFrom().failure(new NatsUnavailableException("NATS is not connected", null));
             }
-            CompletableFuture<PublishAck> ack;
+            CompletableFuture<PublishAck> first = new CompletableFuture<>();
             try {
-                ack = nats.jetStream().publishAsync(message(outgoing), options(outgoing));
+                send(outgoing, first);
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
             }
-            return Uni.createFrom().completionStage(ack)
+            if (outgoing.msgId() != null) {
+                long every = RESEND_EVERY.toMillis();
+                for (long at = every; at < ackTimeout.toMillis(); at += every) {
+                    CompletableFuture.delayedExecutor(at, TimeUnit.MILLISECONDS).execute(() -> {
+                        if (!first.isDone() && nats.isConnected()) {
+                            try {
+                                send(outgoing, first);
+                            } catch (RuntimeException ignored) {
+                                // the next resend, or the deadline, decides
+                            }
+                        }
+                    });
+                }
+            }
+            return Uni.createFrom().completionStage(first)
                     .ifNoItem().after(ackTimeout).failWith(() -> new TimeoutException("no JetStream ack within " + ackTimeout))
                     .onFailure(e -> !(e instanceof NatsUnavailableException))
                     .transform(e -> new NatsUnavailableException("JetStream did not acknowledge: " + e.getMessage(), e));
+        });
+    }
+
+    /** How often a message with a dedup id is sent again while no ack came. */
+    static final Duration RESEND_EVERY = Duration.ofMillis(500);
+
+    private void send(Outgoing outgoing, CompletableFuture<PublishAck> first) {
+        nats.jetStream().publishAsync(message(outgoing), options(outgoing)).whenComplete((ack, error) -> {
+            if (ack != null) {
+                first.complete(ack);
+            } else if (error instanceof io.nats.client.JetStreamApiException api) {
+                // JetStream answered and refused (a wrong stream, say): no resend will do better
+                first.completeExceptionally(api);
+            }
         });
     }
 

@@ -12,7 +12,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,7 +34,7 @@ public class NatsConnection {
     private final NatsTopology topology;
     private final String applicationName;
     private final AtomicBoolean topologyReady = new AtomicBoolean();
-    private final ExecutorService setup = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService setup = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "nats-topology");
         thread.setDaemon(true);
         return thread;
@@ -119,7 +120,11 @@ public class NatsConnection {
         }
     }
 
-    /** Sets up the topology on {@code conn}, the connection the event came from (the field may not be set yet). */
+    /**
+     * Sets up the topology on {@code conn}, the connection the event came from (the field may not be set yet).
+     * A failure (a cluster still electing its leaders, a slow R3 create) is tried again every
+     * {@code nats.reconnect-wait} while the connection lasts: the service stays not ready meanwhile.
+     */
     private void scheduleTopology(Connection conn) {
         if (!config.manageTopology()) {
             topologyReady.set(true);
@@ -128,15 +133,21 @@ public class NatsConnection {
         if (setup.isShutdown()) {
             return;
         }
-        setup.execute(() -> {
-            try {
-                topology.ensure(conn);
-                topologyReady.set(true);
-            } catch (Exception e) {
-                topologyReady.set(false);
-                LOG.errorf("Could not set up the NATS streams and buckets: %s", e.getMessage());
+        setup.execute(() -> ensureTopology(conn));
+    }
+
+    private void ensureTopology(Connection conn) {
+        try {
+            topology.ensure(conn);
+            topologyReady.set(true);
+        } catch (Exception e) {
+            topologyReady.set(false);
+            LOG.errorf("Could not set up the NATS streams and buckets (%s); trying again in %s", e.getMessage(),
+                    config.reconnectWait());
+            if (!setup.isShutdown() && conn.getStatus() != Connection.Status.CLOSED) {
+                setup.schedule(() -> ensureTopology(conn), Math.max(100, config.reconnectWait().toMillis()), TimeUnit.MILLISECONDS);
             }
-        });
+        }
     }
 
     /** jnats reports asynchronous errors here; they go to the log, never silently away. */

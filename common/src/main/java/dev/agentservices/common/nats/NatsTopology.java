@@ -22,7 +22,6 @@ import java.util.List;
 public final class NatsTopology {
 
     /** JetStream's error code for "stream not found". */
-    private static final int STREAM_NOT_FOUND = 10059;
 
     private final NatsConfig config;
 
@@ -44,12 +43,18 @@ public final class NatsTopology {
         return List.of(bucket(b.sessions()), bucket(b.sessionIndex()), bucket(b.processed()), bucket(b.teams()));
     }
 
-    /** Creates or updates every stream and bucket. Blocks on JetStream management calls. */
+    /**
+     * Creates or updates every stream and bucket. Blocks on JetStream management calls. Which streams exist
+     * comes from the stream names (answered by the cluster's meta leader), not from each stream's info, which
+     * only the stream's own leader answers: right after a stream is created, or while a node is down, that
+     * leader may still be elected and the info request would wait out its timeout.
+     */
     public void ensure(Connection connection) throws IOException, JetStreamApiException {
         JetStreamOptions jsOptions = JetStreamOptions.builder().requestTimeout(config.managementTimeout()).build();
         JetStreamManagement jsm = connection.jetStreamManagement(jsOptions);
+        List<String> names = jsm.getStreamNames();
         for (StreamConfiguration stream : streams()) {
-            if (exists(jsm, stream.getName())) {
+            if (names.contains(stream.getName())) {
                 jsm.updateStream(stream);
             } else {
                 jsm.addStream(stream);
@@ -64,18 +69,6 @@ public final class NatsTopology {
             } else {
                 kvm.create(bucket);
             }
-        }
-    }
-
-    private static boolean exists(JetStreamManagement jsm, String stream) throws IOException, JetStreamApiException {
-        try {
-            jsm.getStreamInfo(stream);
-            return true;
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
-                return false;
-            }
-            throw e;
         }
     }
 
