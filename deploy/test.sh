@@ -2,7 +2,7 @@
 # The test command: installs what the tests need (nats-server; tmux, jq and curl for the reference
 # runner of the end-to-end test; script for the local terminal; node and npm for the test with the
 # official Connect client; Chromium for the web UI test, or CHROMIUM naming another Chromium or Chrome),
-# then runs the whole Maven build with its tests. Tests start their own nats-server on a free port; set NATS_URL to use another server.
+# then runs the whole Maven build with its tests, and fuzzes the payload parsers for a bounded time. Tests start their own nats-server on a free port; set NATS_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
@@ -19,3 +19,7 @@ if [ -z "${CHROMIUM:-}" ]; then
 fi
 
 ./mvnw -B -ntp verify "$@"
+
+# then each payload parser under coverage-guided fuzzing (Jazzer), 10 s per target: a crash fails the run
+# and leaves its input in the target's Inputs folder under src/test/resources, replayed by every later build
+JAZZER_FUZZ=1 ./mvnw -B -ntp test -pl webhook-gateway,runner-api -am -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"

@@ -131,11 +131,10 @@ class RunnerSessionResourceTest {
     void nextAnswersAsSoonAsTheWorkerGivesTheRunItsNextTurn() throws Exception {
         Session session = newSession();
         String token = token(session.id(), SECRET, 3600);
-        long watchesBefore = kvConsumers();
         var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
                 .get(path(session) + "/next?after=1&wait=20").then().extract().response());
         // the runner is already waiting (its watch is set up) when the follow-up arrives
-        await().atMost(Duration.ofSeconds(10)).until(() -> kvConsumers() > watchesBefore);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watches(session.id()) > 0);
         store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "First.", List.of(), null, null, null, "o1",
                 Instant.now()).withNextTurn(new SessionMessage("U0ANA", "- also the docs", List.of(), Instant.now()), Instant.now()));
         var response = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -249,9 +248,12 @@ class RunnerSessionResourceTest {
         }
     }
 
-    private static long kvConsumers() throws Exception {
+    /** The consumers watching this one session's record (others come and go as other tests run). */
+    private static long watches(String sessionId) throws Exception {
         try (io.nats.client.Connection nats = io.nats.client.Nats.connect(NatsTestServer.url())) {
-            return nats.jetStreamManagement().getStreamInfo("KV_sessions").getStreamState().getConsumerCount();
+            return nats.jetStreamManagement().getConsumers("KV_sessions").stream()
+                    .filter(consumer -> ("$KV.sessions." + sessionId).equals(consumer.getConsumerConfiguration().getFilterSubject()))
+                    .count();
         }
     }
 
