@@ -92,6 +92,17 @@ public class JetStreamPublisher {
         });
     }
 
+    /** Whether a send failed only for want of an answer in time: the one failure a resend may cure. */
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof TimeoutException || e instanceof java.util.concurrent.CancellationException
+                    || (e.getMessage() != null && e.getMessage().contains("Timeout"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How often a message with a dedup id is sent again while no ack came. */
     static final Duration RESEND_EVERY = Duration.ofMillis(500);
 
@@ -99,9 +110,9 @@ public class JetStreamPublisher {
         nats.jetStream().publishAsync(message(outgoing), options(outgoing)).whenComplete((ack, error) -> {
             if (ack != null) {
                 first.complete(ack);
-            } else if (error instanceof io.nats.client.JetStreamApiException api) {
-                // JetStream answered and refused (a wrong stream, say): no resend will do better
-                first.completeExceptionally(api);
+            } else if (!isTimeout(error)) {
+                // an answer that refuses (a wrong stream, no stream at all): no resend will do better
+                first.completeExceptionally(error);
             }
         });
     }

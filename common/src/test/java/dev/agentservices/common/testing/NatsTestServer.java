@@ -28,14 +28,32 @@ public final class NatsTestServer implements AutoCloseable {
     private final Path logFile;
     private final Path config;
     private final java.util.Map<String, String> environment;
+    private final List<String> arguments;
     private Process process;
 
-    private NatsTestServer(int port, Path storeDir, Path config, java.util.Map<String, String> environment) {
+    private NatsTestServer(int port, Path storeDir, Path config, java.util.Map<String, String> environment, List<String> arguments) {
         this.port = port;
         this.storeDir = storeDir;
         this.logFile = storeDir.resolve("nats-server.log");
         this.config = config;
         this.environment = environment;
+        this.arguments = arguments;
+    }
+
+    /** Starts a new server on a free port with further command-line options (e.g. {@code --auth}, {@code --tlsverify}). */
+    public static NatsTestServer startWith(List<String> arguments) {
+        try {
+            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-test-"), null, java.util.Map.of(),
+                    arguments);
+            server.resume();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Starts a new server on a free port. */
@@ -49,7 +67,7 @@ public final class NatsTestServer implements AutoCloseable {
      */
     public static NatsTestServer start(Path config, java.util.Map<String, String> environment) {
         try {
-            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-test-"), config, environment);
+            NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-test-"), config, environment, List.of());
             server.resume();
             return server;
         } catch (IOException e) {
@@ -102,6 +120,7 @@ public final class NatsTestServer implements AutoCloseable {
             if (config != null) {
                 command.addAll(List.of("-c", config.toString()));
             }
+            command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
             process = builder
