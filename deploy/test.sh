@@ -20,6 +20,8 @@ fi
 
 ./mvnw -B -ntp verify "$@"
 
-# then each payload parser under coverage-guided fuzzing (Jazzer), 10 s per target: a crash fails the run
-# and leaves its input in the target's Inputs folder under src/test/resources, replayed by every later build
-JAZZER_FUZZ=1 ./mvnw -B -ntp test -pl webhook-gateway,runner-api -am -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"
+# then each payload parser under coverage-guided fuzzing (Jazzer), 10 s per target, each class in a JVM of
+# its own (Jazzer fuzzes one target per JVM): a crash fails the run and leaves its input in the target's
+# Inputs folder under src/test/resources, replayed by every later build
+JAZZER_FUZZ=1 ./mvnw -B -ntp test -pl webhook-gateway,runner-api -am -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+  -DreuseForks=false "$@"
