@@ -50,6 +50,7 @@ import javax.crypto.spec.SecretKeySpec;
 public class WorkerBench {
 
     private static final Pattern SESSION_LABEL = Pattern.compile("\"agent-services.dev/session-id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern THREAD_TS = Pattern.compile("\"slackThreadTs\"\\s*:\\s*\"([0-9.]+)\"");
     private static final Pattern SESSION_KEY = Pattern.compile("\"key\"\\s*:\\s*\"buck:slack:C0BENCH:([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
@@ -68,7 +69,8 @@ public class WorkerBench {
             Map<String, Long> transported = new ConcurrentHashMap<>();
             var dispatcher = nats.createDispatcher();
             js.subscribe("webhooks.buck.slack", dispatcher, message -> {
-                Matcher thread = Pattern.compile("\\\\\"ts\\\\\":\\\\\"([0-9.]+)\\\\\"").matcher(new String(message.getData(), StandardCharsets.UTF_8));
+                // envelope v2: the classified event names its thread in origin.slackThreadTs
+                Matcher thread = THREAD_TS.matcher(new String(message.getData(), StandardCharsets.UTF_8));
                 if (thread.find()) {
                     transported.putIfAbsent(thread.group(1), System.nanoTime());
                 }
