@@ -63,6 +63,13 @@ public final class WorkerFixtures {
         publishWebhook(WebhookSource.SLACK, dedupId, SessionKey.slack("buck", channel, thread), type, conversation);
     }
 
+    /** A mention of buck opening a thread of its own in {@code channel}; the session once its first run exists. */
+    public Session mention(String channel, String ts) throws Exception {
+        publishSlackEvent("buck:slack:Ev" + java.util.UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
+                + "\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts + "\",\"channel\":\"" + channel + "\"}}");
+        return awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
+    }
+
     /** Publishes a run outcome on {@code runner.buck.{id}.{run}.complete}, as runner-api does. */
     public void publishOutcome(RunOutcome outcome, String msgId) throws Exception {
         publishOutcome("buck", outcome, msgId);

@@ -72,23 +72,32 @@ public class JetStreamPublisher {
                 return Uni.createFrom().failure(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
             }
             if (outgoing.msgId() != null) {
-                long every = RESEND_EVERY.toMillis();
-                for (long at = every; at < ackTimeout.toMillis(); at += every) {
-                    CompletableFuture.delayedExecutor(at, TimeUnit.MILLISECONDS).execute(() -> {
-                        if (!first.isDone() && nats.isConnected()) {
-                            try {
-                                send(outgoing, first);
-                            } catch (RuntimeException ignored) {
-                                // the next resend, or the deadline, decides
-                            }
-                        }
-                    });
-                }
+                resendLater(outgoing, first, System.nanoTime() + ackTimeout.toNanos());
             }
             return Uni.createFrom().completionStage(first)
                     .ifNoItem().after(ackTimeout).failWith(() -> new TimeoutException("no JetStream ack within " + ackTimeout))
                     .onFailure(e -> !(e instanceof NatsUnavailableException))
                     .transform(e -> new NatsUnavailableException("JetStream did not acknowledge: " + e.getMessage(), e));
+        });
+    }
+
+    /**
+     * One resend {@link #RESEND_EVERY} from now, if no ack came by then and the deadline is not near; it
+     * schedules the next. An acked message leaves one task that finds it done.
+     */
+    private void resendLater(Outgoing outgoing, CompletableFuture<PublishAck> first, long deadlineNanos) {
+        CompletableFuture.delayedExecutor(RESEND_EVERY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (first.isDone() || System.nanoTime() + RESEND_EVERY.toNanos() / 2 > deadlineNanos) {
+                return;
+            }
+            if (nats.isConnected()) {
+                try {
+                    send(outgoing, first);
+                } catch (RuntimeException ignored) {
+                    // the next resend, or the deadline, decides
+                }
+            }
+            resendLater(outgoing, first, deadlineNanos);
         });
     }
 

@@ -156,8 +156,8 @@ class NatsPermissionsTest {
             snoop.createDispatcher(message -> errors.add("read " + message.getSubject())).subscribe("_INBOX_session-worker.>");
             await().atMost(Duration.ofSeconds(5)).until(() -> errors.stream().anyMatch(e -> e.contains("Permissions Violation")));
             sessions(worker).get("s1");
-            Thread.sleep(300);
-            assertFalse(errors.stream().anyMatch(e -> e.startsWith("read ")), errors.toString());
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                    .until(() -> errors.stream().noneMatch(e -> e.startsWith("read ")));
         }
     }
 

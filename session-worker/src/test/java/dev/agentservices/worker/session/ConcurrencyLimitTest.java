@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
@@ -49,9 +48,9 @@ class ConcurrencyLimitTest {
                 List.of(), 1, null, null));
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
 
-        Session first = mention(fixtures, channel, "1712377777.000001");
+        Session first = fixtures.mention(channel, "1712377777.000001");
         first = fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.RUNNING);
-        Session second = mention(fixtures, channel, "1712377777.000002");
+        Session second = fixtures.mention(channel, "1712377777.000002");
         fixtures.awaitIdle();
         String waiting = second.id();
         // several looks of the queued-run starter (every 500 ms in tests), which must leave it waiting
@@ -70,21 +69,15 @@ class ConcurrencyLimitTest {
     void aLimitedTeamStillLaunchesWhileATeamlessSessionRuns() throws Exception {
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
         String unclaimed = "C0U" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        Session teamless = mention(fixtures, unclaimed, "1712377778.000001");
+        Session teamless = fixtures.mention(unclaimed, "1712377778.000001");
         teamless = fixtures.awaitSession(teamless.key(), s -> s.status() == SessionStatus.RUNNING);
         assertEquals(null, teamless.team());
 
         String channel = "C0L" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         teams.put(new TeamSettings(TeamSettings.VERSION, "limited-" + channel.toLowerCase(), List.of(channel), List.of(),
                 List.of(), 1, null, null));
-        Session limited = mention(fixtures, channel, "1712377778.000002");
+        Session limited = fixtures.mention(channel, "1712377778.000002");
         assertEquals(SessionStatus.RUNNING,
                 fixtures.awaitSession(limited.key(), s -> s.status() == SessionStatus.RUNNING).status());
-    }
-
-    private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
-        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
-                        + "\",\"channel\":\"" + channel + "\"}}");
-        return fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
     }
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
@@ -59,7 +58,7 @@ class TeamBudgetTest {
         teams.put(budget(team, channel, 1.00));
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
 
-        Session first = mention(fixtures, channel, "1712388888.000001");
+        Session first = fixtures.mention(channel, "1712388888.000001");
         first = fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.RUNNING);
         RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
                 new Usage(120_000, 4_000, 1.25), null, null);
@@ -67,7 +66,7 @@ class TeamBudgetTest {
         fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED);
 
         String thread = "1712388888.000002";
-        Session second = mention(fixtures, channel, thread);
+        Session second = fixtures.mention(channel, thread);
         Session waiting = fixtures.awaitSession(second.key(), s -> Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
         // several looks of the queued-run starter (every 500 ms in tests) leave it waiting, and say so once
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> {
@@ -89,11 +88,5 @@ class TeamBudgetTest {
 
     private static TeamSettings budget(String team, String channel, double usd) {
         return new TeamSettings(TeamSettings.VERSION, team, List.of(channel), List.of(), List.of(), 0, null, null, null, usd);
-    }
-
-    private Session mention(WorkerFixtures fixtures, String channel, String ts) throws Exception {
-        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"work\",\"ts\":\"" + ts
-                        + "\",\"channel\":\"" + channel + "\"}}");
-        return fixtures.awaitSession(SessionKey.slack("buck", channel, ts), s -> s.run() == 1);
     }
 }
