@@ -16,7 +16,8 @@
 #
 # Environment: SESSION_ID, RUNNER_API_URL, RUNNER_TOKEN (a pod gets them from its Secret; the local
 # launcher passes them through RUNNER_ENV_FILE, read once and deleted), AGENT_COMMAND, RUNNER_MODE,
-# RUNNER_IDLE_TIMEOUT (seconds, default 600), RUNNER_WORK_DIR.
+# RUNNER_IDLE_TIMEOUT (seconds, default 600), RUNNER_WORK_DIR, TRACEPARENT (the W3C trace context of what
+# started the run: sent as the traceparent header of every runner-API call, so runner-api continues the trace).
 set -uo pipefail
 
 if [ -n "${RUNNER_ENV_FILE:-}" ] && [ -f "$RUNNER_ENV_FILE" ]; then
@@ -27,6 +28,8 @@ fi
 AGENT_COMMAND=${AGENT_COMMAND:-claude -p}
 RUNNER_MODE=${RUNNER_MODE:-one-shot}
 idle_timeout=${RUNNER_IDLE_TIMEOUT:-600}
+trace=() # the run's trace context on every call, when it is a well-formed W3C traceparent
+[[ "${TRACEPARENT:-}" =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]] && trace=(-H "traceparent: $TRACEPARENT")
 work=${RUNNER_WORK_DIR:-$PWD}
 here=$(cd "$(dirname "$0")" && pwd)
 session_url="$RUNNER_API_URL/api/runner/sessions/$SESSION_ID"
@@ -37,7 +40,7 @@ max_argument_bytes=100000
 
 api() { # api CURL_ARGS...: the runner API with the pod token, retried while it is unreachable or 5xx
   curl -fsS --retry 8 --retry-all-errors --retry-delay 1 --max-time 30 \
-    -H "Authorization: Bearer $RUNNER_TOKEN" "$@"
+    -H "Authorization: Bearer $RUNNER_TOKEN" "${trace[@]}" "$@"
 }
 
 post() { # post PATH JSON
@@ -160,7 +163,7 @@ next_turn() { # waits for the run's next turn: 0 with $turn and $own/prompt set,
     left=$(( deadline - $(date +%s) ))
     [ "$left" -gt 0 ] || return 1
     wait_for=$(( left < 30 ? left : 30 ))
-    curl -sS --max-time $(( wait_for + 15 )) -o "$answer" -w '%{http_code}' -H "Authorization: Bearer $RUNNER_TOKEN" \
+    curl -sS --max-time $(( wait_for + 15 )) -o "$answer" -w '%{http_code}' -H "Authorization: Bearer $RUNNER_TOKEN" "${trace[@]}" \
       "$session_url/next?after=$turn&wait=$wait_for" >"$own/next.code" 2>/dev/null &
     wait $!
     code=$(cat "$own/next.code" 2>/dev/null)

@@ -40,8 +40,11 @@ if [ -n "${RUNNER_STATE_DIR:-}" ]; then
   exit 0
 fi
 
+trace=() # the run's trace context (see entrypoint.sh)
+[[ "${TRACEPARENT:-}" =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]] && trace=(-H "traceparent: $TRACEPARENT")
+
 upload() { # upload FILE NAME TYPE: prints the key the runner API stored it under
-  curl -fsS --retry 5 --retry-all-errors -H "Authorization: Bearer $RUNNER_TOKEN" \
+  curl -fsS --retry 5 --retry-all-errors -H "Authorization: Bearer $RUNNER_TOKEN" "${trace[@]}" \
     -F "file=@$1;type=$3;filename=$2" "$RUNNER_API_URL/api/upload" | jq -r .key
 }
 

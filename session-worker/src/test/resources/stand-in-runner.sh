@@ -5,8 +5,8 @@
 set -euo pipefail
 . "$RUNNER_ENV_FILE"
 rm -f "$RUNNER_ENV_FILE"
-printf 'SESSION_ID=%s\nRUNNER_API_URL=%s\nTOKEN_PARTS=%s\nRUNNER_MODE=%s\nRUNNER_IDLE_TIMEOUT=%s\nGITHUB_TOKEN=%s\n' "$SESSION_ID" \
-  "$RUNNER_API_URL" "$(tr -cd '.' <<<"$RUNNER_TOKEN" | wc -c)" "$RUNNER_MODE" "$RUNNER_IDLE_TIMEOUT" "${GITHUB_TOKEN:-}" \
+printf 'SESSION_ID=%s\nRUNNER_API_URL=%s\nTOKEN_PARTS=%s\nRUNNER_MODE=%s\nRUNNER_IDLE_TIMEOUT=%s\nGITHUB_TOKEN=%s\nTRACEPARENT=%s\n' "$SESSION_ID" \
+  "$RUNNER_API_URL" "$(tr -cd '.' <<<"$RUNNER_TOKEN" | wc -c)" "$RUNNER_MODE" "$RUNNER_IDLE_TIMEOUT" "${GITHUB_TOKEN:-}" "${TRACEPARENT:-}" \
   > "$RUNNER_WORK_DIR/started"
 trap 'echo TERM > "$RUNNER_WORK_DIR/signalled"; exit 0' TERM
 exec </dev/null

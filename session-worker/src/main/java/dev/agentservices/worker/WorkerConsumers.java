@@ -7,6 +7,7 @@ import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
+import dev.agentservices.common.trace.MessageTracing;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.conversation.ConversationHandler;
 import dev.agentservices.worker.consume.StreamConsumer;
@@ -32,6 +33,7 @@ public class WorkerConsumers {
 
     private final NatsConnection nats;
     private final JetStreamPublisher publisher;
+    private final MessageTracing tracing;
     private final ConsumerConfig config;
     private final ObjectMapper mapper;
     private final AgentRegistry agents;
@@ -41,11 +43,12 @@ public class WorkerConsumers {
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
-    public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
+    public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, MessageTracing tracing, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
             ConversationHandler conversations, RunnerMessageHandler runner, ControlHandler control,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.publisher = publisher;
+        this.tracing = tracing;
         this.config = config;
         this.mapper = mapper;
         this.agents = agents;
@@ -61,9 +64,9 @@ public class WorkerConsumers {
         }
         NatsConfigNames names = new NatsConfigNames(nats);
         consumers = List.of(
-                new StreamConsumer(nats, publisher, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
-                new StreamConsumer(nats, publisher, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
-                new StreamConsumer(nats, publisher, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
+                new StreamConsumer(nats, publisher, tracing, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
+                new StreamConsumer(nats, publisher, tracing, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
+                new StreamConsumer(nats, publisher, tracing, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
         consumers.forEach(StreamConsumer::start);
     }
 

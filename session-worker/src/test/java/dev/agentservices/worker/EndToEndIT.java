@@ -154,6 +154,24 @@ class EndToEndIT {
     }
 
     @Test
+    void aSlackWebhooksTraceGoesOnInTheWorkerTheRunsProcessAndRunnerApi() throws Exception {
+        String ts = newTs();
+        String traceId = HexFormat.of().formatHex(UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                .getBytes(StandardCharsets.US_ASCII));
+
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please show your trace"),
+                "00-" + traceId + "-00f067aa0ba902b7-01"));
+
+        List<String> replies = awaitReplies(ts, 1);
+        assertTrue(replies.get(0).matches("TRACEPARENT=00-" + traceId + "-[0-9a-f]{16}-01"),
+                "the run's process gets the webhook's trace: " + replies.get(0));
+        for (String module : List.of("session-worker", "runner-api")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("target", "e2e-" + module + ".log"))
+                    .contains("traceId=" + traceId));
+        }
+    }
+
+    @Test
     void aThreadReplyWhileTheTurnRunsIsAnsweredAsTheNextTurnOfTheSameConversation() throws Exception {
         String ts = newTs();
         assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please fix the flaky test")));
@@ -417,17 +435,25 @@ class EndToEndIT {
     }
 
     private static int sendSlack(String body) throws Exception {
+        return sendSlack(body, null);
+    }
+
+    /** Sends a signed Slack event, with a W3C {@code traceparent} header unless it is null. */
+    private static int sendSlack(String body, String traceparent) throws Exception {
         long timestamp = System.currentTimeMillis() / 1000;
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = "v0=" + HexFormat.of().formatHex(
                 mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))
                 .header("Content-Type", "application/json")
                 .header("X-Slack-Request-Timestamp", Long.toString(timestamp))
                 .header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static Process start(String module, int port, Map<String, String> environment) throws IOException {

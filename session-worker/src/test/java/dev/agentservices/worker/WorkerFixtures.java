@@ -19,6 +19,7 @@ import dev.agentservices.common.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -38,9 +39,19 @@ public final class WorkerFixtures {
     /** Publishes a webhook envelope on {@code webhooks.{agent}.{source}}, as the gateway stores one. */
     public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
             ConversationEvent event) throws Exception {
+        publishWebhook(source, dedupId, sessionKey, eventType, event, null);
+    }
+
+    /** As above, in the trace {@code traceparent} names (a W3C header value), or none when null. */
+    public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
+            ConversationEvent event, String traceparent) throws Exception {
         WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, sessionKey.agent(), source, dedupId, sessionKey,
                 eventType, Instant.now(), Map.of(), event);
-        publish("webhooks." + sessionKey.agent() + "." + source.subjectToken(), dedupId, mapper.writeValueAsBytes(envelope));
+        Headers headers = new Headers();
+        if (traceparent != null) {
+            headers.put("traceparent", traceparent);
+        }
+        publish("webhooks." + sessionKey.agent() + "." + source.subjectToken(), dedupId, headers, mapper.writeValueAsBytes(envelope));
     }
 
     /**
@@ -48,6 +59,11 @@ public final class WorkerFixtures {
      * text, ts, thread_ts, channel, files), as the gateway reads it: a mention opens a session, a reply continues one.
      */
     public void publishSlackEvent(String dedupId, String slackBody) throws Exception {
+        publishSlackEvent(dedupId, slackBody, null);
+    }
+
+    /** As above, in the trace {@code traceparent} names, or none when null. */
+    public void publishSlackEvent(String dedupId, String slackBody, String traceparent) throws Exception {
         JsonNode event = mapper.readTree(slackBody).path("event");
         String channel = event.path("channel").asText();
         String ts = event.path("ts").asText();
@@ -60,7 +76,7 @@ public final class WorkerFixtures {
         ConversationEvent conversation = new ConversationEvent("app_mention".equals(type), Origin.slack(channel, thread),
                 event.path("text").asText(), new SessionMessage(event.path("user").asText(null), event.path("text").asText(),
                         List.of(), Instant.now(), ts), "slack:buck:" + channel + ":" + ts, files);
-        publishWebhook(WebhookSource.SLACK, dedupId, SessionKey.slack("buck", channel, thread), type, conversation);
+        publishWebhook(WebhookSource.SLACK, dedupId, SessionKey.slack("buck", channel, thread), type, conversation, traceparent);
     }
 
     /** A mention of buck opening a thread of its own in {@code channel}; the session once its first run exists. */
@@ -77,7 +93,8 @@ public final class WorkerFixtures {
 
     /** Publishes a run outcome of one of {@code agent}'s sessions, as runner-api does. */
     public void publishOutcome(String agent, RunOutcome outcome, String msgId) throws Exception {
-        publish("runner." + agent + "." + outcome.sessionId() + "." + outcome.run() + ".complete", msgId, mapper.writeValueAsBytes(outcome));
+        publish("runner." + agent + "." + outcome.sessionId() + "." + outcome.run() + ".complete", msgId, new Headers(),
+                mapper.writeValueAsBytes(outcome));
     }
 
     public Session awaitSession(SessionKey key, Predicate<Session> condition) {
@@ -100,9 +117,9 @@ public final class WorkerFixtures {
         }
     }
 
-    private static void publish(String subject, String msgId, byte[] data) throws Exception {
+    private static void publish(String subject, String msgId, Headers headers, byte[] data) throws Exception {
         try (Connection nats = Nats.connect(NatsTestServer.url())) {
-            nats.jetStream().publish(subject, data, PublishOptions.builder().messageId(msgId).build());
+            nats.jetStream().publish(subject, headers, data, PublishOptions.builder().messageId(msgId).build());
         }
     }
 }

@@ -26,8 +26,8 @@ public final class WebhooksStream implements AutoCloseable, BeforeEachCallback, 
     private final JetStreamProbe probe = new JetStreamProbe(NatsTestServer.url(), "WEBHOOKS");
     private long mark;
 
-    /** A stored message: its subject, {@code Nats-Msg-Id} and envelope. */
-    public record Stored(String subject, String msgId, JsonNode envelope) {
+    /** A stored message: its subject, {@code Nats-Msg-Id}, envelope and W3C {@code traceparent} header. */
+    public record Stored(String subject, String msgId, JsonNode envelope, String traceparent) {
     }
 
     public WebhooksStream mark() {
@@ -52,7 +52,7 @@ public final class WebhooksStream implements AutoCloseable, BeforeEachCallback, 
     private static Stored stored(MessageInfo info) {
         try {
             return new Stored(info.getSubject(), info.getHeaders() == null ? null : info.getHeaders().getFirst("Nats-Msg-Id"),
-                    MAPPER.readTree(info.getData()));
+                    MAPPER.readTree(info.getData()), info.getHeaders() == null ? null : info.getHeaders().getFirst("traceparent"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

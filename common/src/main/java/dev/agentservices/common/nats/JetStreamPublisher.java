@@ -6,6 +6,7 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import dev.agentservices.common.trace.MessageTracing;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -28,10 +29,12 @@ public class JetStreamPublisher {
 
     private final NatsConnection nats;
     private final ObjectMapper mapper;
+    private final MessageTracing tracing;
 
-    public JetStreamPublisher(NatsConnection nats, ObjectMapper mapper) {
+    public JetStreamPublisher(NatsConnection nats, ObjectMapper mapper, MessageTracing tracing) {
         this.nats = nats;
         this.mapper = mapper;
+        this.tracing = tracing;
     }
 
     /**
@@ -58,21 +61,23 @@ public class JetStreamPublisher {
      * Stores the message and completes with the first ack. A message with a dedup id is sent again every
      * {@link #RESEND_EVERY} until one comes (JetStream keeps it once): a stream whose leader is being
      * elected after a node died answers nothing to the first send, and the resend is stored as soon as the
-     * new leader is up, within the caller's deadline instead of after it.
+     * new leader is up, within the caller's deadline instead of after it. The message carries the trace
+     * context of the caller (taken now, not when the Uni is subscribed).
      */
     public Uni<PublishAck> publish(Outgoing outgoing, Duration ackTimeout) {
+        NatsMessage message = message(outgoing);
         return Uni.createFrom().deferred(() -> {
             if (!nats.isConnected()) {
                 return Uni.createFrom().failure(new NatsUnavailableException("NATS is not connected", null));
             }
             CompletableFuture<PublishAck> first = new CompletableFuture<>();
             try {
-                send(outgoing, first);
+                send(message, outgoing, first);
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
             }
             if (outgoing.msgId() != null) {
-                resendLater(outgoing, first, System.nanoTime() + ackTimeout.toNanos());
+                resendLater(message, outgoing, first, System.nanoTime() + ackTimeout.toNanos());
             }
             return Uni.createFrom().completionStage(first)
                     .ifNoItem().after(ackTimeout).failWith(() -> new TimeoutException("no JetStream ack within " + ackTimeout))
@@ -85,19 +90,19 @@ public class JetStreamPublisher {
      * One resend {@link #RESEND_EVERY} from now, if no ack came by then and the deadline is not near; it
      * schedules the next. An acked message leaves one task that finds it done.
      */
-    private void resendLater(Outgoing outgoing, CompletableFuture<PublishAck> first, long deadlineNanos) {
+    private void resendLater(NatsMessage message, Outgoing outgoing, CompletableFuture<PublishAck> first, long deadlineNanos) {
         CompletableFuture.delayedExecutor(RESEND_EVERY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (first.isDone() || System.nanoTime() + RESEND_EVERY.toNanos() / 2 > deadlineNanos) {
                 return;
             }
             if (nats.isConnected()) {
                 try {
-                    send(outgoing, first);
+                    send(message, outgoing, first);
                 } catch (RuntimeException ignored) {
                     // the next resend, or the deadline, decides
                 }
             }
-            resendLater(outgoing, first, deadlineNanos);
+            resendLater(message, outgoing, first, deadlineNanos);
         });
     }
 
@@ -115,8 +120,8 @@ public class JetStreamPublisher {
     /** How often a message with a dedup id is sent again while no ack came. */
     static final Duration RESEND_EVERY = Duration.ofMillis(500);
 
-    private void send(Outgoing outgoing, CompletableFuture<PublishAck> first) {
-        nats.jetStream().publishAsync(message(outgoing), options(outgoing)).whenComplete((ack, error) -> {
+    private void send(NatsMessage message, Outgoing outgoing, CompletableFuture<PublishAck> first) {
+        nats.jetStream().publishAsync(message, options(outgoing)).whenComplete((ack, error) -> {
             if (ack != null) {
                 first.complete(ack);
             } else if (!isTimeout(error)) {
@@ -131,11 +136,12 @@ public class JetStreamPublisher {
         return publish(outgoing, ackTimeout).await().atMost(ackTimeout.plusSeconds(1));
     }
 
-    private static NatsMessage message(Outgoing outgoing) {
+    private NatsMessage message(Outgoing outgoing) {
         Headers headers = new Headers();
         if (outgoing.headers() != null) {
             outgoing.headers().forEach((name, values) -> headers.put(name, values));
         }
+        tracing.inject(headers);
         if (outgoing.sessionKey() != null) {
             headers.put(Subjects.SESSION_KEY_HEADER, outgoing.sessionKey());
         }

@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The session pod's API: its context, how each turn ended, and that its run paused or ended. Reports are
@@ -42,6 +43,8 @@ import java.util.Map;
 @Path("/api/runner/sessions/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunnerSessionResource {
+
+    private static final Logger LOG = Logger.getLogger(RunnerSessionResource.class);
 
     private static final Map<String, SessionStatus> OUTCOMES = Map.of(
             "succeeded", SessionStatus.SUCCEEDED, "failed", SessionStatus.FAILED);
@@ -211,6 +214,7 @@ public class RunnerSessionResource {
         try {
             publisher.publishAndWait(new JetStreamPublisher.Outgoing(subject, nats.config().streams().runner().name(), msgId,
                     sessionKey, null, publisher.json(value)), JetStreamPublisher.DEFAULT_ACK_TIMEOUT);
+            LOG.infof("Stored %s", subject);
         } catch (NatsUnavailableException e) {
             throw new RunnerApiException(503, "nats_unavailable", "The outcome could not be stored; retry later");
         }

@@ -18,6 +18,8 @@ import dev.agentservices.common.testing.JetStreamProbe;
 import dev.agentservices.common.testing.NatsTestResource;
 import dev.agentservices.common.testing.NatsTestServer;
 import io.nats.client.api.MessageInfo;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,6 +47,9 @@ class RunnerSessionResourceTest {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @Test
     void podGetsItsContextWithItsToken() {
@@ -86,6 +91,24 @@ class RunnerSessionResourceTest {
             assertEquals("Done.", outcome.get("finalMessage").asText());
             assertEquals("https://github.com/acme/api/pull/7", outcome.get("artifacts").get(0).get("url").asText());
             assertEquals(10, outcome.get("usage").get("inputTokens").asLong());
+        }
+    }
+
+    @Test
+    void completeSentWithTheRunsTraceparentIsPublishedInThatTraceUnderRunnerApisSpan() throws Exception {
+        Session session = newSession();
+        String traceId = "5bf92f3577b34da6a3ce929d0e0e4736";
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            given().auth().oauth2(token(session.id(), SECRET, 3600)).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .contentType("application/json").body("{\"status\":\"succeeded\",\"final_message\":\"Done.\"}")
+                    .post(path(session) + "/complete").then().statusCode(202);
+
+            String[] published = runner.messagesAfter(mark).get(0).getHeaders().getFirst("traceparent").split("-");
+            assertEquals(traceId, published[1], "the run's trace goes on in the published outcome");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(traceId),
+                    spans.getFinishedSpanItems().stream().filter(span -> span.getSpanId().equals(published[2]))
+                            .map(SpanData::getTraceId).toList(), "runner-api's span of the complete call is in the run's trace"));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.session.SessionRecordTooLargeException;
+import dev.agentservices.common.trace.MessageTracing;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
@@ -45,6 +46,7 @@ public final class StreamConsumer implements Runnable {
 
     private final NatsConnection nats;
     private final JetStreamPublisher publisher;
+    private final MessageTracing tracing;
     private final ConsumerConfig config;
     private final String stream;
     private final String durable;
@@ -54,10 +56,11 @@ public final class StreamConsumer implements Runnable {
     private volatile boolean running = true;
     private Thread thread;
 
-    public StreamConsumer(NatsConnection nats, JetStreamPublisher publisher, ConsumerConfig config, String stream,
-            String durable, String filter, MessageHandler handler) {
+    public StreamConsumer(NatsConnection nats, JetStreamPublisher publisher, MessageTracing tracing, ConsumerConfig config,
+            String stream, String durable, String filter, MessageHandler handler) {
         this.nats = nats;
         this.publisher = publisher;
+        this.tracing = tracing;
         this.config = config;
         this.stream = stream;
         this.durable = durable;
@@ -159,7 +162,17 @@ public final class StreamConsumer implements Runnable {
         return nats.jetStream().subscribe(filter, PullSubscribeOptions.bind(stream, durable));
     }
 
+    /** Applies one message in a span that continues the trace it carries, so what it publishes and launches does too. */
     private void process(Message message) {
+        try {
+            tracing.consume(message, "process", () -> apply(message));
+        } catch (Exception e) {
+            // apply handles every failure itself; only the span's bookkeeping could get here
+            LOG.errorf("Applying %s failed unexpectedly: %s", message.getSubject(), e.toString());
+        }
+    }
+
+    private void apply(Message message) {
         long delivered = message.metaData().deliveredCount();
         // a long handler (a slow Slack post, a pod launch) tells JetStream it is still at work, so that the
         // message is not handed to another replica after ack-wait while this one is applying it

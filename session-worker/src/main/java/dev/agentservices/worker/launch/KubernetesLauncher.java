@@ -87,6 +87,9 @@ public class KubernetesLauncher implements SessionLauncher {
                 new EnvVar("RUNNER_WORK_DIR", HOME, null),
                 new EnvVar("RUNNER_IDLE_TIMEOUT", Long.toString(idleTimeout.toSeconds()), null)));
         config.agentCommand().ifPresent(command -> env.add(new EnvVar("AGENT_COMMAND", command, null)));
+        if (options.traceparent() != null) {
+            env.add(new EnvVar("TRACEPARENT", options.traceparent(), null));
+        }
         if (options.githubToken() != null) {
             env.add(new EnvVarBuilder().withName(GITHUB_TOKEN_KEY).withNewValueFrom().withNewSecretKeyRef(GITHUB_TOKEN_KEY, name, false)
                     .endValueFrom().build());

@@ -65,6 +65,9 @@ public class LocalLauncher implements SessionLauncher {
             if (options.githubToken() != null) {
                 lines.add("GITHUB_TOKEN=" + quote(options.githubToken()));
             }
+            if (options.traceparent() != null) {
+                lines.add("TRACEPARENT=" + quote(options.traceparent()));
+            }
             Files.write(envFile, lines, StandardCharsets.UTF_8);
             int exit = tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", runDir.toString(),
                     "-e", "RUNNER_ENV_FILE=" + envFile,

@@ -6,6 +6,7 @@ import dev.agentservices.worker.reply.GithubAppTokens;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.common.trace.MessageTracing;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +29,11 @@ public class RunSettings {
     private final LauncherConfig config;
     private final AgentRegistry registry;
     private final GithubAppTokens github;
+    private final MessageTracing tracing;
 
-    public RunSettings(AgentsConfig agents, TeamStore teams, LauncherConfig config, AgentRegistry registry, GithubAppTokens github) {
+    public RunSettings(AgentsConfig agents, TeamStore teams, LauncherConfig config, AgentRegistry registry, GithubAppTokens github,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.registry = registry;
         this.github = github;
         this.agents = agents;
@@ -51,6 +55,6 @@ public class RunSettings {
         String githubToken = session.origin() == null || session.origin().githubRepository() == null ? null
                 : registry.byName(session.agent()).flatMap(agent -> github.runToken(agent, session.origin().githubRepository()))
                         .orElse(null);
-        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken);
+        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, tracing.currentTraceparent());
     }
 }

@@ -21,11 +21,12 @@ public interface SessionLauncher {
      */
     /**
      * @param githubToken a GitHub token for the run, limited to its repository (the GitHub App's), or null
+     * @param traceparent the W3C trace context of what started the run, given to its process as {@code TRACEPARENT}, or null
      */
-    record RunOptions(String podToken, String mode, String image, String githubToken) {
+    record RunOptions(String podToken, String mode, String image, String githubToken, String traceparent) {
 
         public RunOptions(String podToken, String mode, String image) {
-            this(podToken, mode, image, null);
+            this(podToken, mode, image, null, null);
         }
     }
 

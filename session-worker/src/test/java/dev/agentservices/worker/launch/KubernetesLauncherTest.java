@@ -107,6 +107,8 @@ class KubernetesLauncherTest {
         assertEquals("http://runner-api.agent-services.svc:8081", env.get("RUNNER_API_URL").getValue());
         assertNull(env.get("RUNNER_TOKEN").getValue(), "the token must come from the Secret, not the pod spec");
         assertEquals(name, env.get("RUNNER_TOKEN").getValueFrom().getSecretKeyRef().getName());
+        assertTrue(env.get("TRACEPARENT").getValue().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"),
+                "the run continues the trace of the message that started it: " + env.get("TRACEPARENT").getValue());
 
         Secret secret = kubernetes.secrets().inNamespace(NAMESPACE).withName(name).get();
         String token = secret.getStringData() != null && secret.getStringData().containsKey("RUNNER_TOKEN")

@@ -101,6 +101,22 @@ class SlackSessionFlowTest {
     }
 
     @Test
+    void theRunOfAMentionGetsTheWebhooksTraceAsTraceparent() throws Exception {
+        String thread = thread();
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        fixtures().publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), mention(thread, thread, "<@U0BUCK> traced"),
+                "00-" + traceId + "-b7ad6b7169203331-01");
+
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+        Path started = runDir(session).resolve("started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started));
+        String traceparent = Files.readAllLines(started).stream().filter(line -> line.startsWith("TRACEPARENT="))
+                .map(line -> line.substring("TRACEPARENT=".length())).findFirst().orElseThrow();
+        assertTrue(traceparent.matches("00-" + traceId + "-[0-9a-f]{16}-01") && !traceparent.contains("b7ad6b7169203331"),
+                "the run continues the webhook's trace under the worker's span: " + traceparent);
+    }
+
+    @Test
     void theSameMessageDeliveredThreeTimesMakesOneSessionAndOneRun() throws Exception {
         String thread = thread();
         String body = mention(thread, thread, "<@U0BUCK> once");

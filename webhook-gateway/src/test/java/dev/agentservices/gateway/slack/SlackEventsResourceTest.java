@@ -4,14 +4,21 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentservices.gateway.GatewayTestProfile;
 import dev.agentservices.gateway.Signing;
 import dev.agentservices.gateway.WebhooksStream;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,9 @@ class SlackEventsResourceTest {
 
     @RegisterExtension
     final WebhooksStream stream = new WebhooksStream();
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @Test
     void signedMentionIsStoredOnceWithItsEnvelope() {
@@ -52,6 +62,33 @@ class SlackEventsResourceTest {
         assertEquals("<@U0BUCK> please fix the build", event.get("message").get("text").asText());
         assertEquals("1712345678.000100", event.get("message").get("ref").asText());
         assertEquals("slack:buck:C0123:1712345678.000100", event.get("applyId").asText());
+    }
+
+    @Test
+    void aMentionSentWithATraceparentIsStoredInThatTraceUnderTheGatewaysSpan() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345678.000150", null);
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .post(PATH).then().statusCode(200);
+
+        String[] stored = stream.onlyOneSinceMark().traceparent().split("-");
+        assertEquals(traceId, stored[1], "the webhook's trace goes on in the stored message");
+        assertNotEquals("00f067aa0ba902b7", stored[2], "the parent is the gateway's own span");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(
+                List.of(traceId), spans.getFinishedSpanItems().stream().filter(span -> span.getSpanId().equals(stored[2]))
+                        .map(SpanData::getTraceId).toList()));
+    }
+
+    @Test
+    void aMentionWithoutTraceContextStartsATrace() {
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345678.000160", null);
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
+
+        String traceparent = stream.onlyOneSinceMark().traceparent();
+        assertTrue(traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")
+                && !traceparent.startsWith("00-00000000000000000000000000000000"), "a new trace: " + traceparent);
     }
 
     @Test

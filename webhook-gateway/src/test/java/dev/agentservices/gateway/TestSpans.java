@@ -1,0 +1,15 @@
+package dev.agentservices.gateway;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Keeps the spans the gateway ends in memory, so a test can read the trace a request made. */
+public class TestSpans {
+
+    @Produces
+    @Singleton
+    InMemorySpanExporter spans() {
+        return InMemorySpanExporter.create();
+    }
+}
