@@ -14,7 +14,8 @@ class MisconfiguredAgentStartUpTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addPackages(false, "dev.agentservices.common.agent",
-                    "dev.agentservices.common.nats", "dev.agentservices.common.signature", "dev.agentservices.common.model"))
+                    "dev.agentservices.common.nats", "dev.agentservices.common.signature", "dev.agentservices.common.model",
+                    "dev.agentservices.common.trace"))
             .overrideConfigKey("agents.dolly.jira.account-id", "712020:dolly")
             .overrideConfigKey("nats.url", "nats://127.0.0.1:9")
             .setExpectedException(AgentConfigurationException.class, true);
