@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class OtelEnvironmentConfigSource extends MapBackedConfigSource {
 
+    /** True when an OTLP endpoint is configured and spans are exported ({@code TRACING_EXPORTING} may say so too). */
+    public static final String EXPORTING = "tracing.exporting";
+
     /** Just below the environment's own ordinal, so an explicit {@code QUARKUS_OTEL_...} still wins. */
     private static final int ORDINAL = 295;
 
@@ -27,6 +30,9 @@ public final class OtelEnvironmentConfigSource extends MapBackedConfigSource {
                 "OTEL_EXPORTER_OTLP_PROTOCOL");
         map(environment, properties, "quarkus.otel.exporter.otlp.traces.headers", "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
                 "OTEL_EXPORTER_OTLP_HEADERS");
+        if (properties.containsKey("quarkus.otel.exporter.otlp.traces.endpoint")) {
+            properties.put(EXPORTING, "true");
+        }
         map(environment, properties, "quarkus.otel.service.name", "OTEL_SERVICE_NAME");
         map(environment, properties, "quarkus.otel.resource.attributes", "OTEL_RESOURCE_ATTRIBUTES");
         return properties;

@@ -9,7 +9,7 @@ class OtelEnvironmentConfigSourceTest {
 
     @Test
     void theTracesVariableWinsOverTheGeneralOneAndBlankOnesAreLeftOut() {
-        assertEquals(Map.of("quarkus.otel.exporter.otlp.traces.endpoint", "http://traces:4318",
+        assertEquals(Map.of("quarkus.otel.exporter.otlp.traces.endpoint", "http://traces:4318", "tracing.exporting", "true",
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
                 "quarkus.otel.service.name", "gateway-eu"),
                 OtelEnvironmentConfigSource.properties(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317",
