@@ -2,7 +2,8 @@
 # The test command: installs what the tests need (nats-server; tmux, jq and curl for the reference
 # runner of the end-to-end test; script for the local terminal; node and npm for the test with the
 # official Connect client; Chromium for the web UI test, or CHROMIUM naming another Chromium or Chrome),
-# then runs the whole Maven build with its tests, and fuzzes the payload parsers for a bounded time. Tests start their own nats-server on a free port; set NATS_URL to use another server.
+# then runs the whole Maven build with its tests, fuzzes the payload parsers for a bounded time, and runs a
+# benchmark smoke (deploy/bench/smoke.sh: a ratio against a baseline in the same run). Tests start their own nats-server on a free port; set NATS_URL to use another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
@@ -25,3 +26,6 @@ fi
 # Inputs folder under src/test/resources, replayed by every later build
 JAZZER_FUZZ=1 ./mvnw -B -ntp test -pl webhook-gateway,runner-api -am -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
   -DreuseForks=false "$@"
+
+# last, a benchmark smoke: fails when the worker's throughput falls far below its recorded ratio
+deploy/bench/smoke.sh

@@ -5,6 +5,9 @@
 # stand-in API that the benchmark serves); prints Markdown for docs/benchmarks.md.
 #
 #   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 15, 5000)
+#
+# WORKER_JAVA_OPTS goes to the worker's JVM, e.g. a profile of the whole run:
+#   WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/worker.jfr,settings=profile deploy/bench/worker.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . deploy/lib/common.sh
@@ -19,6 +22,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [ -z "${KEEP_LOGS:-}" ] || cp "$state"/*.log "$KEEP_LOGS"/ 2>/dev/null || true
   rm -rf "$state"
 }
 trap cleanup EXIT
@@ -38,7 +42,7 @@ pids+=($!)
 QUARKUS_HTTP_PORT=$worker_port SESSION_LAUNCHER=kubernetes SESSIONS_NAMESPACE=bench \
   RUNNER_API_URL=http://runner-api.bench.svc:8081 RUNNER_TOKEN_SECRET=bench-runner-token-secret-of-32-bytes \
   QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="http://127.0.0.1:$api_port" QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true \
-  java -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker.log" 2>&1 &
+  java ${WORKER_JAVA_OPTS:-} -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker.log" 2>&1 &
 pids+=($!)
 await_ready "$gateway_port" "$worker_port"
 

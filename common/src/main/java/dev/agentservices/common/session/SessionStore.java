@@ -125,8 +125,20 @@ public class SessionStore {
      * there first. A change that returns the same instance writes nothing.
      */
     public Versioned update(String id, UnaryOperator<Session> change) {
+        return update(id, null, change);
+    }
+
+    /**
+     * As {@link #update(String, UnaryOperator)}, starting from a version the caller just read or wrote (one
+     * KV round trip less); a stale one only costs the retry that reads the record again.
+     */
+    public Versioned update(Versioned from, UnaryOperator<Session> change) {
+        return update(from.session().id(), from, change);
+    }
+
+    private Versioned update(String id, Versioned from, UnaryOperator<Session> change) {
         for (int attempt = 0; ; attempt++) {
-            Versioned current = require(id);
+            Versioned current = attempt == 0 && from != null ? from : require(id);
             Session changed = change.apply(current.session());
             if (changed == current.session()) {
                 return current;

@@ -9,19 +9,26 @@ import java.util.List;
 @ConfigMapping(prefix = "worker.consumer")
 public interface ConsumerConfig {
 
-    /** Messages fetched per pull. */
+    /** Messages asked for per pull (fewer when that many are not done yet). */
     @WithDefault("32")
     int batchSize();
 
-    /** Sessions applied at once from one batch; messages of one session always one after another. */
-    @WithDefault("8")
+    /**
+     * Threads applying messages: sessions applied at once (messages of one session always one after
+     * another). Applying mostly waits for NATS and the Kubernetes API, so there are many.
+     */
+    @WithDefault("32")
     int parallelism();
 
+    /** Messages taken from the stream and not yet done, at most: no more are pulled until some are. */
+    @WithDefault("256")
+    int maxInFlight();
+
     /**
-     * How long one pull waits for a full batch: a message that arrives into a part-filled batch waits at
-     * most this long, and an idle consumer polls this often.
+     * How long one pull stays open; messages are handed on as they arrive, so this is only how often an
+     * idle consumer asks again.
      */
-    @WithDefault("100ms")
+    @WithDefault("1s")
     Duration fetchWait();
 
     /** How long a message may be processed before JetStream delivers it again. */

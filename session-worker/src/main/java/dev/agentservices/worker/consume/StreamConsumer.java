@@ -14,22 +14,23 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * One durable pull consumer shared by every worker replica (that is how the worker scales out): it
- * fetches in batches on its own thread, applies the messages of different sessions in parallel, acknowledges a message only after its handler stored the
+ * pulls on its own thread and hands each message on as it arrives, applies the messages of different sessions
+ * in parallel and those of one session in order, acknowledges a message only after its handler stored the
  * result, asks for redelivery with backoff when the handler fails, and after the last attempt
  * publishes the message with its error to {@code deadletter.{subject}} instead of dropping it. The attempt
  * limit is counted here, with JetStream redelivering without limit, so a message whose dead letter cannot
@@ -53,6 +54,10 @@ public final class StreamConsumer implements Runnable {
     private final String filter;
     private final MessageHandler handler;
     private final ExecutorService workers;
+    private final Semaphore inFlight;
+    /** The last message taken of each session with messages not yet done; the next one runs after it. */
+    private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private volatile boolean running = true;
     private Thread thread;
 
@@ -66,6 +71,7 @@ public final class StreamConsumer implements Runnable {
         this.durable = durable;
         this.filter = filter;
         this.handler = handler;
+        this.inFlight = new Semaphore(config.maxInFlight());
         this.workers = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
             Thread worker = new Thread(runnable, "apply-" + durable);
             worker.setDaemon(true);
@@ -100,7 +106,13 @@ public final class StreamConsumer implements Runnable {
                 if (subscription == null) {
                     subscription = subscribe();
                 }
-                processInParallel(subscription.fetch(config.batchSize(), config.fetchWait()));
+                // a pull for as many messages as there is room for; each is handed on as it arrives, not when
+                // the pull is full or expires
+                int room = Math.max(1, Math.min(config.batchSize(), inFlight.availablePermits()));
+                Iterator<Message> messages = subscription.iterate(room, config.fetchWait());
+                while (messages.hasNext()) {
+                    dispatch(messages.next());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -116,30 +128,27 @@ public final class StreamConsumer implements Runnable {
     }
 
     /**
-     * Applies a batch with up to {@code worker.consumer.parallelism} threads: messages of one session (the
-     * session-key header, else the subject) one after another in stream order, different sessions at once.
-     * The next batch is fetched only when this one is done, so per-session order holds across batches.
+     * Applies the message on a worker thread once the messages of its session (the session-key header, else
+     * the subject) that came before it are done: one session's messages one after another in stream order,
+     * different sessions at once, at most {@code worker.consumer.max-in-flight} messages taken and not yet
+     * done. No message waits for another session's.
      */
-    private void processInParallel(List<Message> batch) throws InterruptedException {
-        Map<String, List<Message>> bySession = new LinkedHashMap<>();
-        for (Message message : batch) {
-            bySession.computeIfAbsent(partition(message), key -> new ArrayList<>()).add(message);
-        }
-        if (bySession.size() <= 1) {
-            batch.forEach(this::process);
-            return;
-        }
-        List<Future<?>> running = new ArrayList<>();
-        for (List<Message> messages : bySession.values()) {
-            running.add(workers.submit(() -> messages.forEach(this::process)));
-        }
-        for (Future<?> future : running) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                LOG.errorf("Applying messages failed unexpectedly: %s", e.getCause().toString());
+    private void dispatch(Message message) throws InterruptedException {
+        inFlight.acquire();
+        String key = partition(message);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] mine = new CompletableFuture[1];
+        lanes.compute(key, (ignored, tail) -> {
+            mine[0] = (tail == null ? DONE : tail).thenRunAsync(() -> process(message), workers);
+            return mine[0];
+        });
+        mine[0].whenComplete((ignored, error) -> {
+            inFlight.release();
+            lanes.remove(key, mine[0]);
+            if (error != null && running) {
+                LOG.errorf("Applying %s failed unexpectedly: %s", message.getSubject(), error.toString());
             }
-        }
+        });
     }
 
     private static String partition(Message message) {

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,12 @@ public class KubernetesLauncher implements SessionLauncher {
     private static final String HOME_VOLUME = "home";
     private static final String TMP_VOLUME = "tmp";
     private static final int CONFLICT = 409;
+    /** Sets each run's Secret's owner after the launch (one patch each, in the order the pods were requested). */
+    private static final java.util.concurrent.ExecutorService OWNERS = java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "secret-owner");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final long PAUSE_GRACE_SECONDS = 120;
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
@@ -69,8 +77,26 @@ public class KubernetesLauncher implements SessionLauncher {
                 .withStringData(secretData(options))
                 .build();
         createIfAbsent(() -> client.secrets().inNamespace(namespace).resource(secret).create());
-        createIfAbsent(() -> client.pods().inNamespace(namespace).resource(pod(session, name, labels, options)).create());
-        ownSecretByPod(name);
+        Pod created;
+        try {
+            created = client.pods().inNamespace(namespace).resource(pod(session, name, labels, options)).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != CONFLICT) {
+                throw e;
+            }
+            // launched before (a redelivery after a crash): the pod is there already
+            created = client.pods().inNamespace(namespace).withName(name).get();
+        }
+        Pod pod = created;
+        // off the launch's path: the pod is requested, the message can be acknowledged; removeFinished and
+        // terminate delete the Secret by name anyway, the owner only makes Kubernetes do it too
+        OWNERS.execute(() -> {
+            try {
+                ownSecretByPod(name, pod);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not make pod %s/%s the owner of its Secret: %s", namespace, name, e.toString());
+            }
+        });
         LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
         return new Launched(name, SessionStatus.PENDING);
     }
@@ -141,16 +167,18 @@ public class KubernetesLauncher implements SessionLauncher {
                 : Map.of(TOKEN_KEY, options.podToken(), GITHUB_TOKEN_KEY, options.githubToken());
     }
 
-    /** The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. */
-    private void ownSecretByPod(String name) {
-        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-        if (pod == null || pod.getMetadata().getUid() == null) {
+    /**
+     * The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. One merge
+     * patch with the uid the pod's creation answered (no read of the pod or the Secret first).
+     */
+    private void ownSecretByPod(String name, Pod pod) {
+        if (pod == null || pod.getMetadata() == null || pod.getMetadata().getUid() == null) {
             return;
         }
-        client.secrets().inNamespace(namespace).withName(name).edit(secret -> new SecretBuilder(secret).editMetadata()
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(name)
-                        .withUid(pod.getMetadata().getUid()).build())
-                .endMetadata().build());
+        Secret owned = new SecretBuilder().withNewMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1")
+                .withKind("Pod").withName(name).withUid(pod.getMetadata().getUid()).build()).endMetadata().build();
+        client.secrets().inNamespace(namespace).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), owned);
     }
 
     @Override

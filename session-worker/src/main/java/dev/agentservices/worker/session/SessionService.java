@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -88,14 +89,15 @@ public class SessionService {
             return Applied.ALREADY_APPLIED;
         }
         Instant now = clock.instant();
-        String id = store.open(key, newId -> {
+        SessionStore.Versioned opened = store.open(key, newId -> {
             String team = teams.teamFor(key).or(() -> defaultTeam(key.agent())).orElse(null);
             String instructions = team == null ? null
                     : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null);
             return Session.open(newId, key, team, title, origin, now).withInstructions(instructions);
-        }).versioned().session().id();
+        }).versioned();
         Applied[] applied = {Applied.ALREADY_APPLIED};
-        Session session = store.update(id, current -> {
+        // from the version open just read or wrote: one read less per message
+        SessionStore.Versioned updated = store.update(opened, current -> {
             applied[0] = Applied.ALREADY_APPLIED;
             if (current.hasApplied(dedupId) || current.status() == SessionStatus.TERMINATED) {
                 return current;
@@ -107,13 +109,16 @@ public class SessionService {
             }
             applied[0] = current.runLive() ? Applied.NEXT_TURN : Applied.STARTED_RUN;
             return next.withNextTurn(message, now);
-        }).session();
+        });
+        Session session = updated.session();
         store.markProcessed(dedupId);
 
         if (session.status() == SessionStatus.TERMINATED) {
             return Applied.SESSION_TERMINATED;
         }
-        launchIfWaiting(session);
+        if (isWaitingForLaunch(session)) {
+            launch(session, updated);
+        }
         if (applied[0] == Applied.STARTED_RUN || applied[0] == Applied.NEXT_TURN) {
             agents.byName(session.agent()).ifPresent(agent -> reactions.started(agent, session, session.turn()));
         }
@@ -128,9 +133,13 @@ public class SessionService {
 
     /** Launches the session's run when it waits for one (PENDING without a pod); safe to repeat. */
     public void launchIfWaiting(Session session) {
-        if (session.status() == SessionStatus.PENDING && session.podName() == null && session.run() > 0) {
+        if (isWaitingForLaunch(session)) {
             launch(session);
         }
+    }
+
+    private static boolean isWaitingForLaunch(Session session) {
+        return session.status() == SessionStatus.PENDING && session.podName() == null && session.run() > 0;
     }
 
     /**
@@ -152,6 +161,11 @@ public class SessionService {
      * in the last hour ({@link RunRate}).
      */
     public void launch(Session session) {
+        launch(session, null);
+    }
+
+    /** As {@link #launch(Session)}; {@code known} is the session's record as just stored, or null. */
+    private void launch(Session session, SessionStore.Versioned known) {
         Optional<TeamBudget.Spent> spent = budget.overBudget(session);
         if (spent.isPresent()) {
             LOG.infof("Session %s (%s) run %d waits: team %s spent $%.2f of its $%.2f monthly budget", session.id(),
@@ -178,8 +192,13 @@ public class SessionService {
         }
         SessionLauncher.Launched launched = launcher.launch(session, settings.options(session, tokens.mint(session)));
         Instant now = clock.instant();
-        store.update(session.id(), current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
-                ? current.withStatus(launched.status(), launched.podName(), now) : current);
+        UnaryOperator<Session> recordPod = current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
+                ? current.withStatus(launched.status(), launched.podName(), now) : current;
+        if (known != null) {
+            store.update(known, recordPod);
+        } else {
+            store.update(session.id(), recordPod);
+        }
         LOG.infof("Session %s (%s) run %d: %s %s", session.id(), session.key(), session.run(), launched.status(),
                 launched.podName());
     }

@@ -287,7 +287,10 @@ class KubernetesLauncherTest {
         Session session = startSession();
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
         Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
-        var owners = kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences();
+        // set just after the launch, off its path
+        var owners = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+                () -> kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences(),
+                references -> references != null && !references.isEmpty());
         assertEquals(1, owners.size());
         assertEquals("Pod", owners.get(0).getKind());
         assertEquals(pod.getMetadata().getUid(), owners.get(0).getUid());
