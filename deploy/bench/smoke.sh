@@ -8,8 +8,8 @@
 #   deploy/bench/smoke.sh            (BENCH_SMOKE_MIN_RATIO overrides the threshold)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# recorded: follow-ups at 0.9-1.1 of the bare consumer's rate (docs/benchmarks.md, 2026-11-29)
-min_ratio=${BENCH_SMOKE_MIN_RATIO:-0.45}
+# recorded with these settings: 0.59 of the bare consumer's rate (docs/benchmarks.md, 2026-11-29); half of it fails
+min_ratio=${BENCH_SMOKE_MIN_RATIO:-0.30}
 out=$(deploy/bench/worker.sh 50 3 2000 2>&1) || { echo "$out" >&2; echo "benchmark smoke: the worker benchmark failed" >&2; exit 1; }
 echo "$out" | grep -E '^\||ratio|accepted'
 ratio=$(echo "$out" | sed -n 's/^ratio worker\/baseline: \([0-9.]*\).*/\1/p')

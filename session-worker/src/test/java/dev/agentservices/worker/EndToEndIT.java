@@ -163,7 +163,7 @@ class EndToEndIT {
                 "00-" + traceId + "-00f067aa0ba902b7-01"));
 
         List<String> replies = awaitReplies(ts, 1);
-        assertTrue(replies.get(0).matches("TRACEPARENT=00-" + traceId + "-[0-9a-f]{16}-01"),
+        assertTrue(replies.get(0).matches("TRACEPARENT=00-" + traceId + "-[0-9a-f]{16}-0[01]"),
                 "the run's process gets the webhook's trace: " + replies.get(0));
         for (String module : List.of("session-worker", "runner-api")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("target", "e2e-" + module + ".log"))

@@ -112,7 +112,7 @@ class SlackSessionFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started));
         String traceparent = Files.readAllLines(started).stream().filter(line -> line.startsWith("TRACEPARENT="))
                 .map(line -> line.substring("TRACEPARENT=".length())).findFirst().orElseThrow();
-        assertTrue(traceparent.matches("00-" + traceId + "-[0-9a-f]{16}-01") && !traceparent.contains("b7ad6b7169203331"),
+        assertTrue(traceparent.matches("00-" + traceId + "-[0-9a-f]{16}-0[01]") && !traceparent.contains("b7ad6b7169203331"),
                 "the run continues the webhook's trace under the worker's span: " + traceparent);
     }
 
