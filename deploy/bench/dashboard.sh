@@ -19,6 +19,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [ -z "${KEEP_LOGS:-}" ] || cp "$state"/*.log "$KEEP_LOGS"/ 2>/dev/null || true
   rm -rf "$state"
 }
 trap cleanup EXIT

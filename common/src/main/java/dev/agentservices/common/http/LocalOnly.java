@@ -33,12 +33,28 @@ public class LocalOnly {
     }
 
     private void check(RoutingContext context) {
-        if (isLocal(context.request().getHeader(HttpHeaders.HOST))) {
+        if (isLocal(authority(context))) {
             context.next();
             return;
         }
         context.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end("{\"error\":\"not_local\",\"message\":\"Local mode answers only requests to localhost, 127.0.0.1 or [::1]\"}");
+    }
+
+    /**
+     * The host the request was sent to: the {@code Host} header in HTTP/1.1, {@code :authority} in HTTP/2 (Java's
+     * HTTP client upgrades to h2c, and then sends no {@code Host} header at all).
+     */
+    private static String authority(RoutingContext context) {
+        io.vertx.core.net.HostAndPort authority = context.request().authority();
+        if (authority == null) {
+            return context.request().getHeader(HttpHeaders.HOST);
+        }
+        String host = authority.host();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return authority.port() >= 0 ? host + ":" + authority.port() : host;
     }
 
     /** Whether a {@code Host} header names this machine (its port aside). */
