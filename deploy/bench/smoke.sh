@@ -8,8 +8,8 @@
 #   deploy/bench/smoke.sh            (BENCH_SMOKE_MIN_RATIO overrides the threshold)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# recorded with these settings: 0.59 of the bare consumer's rate (docs/benchmarks.md, 2026-11-29); half of it fails
-min_ratio=${BENCH_SMOKE_MIN_RATIO:-0.30}
+# recorded with these settings: 0.44-0.59 of the bare consumer's rate (docs/benchmarks.md, 2026-11-29); about half of the lowest fails
+min_ratio=${BENCH_SMOKE_MIN_RATIO:-0.25}
 out=$(deploy/bench/worker.sh 50 3 2000 2>&1) || { echo "$out" >&2; echo "benchmark smoke: the worker benchmark failed" >&2; exit 1; }
 echo "$out" | grep -E '^\||ratio|accepted'
 ratio=$(echo "$out" | sed -n 's/^ratio worker\/baseline: \([0-9.]*\).*/\1/p')
@@ -24,7 +24,7 @@ if [ "$mentions" != "$pods" ]; then
   exit 1
 fi
 if ! awk -v r="$ratio" -v m="$min_ratio" 'BEGIN { exit !(r >= m) }'; then
-  echo "benchmark smoke: follow-ups at $ratio of the bare consumer's rate, below $min_ratio (half the recorded ratio)" >&2
+  echo "benchmark smoke: follow-ups at $ratio of the bare consumer's rate, below $min_ratio (about half the lowest recorded ratio)" >&2
   exit 1
 fi
 echo "benchmark smoke: follow-ups at $ratio of the bare consumer's rate (at least $min_ratio), every mention got its pod"

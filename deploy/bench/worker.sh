@@ -6,7 +6,8 @@
 #
 #   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 15, 5000)
 #
-# WORKER_JAVA_OPTS goes to the worker's JVM, e.g. a profile of the whole run:
+# WORKERS=N starts N worker replicas on the same stream (default 1); WORKER_JAVA_OPTS goes to each worker's
+# JVM, e.g. a profile of the whole run:
 #   WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/worker.jfr,settings=profile deploy/bench/worker.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,12 +40,17 @@ secret=bench-signing-secret
 export NATS_URL="nats://127.0.0.1:$nats_port" SLACK_SIGNING_SECRET=$secret QUARKUS_LOG_LEVEL=WARN
 QUARKUS_HTTP_PORT=$gateway_port java -jar webhook-gateway/target/quarkus-app/quarkus-run.jar >"$state/gateway.log" 2>&1 &
 pids+=($!)
-QUARKUS_HTTP_PORT=$worker_port SESSION_LAUNCHER=kubernetes SESSIONS_NAMESPACE=bench \
-  RUNNER_API_URL=http://runner-api.bench.svc:8081 RUNNER_TOKEN_SECRET=bench-runner-token-secret-of-32-bytes \
-  QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="http://127.0.0.1:$api_port" QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true \
-  java ${WORKER_JAVA_OPTS:-} -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker.log" 2>&1 &
-pids+=($!)
-await_ready "$gateway_port" "$worker_port"
+worker_ports=()
+for replica in $(seq 1 "${WORKERS:-1}"); do # WORKERS=2: two replicas sharing the durable consumers
+  port=$([ "$replica" = 1 ] && echo "$worker_port" || free_port)
+  worker_ports+=("$port")
+  QUARKUS_HTTP_PORT=$port SESSION_LAUNCHER=kubernetes SESSIONS_NAMESPACE=bench \
+    RUNNER_API_URL=http://runner-api.bench.svc:8081 RUNNER_TOKEN_SECRET=bench-runner-token-secret-of-32-bytes \
+    QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="http://127.0.0.1:$api_port" QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true \
+    java ${WORKER_JAVA_OPTS:-} -jar session-worker/target/quarkus-app/quarkus-run.jar >"$state/worker-$replica.log" 2>&1 &
+  pids+=($!)
+done
+await_ready "$gateway_port" "${worker_ports[@]}"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
 java -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
