@@ -136,13 +136,18 @@ public final class StreamConsumer implements Runnable {
     private void dispatch(Message message) throws InterruptedException {
         inFlight.acquire();
         String key = partition(message);
+        // JetStream hears the message is being worked on from the moment it is taken, also while it waits in
+        // its lane behind a slow message of its session, so it is not delivered again after ack-wait
+        long every = Math.max(config.ackWait().toMillis() / 3, 100);
+        ScheduledFuture<?> progress = TICKER.scheduleAtFixedRate(() -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] mine = new CompletableFuture[1];
         lanes.compute(key, (ignored, tail) -> {
-            mine[0] = (tail == null ? DONE : tail).thenRunAsync(() -> process(message), workers);
+            mine[0] = (tail == null ? DONE : tail).thenRunAsync(() -> process(message, progress), workers);
             return mine[0];
         });
         mine[0].whenComplete((ignored, error) -> {
+            progress.cancel(false);
             inFlight.release();
             lanes.remove(key, mine[0]);
             if (error != null && running) {
@@ -172,21 +177,22 @@ public final class StreamConsumer implements Runnable {
     }
 
     /** Applies one message in a span that continues the trace it carries, so what it publishes and launches does too. */
-    private void process(Message message) {
+    private void process(Message message, ScheduledFuture<?> progress) {
         try {
-            tracing.consume(message, "process", () -> apply(message));
+            tracing.consume(message, "process", () -> apply(message, progress));
         } catch (Exception e) {
             // apply handles every failure itself; only the span's bookkeeping could get here
             LOG.errorf("Applying %s failed unexpectedly: %s", message.getSubject(), e.toString());
         }
     }
 
-    private void apply(Message message) {
+    /**
+     * Applies the message and acknowledges it, or asks for it again. {@code progress} (started when the message
+     * was taken) keeps telling JetStream it is at work during a long handler (a slow Slack post, a pod launch), so
+     * it is not handed to another replica after ack-wait; it stops before the ack or nak.
+     */
+    private void apply(Message message, ScheduledFuture<?> progress) {
         long delivered = message.metaData().deliveredCount();
-        // a long handler (a slow Slack post, a pod launch) tells JetStream it is still at work, so that the
-        // message is not handed to another replica after ack-wait while this one is applying it
-        long every = Math.max(config.ackWait().toMillis() / 3, 100);
-        ScheduledFuture<?> progress = TICKER.scheduleAtFixedRate(() -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
         try {
             handler.handle(message);
         } catch (Exception e) {
