@@ -127,8 +127,10 @@ function render(session) {
   $("detail-title").textContent = session.title || session.sessionKey;
   $("detail-key").textContent = session.sessionKey;
   $("detail-team").textContent = team(session.team);
-  const conversation = (session.messages || []).map((m) => line(m.author || "someone", m.text, "person"));
-  if (session.lastAssistantMessage) {
+  const messages = session.messages || [];
+  const conversation = messages.map((m) => line(m.author || "someone", m.text, m.role || "person"));
+  // a model-backed agent's conversation holds the runs' answers itself
+  if (session.lastAssistantMessage && !messages.some((m) => m.role === "runner")) {
     conversation.push(line(session.agent, session.lastAssistantMessage, "agent"));
   }
   $("detail-messages").replaceChildren(...conversation);

@@ -1,6 +1,7 @@
 package dev.agentservices.worker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.not;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -51,6 +52,8 @@ class EndToEndIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String SIGNING_SECRET = "e2e-slack-signing-secret";
+    /** Agent dolly answers with a model: the Slack stub also speaks the Anthropic Messages API under /anthropic. */
+    private static final String DOLLY_SIGNING_SECRET = "e2e-dolly-slack-signing-secret";
     private static final String TOKEN_SECRET = "e2e-runner-token-secret-32-bytes-or-more";
     private static final String TMUX_SOCKET = "agent-services-e2e-" + UUID.randomUUID().toString().substring(0, 8);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -89,7 +92,8 @@ class EndToEndIT {
         gatewayPort = freePort();
         int runnerPort = freePort();
         workerPort = freePort();
-        start("webhook-gateway", gatewayPort, Map.of("SLACK_SIGNING_SECRET", SIGNING_SECRET));
+        start("webhook-gateway", gatewayPort, Map.of("SLACK_SIGNING_SECRET", SIGNING_SECRET,
+                "DOLLY_SLACK_SIGNING_SECRET", DOLLY_SIGNING_SECRET));
         Map<String, String> runnerEnvironment = new java.util.HashMap<>(Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
         s3.start().forEach((property, value) -> runnerEnvironment.put(
                 property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
@@ -97,6 +101,10 @@ class EndToEndIT {
         workerEnvironment = Map.ofEntries(
                 Map.entry("SLACK_SIGNING_SECRET", SIGNING_SECRET),
                 Map.entry("SLACK_BOT_TOKEN", "xoxb-e2e"),
+                Map.entry("DOLLY_SLACK_SIGNING_SECRET", DOLLY_SIGNING_SECRET),
+                Map.entry("DOLLY_SLACK_BOT_TOKEN", "xoxb-e2e-dolly"),
+                Map.entry("DOLLY_ANTHROPIC_API_KEY", "sk-ant-e2e"),
+                Map.entry("DOLLY_ANTHROPIC_BASE_URL", slack.baseUrl() + "/anthropic"),
                 Map.entry("SLACK_API_URL", slack.baseUrl() + "/api"),
                 Map.entry("SESSION_LAUNCHER", "local"),
                 Map.entry("SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString()),
@@ -135,6 +143,45 @@ class EndToEndIT {
         if (nats != null) {
             nats.close();
         }
+    }
+
+    @Test
+    void withAModelTheAgentAnswersAQuestionItselfAndAnswersATaskWithARunWhoseOutcomeItReadsFirst() throws Exception {
+        String messages = "/anthropic/v1/messages";
+        slack.stubFor(post(urlEqualTo(messages)).withRequestBody(containing("what is 2+2?")).willReturn(modelAnswer(
+                "[{\"type\":\"text\",\"text\":\"4.\"}]")));
+        slack.stubFor(post(urlEqualTo(messages)).withRequestBody(containing("fix the build").and(not(containing("tool_result"))))
+                .willReturn(modelAnswer("[{\"type\":\"tool_use\",\"id\":\"toolu_e2e_run\",\"name\":\"start_run\","
+                        + "\"input\":{\"instructions\":\"Run the build, repair what fails.\"}}]")));
+        slack.stubFor(post(urlEqualTo(messages)).withRequestBody(containing("\"tool_use_id\":\"toolu_e2e_run\""))
+                .willReturn(modelAnswer("[{\"type\":\"text\",\"text\":\"The build passes again.\"}]")));
+
+        String question = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", question, null, "<@U0DOLLY> what is 2+2?"), null, DOLLY_SIGNING_SECRET));
+        assertEquals(List.of("4."), awaitReplies(question, 1), "the model's answer, and no run's");
+
+        String task = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", task, null, "<@U0DOLLY> fix the build"), null, DOLLY_SIGNING_SECRET));
+        assertEquals(List.of("The build passes again."), awaitReplies(task, 1), "the model's answer to the run's outcome");
+
+        // the run took the model's instructions, and its outcome went back to the model as start_run's result
+        var toolResult = new com.fasterxml.jackson.databind.ObjectMapper().readTree(slack.findAll(postRequestedFor(urlEqualTo(messages))
+                .withRequestBody(containing("\"tool_use_id\":\"toolu_e2e_run\""))).get(0).getBodyAsString())
+                .at("/messages/2/content/0");
+        assertEquals("tool_result", toolResult.path("type").asText());
+        String outcome = toolResult.path("content").asText();
+        assertTrue(outcome.startsWith("The coding agent finished turn 1: SUCCEEDED.\nIts final message:\nTurn 1 of conversation "),
+                outcome);
+        assertTrue(outcome.contains("starting \"Run the build, repair what fails.\""), outcome);
+        slack.verify(1, postRequestedFor(urlEqualTo(messages)).withRequestBody(containing("what is 2+2?")));
+        slack.verify(postRequestedFor(urlEqualTo("/api/chat.postMessage")).withHeader("Authorization", equalTo("Bearer xoxb-e2e-dolly"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(task))));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder modelAnswer(String content) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody("{\"id\":\"msg_e2e\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"content\":" + content + ",\"stop_reason\":\"end_turn\","
+                + "\"usage\":{\"input_tokens\":50,\"output_tokens\":10}}");
     }
 
     @Test
@@ -438,11 +485,15 @@ class EndToEndIT {
         return sendSlack(body, null);
     }
 
-    /** Sends a signed Slack event, with a W3C {@code traceparent} header unless it is null. */
     private static int sendSlack(String body, String traceparent) throws Exception {
+        return sendSlack(body, traceparent, SIGNING_SECRET);
+    }
+
+    /** Sends a Slack event signed with {@code secret}, with a W3C {@code traceparent} header unless it is null. */
+    private static int sendSlack(String body, String traceparent, String secret) throws Exception {
         long timestamp = System.currentTimeMillis() / 1000;
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = "v0=" + HexFormat.of().formatHex(
                 mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))

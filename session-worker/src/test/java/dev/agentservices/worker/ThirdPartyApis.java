@@ -5,7 +5,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** WireMock in place of the Slack, Jira and GitHub APIs; tests reach it through {@link #server()}. */
+/** WireMock in place of the Slack, Jira, GitHub and Anthropic APIs; tests reach it through {@link #server()}. */
 public class ThirdPartyApis implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer server;
@@ -20,7 +20,7 @@ public class ThirdPartyApis implements QuarkusTestResourceLifecycleManager {
         server.start();
         return Map.of("slack.api-url", server.baseUrl() + "/api", "jira.api-url", server.baseUrl() + "/jira",
                 "github.api-url", server.baseUrl() + "/github", "attachments.slack-file-origins", server.baseUrl(),
-                "attachments.max-size", "1M");
+                "attachments.max-size", "1M", "agents.molly.model.base-url", server.baseUrl() + "/anthropic");
     }
 
     @Override

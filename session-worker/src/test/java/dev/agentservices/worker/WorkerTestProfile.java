@@ -9,13 +9,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The worker with agent buck on Slack, Jira and GitHub, the local launcher running a stand-in runner,
+ * The worker with agent buck on Slack, Jira and GitHub, agent molly on Slack with a model, the local launcher running a stand-in runner,
  * WireMock as the three APIs, and s3proxy for attachments.
  */
 public class WorkerTestProfile implements QuarkusTestProfile {
 
     public static final String BOT_TOKEN = "xoxb-test-token";
     public static final String BOT_USER = "U0BUCK";
+    /** Agent molly answers with a model (WireMock as the Anthropic Messages API) in Slack. */
+    public static final String MOLLY_BOT_TOKEN = "xoxb-molly-token";
+    public static final String MODEL_API_KEY = "sk-ant-test-key";
     public static final String JIRA_ACCOUNT = "5b10ac8d82e05b22cc7d4ef5";
     public static final String JIRA_TOKEN = "jira-api-token";
     public static final String GITHUB_TOKEN = "ghs_test_token";
@@ -41,6 +44,11 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("agents.buck.slack.bot-token", BOT_TOKEN),
                 Map.entry("agents.buck.slack.bot-user-id", BOT_USER),
                 Map.entry("agents.dolly.default-team", "dolly-default"),
+                Map.entry("agent-registry.names", "buck,dolly,pearl,molly"),
+                Map.entry("agents.molly.slack.signing-secret", "molly-slack-signing-secret"),
+                Map.entry("agents.molly.slack.bot-token", MOLLY_BOT_TOKEN),
+                Map.entry("agents.molly.model.api-key", MODEL_API_KEY),
+                Map.entry("agents.molly.model.name", "claude-test-model"),
                 Map.entry("agents.pearl.github.webhook-secret", "pearl-github-secret"),
                 Map.entry("agents.pearl.github.app-id", GITHUB_APP_ID),
                 Map.entry("agents.pearl.github.app-private-key", GITHUB_APP_KEY_PEM),

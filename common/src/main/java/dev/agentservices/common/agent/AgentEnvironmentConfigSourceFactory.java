@@ -46,6 +46,10 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("GITHUB_ALLOWED_ORGANIZATIONS", "github.allowed-organizations"),
             Map.entry("GITHUB_ALLOWED_INSTALLATIONS", "github.allowed-installations"),
             Map.entry("RUNNER_MODE", "runner.mode"),
+            Map.entry("ANTHROPIC_API_KEY", "model.api-key"),
+            Map.entry("ANTHROPIC_BASE_URL", "model.base-url"),
+            Map.entry("ANTHROPIC_MODEL", "model.name"),
+            Map.entry("AGENT_SYSTEM_PROMPT", "model.system-prompt"),
             Map.entry("DEFAULT_TEAM", "default-team"));
 
     private final Map<String, String> environment;

@@ -27,11 +27,30 @@ public interface AgentsConfig {
 
         RunnerSettings runner();
 
+        ModelSettings model();
+
         /**
          * The team of the agent's sessions from places no team claims ({@code DEFAULT_TEAM},
          * {@code DOLLY_DEFAULT_TEAM}, ...); without it such sessions have no team and only admins see them.
          */
         Optional<String> defaultTeam();
+    }
+
+    /**
+     * The agent's model: with an API key ({@code ANTHROPIC_API_KEY}, {@code DOLLY_ANTHROPIC_API_KEY}, ...) the
+     * worker's model-backed agent policy answers its sessions; without one, every message is a turn.
+     */
+    interface ModelSettings {
+        Optional<String> apiKey();
+
+        /** {@code ANTHROPIC_BASE_URL}; the worker's {@code agent-model.default-base-url} when not set. */
+        Optional<String> baseUrl();
+
+        /** {@code ANTHROPIC_MODEL}; the worker's {@code agent-model.default-model} when not set. */
+        Optional<String> name();
+
+        /** {@code AGENT_SYSTEM_PROMPT}: the agent's system prompt; {@code {agent}} is replaced by its name. */
+        Optional<String> systemPrompt();
     }
 
     /** How the agent's runs run, unless its team says otherwise. */

@@ -8,8 +8,11 @@ import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.session.AgentConversation;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.ControlCommand;
+import dev.agentservices.common.session.ModelBlock;
+import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
@@ -32,6 +35,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ConversationEvent.class, ConversationEvent.SlackFile.class, SessionKey.class, SessionSource.class,
         WebhookEnvelope.class, WebhookSource.class,
         RunEnd.class, RunOutcome.class, RunPause.class,
+        AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
         Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Versioned.class, SessionView.Page.class,

@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT}, {@link #WAITING_FOR_BUDGET} or
  *                     {@link #WAITING_FOR_RATE};
  *                     null when it is not waiting
+ * @param conversation the session's conversation with its model (the model-backed agent policy); null for the
+ *                     pass-through policy
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(
@@ -76,7 +78,8 @@ public record Session(
         List<String> applied,
         Instant runStartedAt,
         long podMillis,
-        String waitingFor) {
+        String waitingFor,
+        AgentConversation conversation) {
 
     /** The run waits for a free slot of its team's concurrency limit. */
     public static final String WAITING_FOR_SLOT = "slot";
@@ -114,7 +117,7 @@ public record Session(
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
         return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
                 false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
-                null, 0, 0, List.of(), null, 0, null);
+                null, 0, 0, List.of(), null, 0, null, null);
     }
 
     public boolean hasApplied(String dedupId) {
@@ -154,7 +157,7 @@ public record Session(
     public Session withMessage(SessionMessage message, String dedupId) {
         List<SessionMessage> all = new ArrayList<>(messages);
         all.add(new SessionMessage(message.author(), cut(message.text(), MESSAGE_TEXT_KEPT), message.attachments(),
-                message.time(), message.ref()));
+                message.time(), message.ref(), message.role()));
         List<SessionMessage> kept = all.size() > MESSAGES_KEPT ? all.subList(all.size() - MESSAGES_KEPT, all.size()) : all;
         return copy().messages(kept).applied(remember(dedupId)).build();
     }
@@ -279,6 +282,21 @@ public record Session(
         return copy().repliedTurn(replied).build();
     }
 
+    /** The model conversation as changed by {@code change} (from an empty one when the session has none). */
+    public Session withConversation(java.util.function.UnaryOperator<AgentConversation> change) {
+        return copy().conversation(change.apply(conversation == null ? AgentConversation.empty() : conversation)).build();
+    }
+
+    /** Adds what a model call used to the session's usage. */
+    public Session withModelUsage(Usage used) {
+        return copy().usage((usage == null ? Usage.NONE : usage).plus(used)).build();
+    }
+
+    /** Adds a message the record shows without it being a delivery of its own (the agent's reply, a run's answer). */
+    public Session withShown(SessionMessage message) {
+        return withMessage(message, null);
+    }
+
     public Session withReplyIntent(int turnToPost) {
         return copy().replyIntentTurn(turnToPost).build();
     }
@@ -336,6 +354,7 @@ public record Session(
         private Instant runStartedAt;
         private long podMillis;
         private String waitingFor;
+        private AgentConversation conversation;
 
         Builder(Session s) {
             this.s = s;
@@ -364,6 +383,7 @@ public record Session(
             runStartedAt = s.runStartedAt;
             podMillis = s.podMillis;
             waitingFor = s.waitingFor;
+            conversation = s.conversation;
         }
 
         Builder status(SessionStatus value) { status = value; return this; }
@@ -390,6 +410,7 @@ public record Session(
         Builder applied(List<String> value) { applied = value; return this; }
         Builder runStartedAt(Instant value) { runStartedAt = value; return this; }
         Builder waitingFor(String value) { waitingFor = value; return this; }
+        Builder conversation(AgentConversation value) { conversation = value; return this; }
 
         /** The run's pod is gone (or going): its time joins the session's pod time. */
         Builder endRun(Instant now) {
@@ -404,7 +425,7 @@ public record Session(
             return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
                     runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
                     agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied,
-                    runStartedAt, podMillis, waitingFor);
+                    runStartedAt, podMillis, waitingFor, conversation);
         }
     }
 }

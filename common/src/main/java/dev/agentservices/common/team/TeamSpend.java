@@ -9,7 +9,8 @@ import java.util.Collection;
 
 /**
  * What a team's runs cost in the current calendar month (UTC): the cost the runners reported for the
- * turns of its sessions that ended this month. Computed from the records' turns (the latest
+ * turns of its sessions that ended this month, and what their model conversations (the model-backed agent
+ * policy) cost this month. Computed from the records' turns (the latest
  * {@link Session#TURNS_KEPT} of each session), by the worker before it starts a run and by the dashboard
  * for its budget panel, so both say the same.
  */
@@ -25,6 +26,9 @@ public final class TeamSpend {
         for (Session session : sessions) {
             if (!team.equals(session.team())) {
                 continue;
+            }
+            if (session.conversation() != null) {
+                cost += session.conversation().usageIn(now).costUsd();
             }
             for (Turn turn : session.turns()) {
                 if (turn.usage() != null && turn.finishedAt() != null && !turn.finishedAt().isBefore(monthStart)) {

@@ -2,6 +2,7 @@ package dev.agentservices.dashboard.api;
 
 import com.google.protobuf.Timestamp;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.proto.api.v1.Artifact;
 import dev.agentservices.proto.api.v1.Attachment;
 import dev.agentservices.proto.api.v1.Message;
@@ -99,6 +100,7 @@ public final class ProtoSessions {
                 var message = Message.newBuilder();
                 set(m.author(), message::setAuthor);
                 set(m.text(), message::setText);
+                message.setRole(m.role() == null ? SessionMessage.PERSON : m.role());
                 if (m.time() != null) {
                     message.setTime(timestamp(m.time()));
                 }

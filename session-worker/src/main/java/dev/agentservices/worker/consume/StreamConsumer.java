@@ -225,6 +225,9 @@ public final class StreamConsumer implements Runnable {
             return;
         }
         Duration delay = backoff(delivered);
+        if (e instanceof RetryLater later && later.retryAfter() != null && later.retryAfter().compareTo(delay) > 0) {
+            delay = later.retryAfter();
+        }
         LOG.warnf(e, "Message %s#%d failed (attempt %d of %d), again in %s: %s", message.getSubject(),
                 message.metaData().streamSequence(), delivered, config.maxDeliver(), delay, e.toString());
         message.nakWithDelay(delay);

@@ -6,8 +6,9 @@ import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.worker.agent.AgentEvent;
+import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.attachment.FullTexts;
-import dev.agentservices.worker.session.SessionService;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
@@ -17,21 +18,22 @@ import org.jboss.logging.Logger;
  * Webhooks to sessions: each envelope carries the event as the gateway read it, so nothing is parsed
  * twice. An event that may open a session (a Slack mention, a Jira assignment, a GitHub mention) starts or
  * continues its conversation's session; one that only continues (a thread reply, a click, a Jira comment)
- * is ignored where there is no session. Slack images go to S3 first and reach the pod as attachments.
+ * is ignored where there is no session. Slack images go to S3 first and reach the pod as attachments. The
+ * message goes to the session's agent ({@link SessionAgent}): a turn of the coding agent, or the model's to answer.
  */
 @Singleton
 public class ConversationHandler {
 
     private static final Logger LOG = Logger.getLogger(ConversationHandler.class);
 
-    private final SessionService sessions;
+    private final SessionAgent sessionAgent;
     private final SessionStore store;
     private final SlackImages images;
     private final FullTexts fullTexts;
 
-    public ConversationHandler(SessionService sessions, SessionStore store, SlackImages images, FullTexts fullTexts) {
+    public ConversationHandler(SessionAgent sessionAgent, SessionStore store, SlackImages images, FullTexts fullTexts) {
         this.fullTexts = fullTexts;
-        this.sessions = sessions;
+        this.sessionAgent = sessionAgent;
         this.store = store;
         this.images = images;
     }
@@ -54,9 +56,9 @@ public class ConversationHandler {
             message = new SessionMessage(message.author(), message.text(), attachments, message.time(), message.ref());
         }
         message = fullTexts.keep(envelope.sessionKey().toString(), event.applyId(), message);
-        SessionService.Applied applied = sessions.apply(envelope.sessionKey(), event.origin(), event.title(), message,
-                event.applyId());
-        LOG.infof("%s %s in %s → %s: %s", envelope.source().subjectToken(), envelope.eventType(), envelope.sessionKey(),
-                applied, envelope.dedupId());
+        sessionAgent.handle(agent, new AgentEvent.MessageArrived(envelope.sessionKey(), event.origin(), event.title(), message,
+                event.applyId()));
+        LOG.debugf("%s %s in %s: %s", envelope.source().subjectToken(), envelope.eventType(), envelope.sessionKey(),
+                envelope.dedupId());
     }
 }

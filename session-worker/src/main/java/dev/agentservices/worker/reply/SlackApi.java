@@ -46,10 +46,14 @@ public interface SlackApi {
             @QueryParam("ts") String threadTs, @QueryParam("include_all_metadata") boolean includeAllMetadata,
             @QueryParam("limit") int limit, @QueryParam("cursor") String cursor);
 
-    /** {@code chat.postMessage} in a thread, with the metadata that says which reply it is. */
+    /**
+     * {@code chat.postMessage} in a thread, with the metadata that says which reply it is; {@code blocks} (Block
+     * Kit) when it asks a question, {@code text} then being the notification's fallback.
+     */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PostMessage(String channel, @JsonProperty("thread_ts") String threadTs, String text, Metadata metadata) {
+    record PostMessage(String channel, @JsonProperty("thread_ts") String threadTs, String text, Metadata metadata,
+            List<Map<String, Object>> blocks) {
     }
 
     /** Slack message metadata: an event type and a payload of our own. */

@@ -12,7 +12,8 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.attachment.FullTexts;
-import dev.agentservices.worker.reply.AgentPolicy;
+import dev.agentservices.worker.agent.AgentEvent;
+import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.session.SessionService;
 import io.nats.client.Message;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Runner reports from {@code RUNNER}. {@code complete}: records a turn's end, makes the follow-ups queued
- * meanwhile the next turn in the same write, then hands the turn's outcome to the {@link AgentPolicy} once
+ * meanwhile the next turn in the same write, then hands the turn's outcome to the session's agent ({@link SessionAgent}) once
  * ({@code repliedTurn} is set only after the policy succeeded, so a failed post is retried with the message
  * and a redelivery after a successful one posts nothing; {@code replyIntentTurn}, stored before posting,
  * tells a redelivery after a crash mid-post to look at what was posted first). {@code end}: the run stopped after its idle
@@ -36,19 +37,19 @@ public class RunnerMessageHandler {
     private final ObjectMapper mapper;
     private final SessionStore store;
     private final AgentRegistry agents;
-    private final AgentPolicy policy;
+    private final SessionAgent sessionAgent;
     private final SessionService sessions;
     private final TurnReactions reactions;
     private final FullTexts fullTexts;
 
-    public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, AgentPolicy policy,
+    public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
             SessionService sessions, TurnReactions reactions, FullTexts fullTexts) {
         this.fullTexts = fullTexts;
         this.reactions = reactions;
         this.mapper = mapper;
         this.store = store;
         this.agents = agents;
-        this.policy = policy;
+        this.sessionAgent = sessionAgent;
         this.sessions = sessions;
     }
 
@@ -116,10 +117,10 @@ public class RunnerMessageHandler {
             store.update(session.id(), current -> current.replyIntentTurn() >= outcome.turn() ? current
                     : current.withReplyIntent(outcome.turn()));
         }
-        policy.onTurnEnded(agent, session, outcome, retry);
+        sessionAgent.handle(agent, new AgentEvent.TurnEnded(session, outcome, retry));
         Session replied = store.update(session.id(), current -> current.repliedTurn() >= outcome.turn() ? current
                 : current.withRepliedTurn(outcome.turn())).session();
-        LOG.infof("Session %s turn %d (run %d) %s; outcome handed to the agent policy", session.id(), outcome.turn(),
+        LOG.infof("Session %s turn %d (run %d) %s; outcome handed to the session's agent", session.id(), outcome.turn(),
                 outcome.run(), status);
         reactions.ended(agent, session, outcome.turn(), status);
         if (replied.turn() > outcome.turn()) {
@@ -151,10 +152,12 @@ public class RunnerMessageHandler {
     }
 
     private void pause(RunPause pause, String agentName) {
-        store.update(pause.sessionId(), current -> ofAgent(current, agentName).hasApplied(pause.dedupId()) || current.run() != pause.run()
+        Session session = store.update(pause.sessionId(), current -> ofAgent(current, agentName).hasApplied(pause.dedupId()) || current.run() != pause.run()
                 || current.status() == SessionStatus.TERMINATED ? current
                 : current.withPause(pause.stateKey(), pause.scrollbackKey(), pause.lastAssistantMessage(), pause.dedupId(),
-                        Instant.now()));
+                        Instant.now())).session();
         LOG.infof("Session %s run %d paused", pause.sessionId(), pause.run());
+        agents.byName(session.agent()).filter(sessionAgent::modelBacked)
+                .ifPresent(agent -> sessionAgent.handle(agent, new AgentEvent.Paused(session, pause.dedupId())));
     }
 }

@@ -8,6 +8,10 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.agent.AgentRegistry;
+import dev.agentservices.worker.agent.AgentEvent;
+import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.launch.SessionLauncher;
 import io.nats.client.Message;
@@ -33,9 +37,13 @@ public class ControlHandler {
     private final SessionService sessions;
     private final SessionLauncher launcher;
     private final FullTexts fullTexts;
+    private final SessionAgent sessionAgent;
+    private final AgentRegistry agents;
 
     public ControlHandler(ObjectMapper mapper, SessionStore store, SessionService sessions, SessionLauncher launcher,
-            FullTexts fullTexts) {
+            FullTexts fullTexts, SessionAgent sessionAgent, AgentRegistry agents) {
+        this.sessionAgent = sessionAgent;
+        this.agents = agents;
         this.fullTexts = fullTexts;
         this.mapper = mapper;
         this.store = store;
@@ -59,11 +67,18 @@ public class ControlHandler {
             case ControlCommand.PAUSE -> pause(session);
             case ControlCommand.RESUME -> resume(command);
             case ControlCommand.DELETE -> delete(session, command);
-            case ControlCommand.MESSAGE -> sessions.apply(session.key(), session.origin(), null, fullTexts.keep(
-                    session.key().toString(), command.dedupId(), new SessionMessage(command.requestedBy(), command.text(),
-                            List.of(), Instant.now())), command.dedupId());
+            case ControlCommand.MESSAGE -> message(session, command);
             default -> LOG.warnf("Ignored unknown command %s for session %s", command.command(), command.sessionId());
         }
+    }
+
+    /** A follow-up from the dashboard: to the session's agent, like one from Slack. */
+    private void message(Session session, ControlCommand command) {
+        SessionMessage message = fullTexts.keep(session.key().toString(), command.dedupId(), new SessionMessage(
+                command.requestedBy(), command.text(), List.of(), Instant.now()));
+        Agent agent = agents.byName(session.agent()).orElseThrow(
+                () -> new IllegalStateException("agent " + session.agent() + " is not configured on this worker"));
+        sessionAgent.handle(agent, new AgentEvent.MessageArrived(session.key(), session.origin(), null, message, command.dedupId()));
     }
 
     private void create(ControlCommand command) {

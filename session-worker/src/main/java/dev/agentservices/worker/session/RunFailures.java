@@ -5,7 +5,8 @@ import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
-import dev.agentservices.worker.reply.AgentPolicy;
+import dev.agentservices.worker.agent.AgentEvent;
+import dev.agentservices.worker.agent.SessionAgent;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -24,12 +25,12 @@ public class RunFailures {
 
     private final SessionStore store;
     private final AgentRegistry agents;
-    private final AgentPolicy policy;
+    private final SessionAgent sessionAgent;
 
-    public RunFailures(SessionStore store, AgentRegistry agents, AgentPolicy policy) {
+    public RunFailures(SessionStore store, AgentRegistry agents, SessionAgent sessionAgent) {
         this.store = store;
         this.agents = agents;
-        this.policy = policy;
+        this.sessionAgent = sessionAgent;
     }
 
     /** The process of {@code run} is gone for {@code reason}; safe to call again for the same run. */
@@ -76,7 +77,7 @@ public class RunFailures {
         if (!retry) {
             store.update(session.id(), current -> current.replyIntentTurn() >= turn ? current : current.withReplyIntent(turn));
         }
-        policy.onRunFailed(agent, session, turn, reason, retry);
+        sessionAgent.handle(agent, new AgentEvent.RunFailed(session, turn, reason, retry));
         store.update(session.id(), current -> current.repliedTurn() >= turn ? current : current.withRepliedTurn(turn));
     }
 }

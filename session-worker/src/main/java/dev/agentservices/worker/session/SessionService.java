@@ -12,7 +12,7 @@ import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
 import dev.agentservices.worker.launch.RunSettings;
-import dev.agentservices.worker.reply.AgentPolicy;
+import dev.agentservices.worker.reply.ReplyPoster;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.launch.SessionLauncher;
 import jakarta.inject.Singleton;
@@ -45,7 +45,7 @@ public class SessionService {
     private final TeamSlots slots;
     private final TeamBudget budget;
     private final RunRate rate;
-    private final AgentPolicy policy;
+    private final ReplyPoster poster;
     private final RunSettings settings;
     private final AgentRegistry agents;
     private final AgentsConfig agentSettings;
@@ -54,10 +54,10 @@ public class SessionService {
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
             TeamSlots slots, TeamBudget budget, RunRate rate, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
-            TurnReactions reactions, AgentPolicy policy) {
+            TurnReactions reactions, ReplyPoster poster) {
         this.budget = budget;
         this.rate = rate;
-        this.policy = policy;
+        this.poster = poster;
         this.agentSettings = agentSettings;
         this.settings = settings;
         this.agents = agents;
@@ -89,12 +89,7 @@ public class SessionService {
             return Applied.ALREADY_APPLIED;
         }
         Instant now = clock.instant();
-        SessionStore.Versioned opened = store.open(key, newId -> {
-            String team = teams.teamFor(key).or(() -> defaultTeam(key.agent())).orElse(null);
-            String instructions = team == null ? null
-                    : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null);
-            return Session.open(newId, key, team, title, origin, now).withInstructions(instructions);
-        }).versioned();
+        SessionStore.Versioned opened = open(key, origin, title);
         Applied[] applied = {Applied.ALREADY_APPLIED};
         // from the version open just read or wrote: one read less per message
         SessionStore.Versioned updated = store.update(opened, current -> {
@@ -123,6 +118,20 @@ public class SessionService {
             agents.byName(session.agent()).ifPresent(agent -> reactions.started(agent, session, session.turn()));
         }
         return applied[0];
+    }
+
+    /**
+     * The session of {@code key}, created on first contact in the team whose channel, project or repository it
+     * comes from (else the agent's default team), with the team's default instructions.
+     */
+    public SessionStore.Versioned open(SessionKey key, Origin origin, String title) {
+        Instant now = clock.instant();
+        return store.open(key, newId -> {
+            String team = teams.teamFor(key).or(() -> defaultTeam(key.agent())).orElse(null);
+            String instructions = team == null ? null
+                    : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null);
+            return Session.open(newId, key, team, title, origin, now).withInstructions(instructions);
+        }).versioned();
     }
 
     /** The agent's {@code DEFAULT_TEAM}, for sessions from places no team claims. */
@@ -171,7 +180,7 @@ public class SessionService {
             LOG.infof("Session %s (%s) run %d waits: team %s spent $%.2f of its $%.2f monthly budget", session.id(),
                     session.key(), session.run(), session.team(), spent.get().spentUsd(), spent.get().budgetUsd());
             if (waitFor(session, Session.WAITING_FOR_BUDGET)) {
-                agents.byName(session.agent()).ifPresent(agent -> policy.onRunWaiting(agent, session, spent.get().notice()));
+                agents.byName(session.agent()).ifPresent(agent -> poster.notice(agent, session, spent.get().notice()));
             }
             return;
         }
@@ -180,7 +189,7 @@ public class SessionService {
             LOG.infof("Session %s (%s) run %d waits: it started its limit of runs in the last hour", session.id(),
                     session.key(), session.run());
             if (waitFor(session, Session.WAITING_FOR_RATE)) {
-                agents.byName(session.agent()).ifPresent(agent -> policy.onRunWaiting(agent, session, tooMany.get()));
+                agents.byName(session.agent()).ifPresent(agent -> poster.notice(agent, session, tooMany.get()));
             }
             return;
         }

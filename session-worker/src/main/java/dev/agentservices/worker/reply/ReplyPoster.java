@@ -1,10 +1,7 @@
 package dev.agentservices.worker.reply;
 
 import dev.agentservices.common.agent.Agent;
-import dev.agentservices.common.runner.RunOutcome;
-import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
-import dev.agentservices.common.session.SessionStatus;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -21,23 +18,21 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * The default policy: post the turn's final assistant message and its artifacts to where the request came
- * from: Slack {@code chat.postMessage} in the thread, a Jira comment, a GitHub issue comment. Without the
+ * Posts an agent's replies to where the request came from: Slack {@code chat.postMessage} in the thread
+ * (a question with Block Kit buttons), a Jira comment, a GitHub issue comment. Without the
  * credentials for the source (local mode) the reply goes to the log; the session record has it too. A
  * refused post throws, so the outcome is retried with backoff and dead-lettered at last. Every Slack reply
- * carries metadata ({@code agent_services_reply}: session, turn, piece), every GitHub reply a hidden marker
- * line and every Jira reply a comment property ({@code agent-services.reply}), so that a retry after a crash
- * finds what was already posted ({@code conversations.replies}, the issue's comments) and posts only the
- * rest: one reply per turn, across crashes.
+ * carries metadata ({@code agent_services_reply}: session, its {@link ReplyMark}, piece), every GitHub reply a
+ * hidden marker line and every Jira reply a comment property ({@code agent-services.reply}), so that a retry
+ * after a crash finds what was already posted ({@code conversations.replies}, the issue's comments) and posts
+ * only the rest: each reply once, across crashes.
  */
 @Singleton
-public class DefaultAgentPolicy implements AgentPolicy {
+public class ReplyPoster {
 
-    private static final Logger LOG = Logger.getLogger(DefaultAgentPolicy.class);
-    /** The metadata event type of every Slack reply, with session id, turn and piece as its payload. */
+    private static final Logger LOG = Logger.getLogger(ReplyPoster.class);
+    /** The metadata event type of every Slack reply, with session id, its mark and piece as its payload. */
     static final String REPLY_EVENT = "agent_services_reply";
-    /** The hidden last line of every GitHub reply comment. */
-    static final String GITHUB_MARKER = "<!-- agent-services:reply session=%s turn=%d piece=%d -->";
     private static final String GITHUB_JSON = "application/vnd.github+json";
     /** The entity property every Jira reply comment carries: session id, turn and piece. */
     static final String JIRA_PROPERTY = "agent-services.reply";
@@ -54,7 +49,7 @@ public class DefaultAgentPolicy implements AgentPolicy {
     private final GithubAppTokens githubTokens;
     private final Optional<String> dashboardUrl;
 
-    public DefaultAgentPolicy(@RestClient SlackApi slack, @RestClient GithubApi github, GithubAppTokens githubTokens,
+    public ReplyPoster(@RestClient SlackApi slack, @RestClient GithubApi github, GithubAppTokens githubTokens,
             @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
             @ConfigProperty(name = "dashboard.url") Optional<String> dashboardUrl) {
         this.slack = slack;
@@ -64,28 +59,16 @@ public class DefaultAgentPolicy implements AgentPolicy {
         this.githubTokens = githubTokens;
     }
 
-    @Override
-    public void onTurnEnded(Agent agent, Session session, RunOutcome outcome, boolean retry) {
-        post(agent, session, outcome.turn(), replyText(outcome), retry);
-    }
-
-    @Override
-    public void onRunFailed(Agent agent, Session session, int turn, String reason, boolean retry) {
-        post(agent, session, turn, "The run failed: " + reason + "."
-                + dashboardUrl.map(url -> " Session: " + url.replaceAll("/+$", "") + "/#session=" + session.id()).orElse(""), retry);
-    }
-
     /**
      * One message, marked as a notice (not a reply piece, so the look for what a turn's reply already posted
      * never counts it): Slack metadata {@value #NOTICE_EVENT}, a hidden GitHub marker, a Jira property.
      */
-    @Override
-    public void onRunWaiting(Agent agent, Session session, String notice) {
+    public void notice(Agent agent, Session session, String notice) {
         Map<String, Object> about = Map.of("session_id", session.id(), "run", session.run());
         switch (session.source()) {
             case SLACK -> slackAuthorization(agent, session, notice).ifPresent(authorization -> checked(slack.postMessage(
                     authorization, new SlackApi.PostMessage(session.origin().slackChannel(), session.origin().slackThreadTs(),
-                            notice, new SlackApi.Metadata(NOTICE_EVENT, about)))));
+                            notice, new SlackApi.Metadata(NOTICE_EVENT, about), null))));
             case JIRA -> jiraTarget(agent, session, notice).ifPresent(jira -> jira.client().addComment(jira.authorization(),
                     session.origin().jiraIssueKey(), new JiraApi.Comment(notice, List.of(new JiraApi.Property(NOTICE_PROPERTY, about)))));
             case GITHUB -> githubAuthorization(agent, session, notice).ifPresent(authorization -> {
@@ -97,12 +80,19 @@ public class DefaultAgentPolicy implements AgentPolicy {
         }
     }
 
-    private void post(Agent agent, Session session, int turn, String text, boolean retry) {
+    /**
+     * Posts {@code text} (or {@code question}, when given) as the reply {@code mark}; throws when the place
+     * refused it. {@code retry} says that an earlier attempt may have posted part or all of it before it died:
+     * look before posting again.
+     */
+    public void post(Agent agent, Session session, ReplyMark mark, String text, Question question, boolean retry) {
+        String whole = question == null ? text : question.asText();
         switch (session.source()) {
-            case SLACK -> postToSlack(agent, session, turn, text, retry);
-            case JIRA -> commentOnJira(agent, session, turn, text, retry);
-            case GITHUB -> commentOnGithub(agent, session, turn, text, retry);
-            case DASHBOARD -> LOG.infof("Turn %d of dashboard session %s ended; its record holds the reply", turn, session.id());
+            case SLACK -> postToSlack(agent, session, mark, whole, question, retry);
+            case JIRA -> commentOnJira(agent, session, mark, whole, retry);
+            case GITHUB -> commentOnGithub(agent, session, mark, whole, retry);
+            case DASHBOARD -> LOG.infof("Dashboard session %s: %s %d answered; its record holds the reply", session.id(),
+                    mark.kind(), mark.number());
         }
     }
 
@@ -130,7 +120,7 @@ public class DefaultAgentPolicy implements AgentPolicy {
                 url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class)), authorization));
     }
 
-    private void commentOnJira(Agent agent, Session session, int turn, String text, boolean retry) {
+    private void commentOnJira(Agent agent, Session session, ReplyMark mark, String text, boolean retry) {
         JiraTarget target = jiraTarget(agent, session, text).orElse(null);
         if (target == null) {
             return;
@@ -139,20 +129,24 @@ public class DefaultAgentPolicy implements AgentPolicy {
         String authorization = target.authorization();
         String issueKey = session.origin().jiraIssueKey();
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.JIRA_LIMIT, more(session));
-        Set<Integer> posted = retry ? jiraPosted(client, authorization, issueKey, session, turn) : Set.of();
+        Set<Integer> posted = retry ? jiraPosted(client, authorization, issueKey, session, mark) : Set.of();
         for (int piece = 0; piece < pieces.size(); piece++) {
             if (posted.contains(piece)) {
-                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
-                        pieces.size(), turn, session.key());
+                logPostedBefore(session, mark, piece, pieces.size());
                 continue;
             }
             client.addComment(authorization, issueKey, new JiraApi.Comment(pieces.get(piece), List.of(new JiraApi.Property(
-                    JIRA_PROPERTY, Map.of("session_id", session.id(), "turn", turn, "piece", piece)))));
+                    JIRA_PROPERTY, mark.payload(session.id(), piece)))));
         }
     }
 
-    /** Which pieces of the turn's reply the issue already has, by the property every reply comment carries. */
-    private static Set<Integer> jiraPosted(JiraApi client, String authorization, String issueKey, Session session, int turn) {
+    private static void logPostedBefore(Session session, ReplyMark mark, int piece, int pieces) {
+        LOG.infof("Reply %d/%d of %s %d of %s was posted before the worker restarted; not again", piece + 1, pieces,
+                mark.kind(), mark.number(), session.key());
+    }
+
+    /** Which pieces of the reply the issue already has, by the property every reply comment carries. */
+    private static Set<Integer> jiraPosted(JiraApi client, String authorization, String issueKey, Session session, ReplyMark mark) {
         Set<Integer> pieces = new HashSet<>();
         int startAt = 0;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -160,10 +154,9 @@ public class DefaultAgentPolicy implements AgentPolicy {
             List<JiraApi.PostedComment> found = comments == null || comments.comments() == null ? List.of() : comments.comments();
             for (JiraApi.PostedComment comment : found) {
                 for (JiraApi.Property property : comment.properties() == null ? List.<JiraApi.Property>of() : comment.properties()) {
-                    if (JIRA_PROPERTY.equals(property.key()) && property.value() != null
-                            && session.id().equals(property.value().get("session_id"))
-                            && String.valueOf(turn).equals(String.valueOf(property.value().get("turn")))) {
-                        pieces.add(Integer.parseInt(String.valueOf(property.value().getOrDefault("piece", "0"))));
+                    int piece = JIRA_PROPERTY.equals(property.key()) ? mark.pieceOf(property.value(), session.id()) : -1;
+                    if (piece >= 0) {
+                        pieces.add(piece);
                     }
                 }
             }
@@ -175,7 +168,7 @@ public class DefaultAgentPolicy implements AgentPolicy {
         return pieces;
     }
 
-    private void commentOnGithub(Agent agent, Session session, int turn, String text, boolean retry) {
+    private void commentOnGithub(Agent agent, Session session, ReplyMark mark, String text, boolean retry) {
         String authorization = githubAuthorization(agent, session, text).orElse(null);
         if (authorization == null) {
             return;
@@ -184,10 +177,9 @@ public class DefaultAgentPolicy implements AgentPolicy {
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.GITHUB_LIMIT - 100, more(session));
         Set<String> posted = retry ? githubPosted(authorization, repository, session.origin().githubNumber()) : Set.of();
         for (int piece = 0; piece < pieces.size(); piece++) {
-            String marker = GITHUB_MARKER.formatted(session.id(), turn, piece);
+            String marker = mark.githubMarker(session.id(), piece);
             if (posted.contains(marker)) {
-                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
-                        pieces.size(), turn, session.key());
+                logPostedBefore(session, mark, piece, pieces.size());
                 continue;
             }
             github.createComment(authorization, GITHUB_JSON, repository[0], repository[1], session.origin().githubNumber(),
@@ -211,22 +203,26 @@ public class DefaultAgentPolicy implements AgentPolicy {
         return markers;
     }
 
-    private void postToSlack(Agent agent, Session session, int turn, String text, boolean retry) {
+    private void postToSlack(Agent agent, Session session, ReplyMark mark, String text, Question question, boolean retry) {
         String authorization = slackAuthorization(agent, session, text).orElse(null);
         if (authorization == null) {
             return;
         }
+        // a question is one message: its text is cut to what a section block holds, its answers are the buttons
         List<String> pieces = ReplyPieces.of(text, ReplyPieces.SLACK_LIMIT, more(session));
-        Set<Integer> posted = retry ? slackPosted(authorization, session, turn) : Set.of();
+        if (question != null) {
+            pieces = pieces.subList(0, 1);
+        }
+        Set<Integer> posted = retry ? slackPosted(authorization, session, mark) : Set.of();
         for (int piece = 0; piece < pieces.size(); piece++) {
             if (posted.contains(piece)) {
-                LOG.infof("Reply %d/%d of turn %d of %s was posted before the worker restarted; not again", piece + 1,
-                        pieces.size(), turn, session.key());
+                logPostedBefore(session, mark, piece, pieces.size());
                 continue;
             }
             checked(slack.postMessage(authorization, new SlackApi.PostMessage(session.origin().slackChannel(),
-                    session.origin().slackThreadTs(), pieces.get(piece), new SlackApi.Metadata(
-                            REPLY_EVENT, Map.of("session_id", session.id(), "turn", turn, "piece", piece)))));
+                    session.origin().slackThreadTs(), pieces.get(piece),
+                    new SlackApi.Metadata(REPLY_EVENT, mark.payload(session.id(), piece)),
+                    question == null ? null : question.blocks())));
         }
     }
 
@@ -254,8 +250,8 @@ public class DefaultAgentPolicy implements AgentPolicy {
         return authorization;
     }
 
-    /** Which pieces of the turn's reply the thread already has, by the metadata every reply carries. */
-    private Set<Integer> slackPosted(String authorization, Session session, int turn) {
+    /** Which pieces of the reply the thread already has, by the metadata every reply carries. */
+    private Set<Integer> slackPosted(String authorization, Session session, ReplyMark mark) {
         Set<Integer> pieces = new HashSet<>();
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -266,10 +262,10 @@ public class DefaultAgentPolicy implements AgentPolicy {
             }
             for (SlackApi.ReplyMessage message : replies.messages() == null ? List.<SlackApi.ReplyMessage>of() : replies.messages()) {
                 SlackApi.Metadata metadata = message.metadata();
-                if (metadata != null && REPLY_EVENT.equals(metadata.eventType()) && metadata.eventPayload() != null
-                        && session.id().equals(metadata.eventPayload().get("session_id"))
-                        && String.valueOf(turn).equals(String.valueOf(metadata.eventPayload().get("turn")))) {
-                    pieces.add(Integer.parseInt(String.valueOf(metadata.eventPayload().getOrDefault("piece", "0"))));
+                int piece = metadata != null && REPLY_EVENT.equals(metadata.eventType())
+                        ? mark.pieceOf(metadata.eventPayload(), session.id()) : -1;
+                if (piece >= 0) {
+                    pieces.add(piece);
                 }
             }
             cursor = replies.responseMetadata() == null ? null : replies.responseMetadata().nextCursor();
@@ -278,25 +274,5 @@ public class DefaultAgentPolicy implements AgentPolicy {
             }
         }
         return pieces;
-    }
-
-    /** The final message, then the artifacts as a list; a failed turn says so. */
-    static String replyText(RunOutcome outcome) {
-        StringBuilder text = new StringBuilder();
-        if (outcome.status() != SessionStatus.SUCCEEDED) {
-            text.append("The turn failed").append(outcome.error() == null ? "." : ": " + outcome.error()).append('\n');
-        }
-        if (outcome.finalMessage() != null && !outcome.finalMessage().isBlank()) {
-            text.append(outcome.finalMessage().strip());
-        }
-        if (!outcome.artifacts().isEmpty()) {
-            text.append("\n\n");
-            for (Artifact artifact : outcome.artifacts()) {
-                text.append("• ").append(artifact.kind()).append(": ")
-                        .append(artifact.title() == null ? "" : artifact.title())
-                        .append(artifact.url() == null ? "" : " " + artifact.url()).append('\n');
-            }
-        }
-        return text.toString().strip();
     }
 }

@@ -1,0 +1,225 @@
+package dev.agentservices.worker.agent;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.not;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.agentservices.common.model.ConversationEvent;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.worker.ThirdPartyApis;
+import dev.agentservices.worker.WorkerFixtures;
+import dev.agentservices.worker.WorkerTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Agent molly answers with a model: WireMock speaks the Anthropic Messages API (text, {@code tool_use}) and
+ * each test checks the exact messages the worker sent it, what was posted in the Slack thread, and whether a
+ * run started.
+ */
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
+class ModelAgentFlowTest {
+
+    private static final String MESSAGES = "/anthropic/v1/messages";
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    private WorkerFixtures fixtures;
+
+    @BeforeEach
+    void stubApis() {
+        fixtures = new WorkerFixtures(mapper, store);
+        ThirdPartyApis.server().resetAll();
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.1\"}")));
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+    }
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void aQuestionIsAnsweredByTheModelWithoutARun() throws Exception {
+        answer(containing("what is 2+2?"), "[{\"type\":\"text\",\"text\":\"4.\"}]");
+        SessionKey key = mention("what is 2+2?");
+
+        awaitPosted(key, "4.");
+        Session session = fixtures.awaitSession(key, s -> s.conversation() != null && s.conversation().actedCall() == 1);
+        assertEquals(0, session.run(), "no run starts for a question the model answers");
+        LoggedRequest request = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))).get(0);
+        assertEquals(WorkerTestProfile.MODEL_API_KEY, request.getHeader("x-api-key"));
+        assertEquals("2023-06-01", request.getHeader("anthropic-version"));
+        JsonNode body = mapper.readTree(request.getBodyAsString());
+        assertEquals("claude-test-model", body.get("model").asText());
+        assertEquals(mapper.readTree("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<@U0ANA> wrote:\\n"
+                + "what is 2+2?\"}]}]"), body.get("messages"));
+        assertEquals(List.of("start_run", "ask", "reply", "pause", "finish"), body.get("tools").findValuesAsText("name"));
+        assertTrue(body.get("system").asText().startsWith("You are molly"), body.get("system").asText());
+        assertEquals(List.of(SessionMessage.AGENT), session.messages().stream().skip(1).map(SessionMessage::role).toList());
+    }
+
+    @Test
+    void aTaskStartsARunWhoseOutcomeGoesBackToTheModelAndItsAnswerIsPosted() throws Exception {
+        answer(not(containing("tool_result")).and(containing("fix the build")), "[{\"type\":\"text\",\"text\":\"On it.\"},"
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_run1\",\"name\":\"start_run\",\"input\":{\"instructions\":"
+                + "\"Run mvn verify and fix the failing test.\"}}]");
+        answer(containing("toolu_run1\",\"content"), "[{\"type\":\"text\",\"text\":\"The build is green again: PR #7.\"}]");
+        SessionKey key = mention("fix the build");
+
+        Session running = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        assertEquals("Run mvn verify and fix the failing test.", running.prompt(), "the run gets the model's instructions");
+        awaitPosted(key, "On it.");
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, running.id(), 1, 1, SessionStatus.SUCCEEDED,
+                "Fixed FooTest; opened PR #7.", List.of(), new Usage(1200, 300, 0.05), null, null);
+        fixtures.publishOutcome("molly", outcome, outcome.dedupId());
+        awaitPosted(key, "The build is green again: PR #7.");
+
+        List<LoggedRequest> calls = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES)));
+        assertEquals(2, calls.size());
+        JsonNode second = mapper.readTree(calls.get(1).getBodyAsString()).get("messages");
+        assertEquals(mapper.readTree("""
+                [{"role":"user","content":[{"type":"text","text":"<@U0ANA> wrote:\\nfix the build"}]},
+                 {"role":"assistant","content":[{"type":"text","text":"On it."},{"type":"tool_use","id":"toolu_run1",
+                   "name":"start_run","input":{"instructions":"Run mvn verify and fix the failing test."}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_run1","content":
+                   "The coding agent finished turn 1: SUCCEEDED.\\nIts final message:\\nFixed FooTest; opened PR #7.\\nUsage: 1200 input tokens, 300 output tokens, $0.0500."}]}]
+                """), second);
+        Session done = fixtures.awaitSession(key, s -> s.conversation().actedCall() == 2);
+        assertEquals(List.of("person", "agent", "agent", "runner", "agent"), done.messages().stream()
+                .map(m -> m.role() == null ? "person" : m.role()).toList());
+        assertTrue(done.usage().inputTokens() > 1200, "the model's tokens count into the session's usage");
+    }
+
+    @Test
+    void anAskIsPostedAsButtonsAndTheClickComesBackAsTheAnswer() throws Exception {
+        answer(not(containing("tool_result")).and(containing("deploy it")), "[{\"type\":\"tool_use\",\"id\":\"toolu_ask1\","
+                + "\"name\":\"ask\",\"input\":{\"question\":\"Where to?\",\"options\":[\"Staging\",\"Production\"]}}]");
+        answer(containing("toolu_ask1\",\"content"), "[{\"type\":\"text\",\"text\":\"Staging it is.\"}]");
+        SessionKey key = mention("deploy it");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> ThirdPartyApis.server().verify(1,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts",
+                        equalTo(key.conversation().split(":")[1]))).withRequestBody(matchingJsonPath("$.blocks", equalToJson(
+                        "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"Where to?\"}},{\"type\":\"actions\","
+                                + "\"elements\":[{\"type\":\"button\",\"action_id\":\"ask_0\",\"value\":\"Staging\",\"text\":"
+                                + "{\"type\":\"plain_text\",\"text\":\"Staging\"}},{\"type\":\"button\",\"action_id\":\"ask_1\","
+                                + "\"value\":\"Production\",\"text\":{\"type\":\"plain_text\",\"text\":\"Production\"}}]}]")))));
+
+        String channel = key.conversation().split(":")[0];
+        String thread = key.conversation().split(":")[1];
+        String click = "molly:interactivity:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.INTERACTIVITY, click, key, "block_actions", new ConversationEvent(false,
+                Origin.slack(channel, thread), null, new SessionMessage("U0ANA", "ana chose *Staging* (action `ask_0`)",
+                        List.of(), Instant.now()), click, List.of()));
+        awaitPosted(key, "Staging it is.");
+
+        JsonNode second = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))).get(1)
+                .getBodyAsString()).get("messages");
+        assertEquals(mapper.readTree("{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_ask1\","
+                + "\"content\":\"<@U0ANA> wrote:\\nana chose *Staging* (action `ask_0`)\"}]}"), second.get(2));
+        assertEquals(0, fixtures.awaitSession(key, s -> true).run());
+    }
+
+    @Test
+    void aRedeliveredEventDoesNotCallTheModelTwice() throws Exception {
+        answer(containing("say hi once"), "[{\"type\":\"text\",\"text\":\"Hi.\"}]");
+        String channel = "C" + (int) (Math.random() * 1_000_000);
+        String ts = Instant.now().getEpochSecond() + "." + (int) (Math.random() * 1_000_000);
+        SessionKey key = SessionKey.slack("molly", channel, ts);
+        String dedupId = "molly:slack:" + UUID.randomUUID();
+        ConversationEvent event = new ConversationEvent(true, Origin.slack(channel, ts), "say hi once",
+                new SessionMessage("U0ANA", "say hi once", List.of(), Instant.now(), ts), dedupId, List.of());
+        fixtures.publishWebhook(WebhookSource.SLACK, dedupId, key, "app_mention", event);
+        awaitPosted(key, "Hi.");
+        // the same event again, past the stream's duplicate window (another message id), as after a redelivery
+        fixtures.publishWebhook(WebhookSource.SLACK, "again-" + dedupId, key, "app_mention", event);
+        fixtures.awaitIdle();
+
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
+    }
+
+    @Test
+    void anUnavailableModelIsToldOnceAndTheEventIsAnsweredWhenItIsBack() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo(MESSAGES)).withRequestBody(containing("are you there"))
+                .inScenario("overloaded").whenScenarioStateIs("Started").willSetStateTo("back")
+                .willReturn(aResponse().withStatus(529).withHeader("Content-Type", "application/json")
+                        .withBody("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
+        ThirdPartyApis.server().stubFor(post(urlEqualTo(MESSAGES)).withRequestBody(containing("are you there"))
+                .inScenario("overloaded").whenScenarioStateIs("back").willReturn(okAnswer("[{\"type\":\"text\",\"text\":\"Yes.\"}]")));
+        SessionKey key = mention("are you there");
+
+        awaitPosted(key, "Yes.");
+        ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo(MESSAGES)));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(containing("The model is unavailable right now (the model answered HTTP 529")));
+    }
+
+    private SessionKey mention(String text) throws Exception {
+        String channel = "C" + (int) (Math.random() * 1_000_000);
+        String ts = Instant.now().getEpochSecond() + "." + (int) (Math.random() * 1_000_000);
+        SessionKey key = SessionKey.slack("molly", channel, ts);
+        String dedupId = "molly:slack:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.SLACK, dedupId, key, "app_mention", new ConversationEvent(true,
+                Origin.slack(channel, ts), text, new SessionMessage("U0ANA", text, List.of(), Instant.now(), ts), dedupId,
+                List.of()));
+        return key;
+    }
+
+    private void answer(com.github.tomakehurst.wiremock.matching.StringValuePattern body, String content) {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo(MESSAGES)).withRequestBody(body).willReturn(okAnswer(content)));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder okAnswer(String content) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody("{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude-test-model\",\"content\":" + content + ",\"stop_reason\":"
+                + (content.contains("tool_use") ? "\"tool_use\"" : "\"end_turn\"")
+                + ",\"usage\":{\"input_tokens\":100,\"output_tokens\":20}}");
+    }
+
+    private void awaitPosted(SessionKey key, String text) {
+        String thread = key.conversation().split(":")[1];
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> ThirdPartyApis.server().verify(1,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                        .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.MOLLY_BOT_TOKEN))
+                        .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
+                        .withRequestBody(matchingJsonPath("$.text", equalTo(text)))));
+    }
+}
