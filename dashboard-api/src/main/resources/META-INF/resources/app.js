@@ -337,6 +337,7 @@ function editTeam(settings) {
   form.defaultInstructions.value = settings.defaultInstructions || "";
   form.runnerMode.value = settings.runnerMode || "";
   form.monthlyBudgetUsd.value = settings.monthlyBudgetUsd || 0;
+  form.agentPrompt.value = settings.agentPrompt || "";
 }
 
 $("team-settings").addEventListener("submit", async (e) => {
@@ -347,7 +348,8 @@ $("team-settings").addEventListener("submit", async (e) => {
       teamId: form.teamId.value, slackChannels: csv(form.slackChannels.value), jiraProjects: csv(form.jiraProjects.value),
       githubRepositories: csv(form.githubRepositories.value), concurrencyLimit: Number(form.concurrencyLimit.value) || 0,
       defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value,
-      runnerMode: form.runnerMode.value, monthlyBudgetUsd: Number(form.monthlyBudgetUsd.value) || 0 } });
+      runnerMode: form.runnerMode.value, monthlyBudgetUsd: Number(form.monthlyBudgetUsd.value) || 0,
+      agentPrompt: form.agentPrompt.value } });
     await teams();
   } catch (error) {
     show(error);

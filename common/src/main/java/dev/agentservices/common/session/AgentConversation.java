@@ -29,11 +29,14 @@ import java.util.List;
  * @param omitted       how many calls were dropped from the front
  * @param usage         tokens (and cost) of all model calls; also counted into the session's usage
  * @param month         the calendar month (UTC, {@code 2026-11}) of {@code monthUsage}
+ * @param claimedCall   the pending call a worker is asking the model now, until {@code claimedUntil}: another worker
+ *                      (a concurrent event, another replica) waits for its answer instead of asking too
+ * @param budgetWaitCall the pending call that waits for a token or cost budget (asked as soon as it allows)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, List<ModelBlock> results, List<String> seen,
         int calls, int pendingCall, int actIntentCall, int actedCall, int noticedCall, int omitted, Usage usage,
-        String month, Usage monthUsage) {
+        String month, Usage monthUsage, int claimedCall, Instant claimedUntil, int budgetWaitCall) {
 
     public static final int MESSAGES_KEPT = 40;
     public static final int SEEN_KEPT = 64;
@@ -60,7 +63,7 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
     }
 
     public static AgentConversation empty() {
-        return new AgentConversation(List.of(), List.of(), List.of(), List.of(), 0, 0, 0, 0, 0, 0, Usage.NONE, null, Usage.NONE);
+        return new AgentConversation(List.of(), List.of(), List.of(), List.of(), 0, 0, 0, 0, 0, 0, Usage.NONE, null, Usage.NONE, 0, null, 0);
     }
 
     public boolean hasSeen(String eventId) {
@@ -83,7 +86,7 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         }
         all.add(cut);
         return new AgentConversation(messages, all, results, remember(seen, eventId), calls, pendingCall, actIntentCall, actedCall,
-                noticedCall, omitted, usage, month, monthUsage);
+                noticedCall, omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
     }
 
     /** Whether an event waits that the model should answer (a pause alone waits for the next one). */
@@ -116,7 +119,7 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         List<ModelMessage> all = new ArrayList<>(messages);
         all.add(new ModelMessage(ModelMessage.USER, content, call));
         return new AgentConversation(all, List.of(), List.of(), seen, calls, call, actIntentCall, actedCall, noticedCall,
-                omitted, usage, month, monthUsage);
+                omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
     }
 
     /** The result of a tool use: as recorded when it was carried out, else from the events that answer it. */
@@ -141,6 +144,8 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         return switch (use.name()) {
             case "start_run" -> ModelBlock.toolResult(use.id(), "The run is still working on it; its outcome comes in a later message.", false);
             case "ask" -> ModelBlock.toolResult(use.id(), "No answer yet.", false);
+            case "reply" -> ModelBlock.toolResult(use.id(), "Posted in the conversation.", false);
+            case "pause", "finish" -> ModelBlock.toolResult(use.id(), "Done.", false);
             default -> ModelBlock.toolResult(use.id(), "There is no tool named " + use.name() + ".", true);
         };
     }
@@ -151,7 +156,7 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         all.removeIf(known -> known.toolUseId().equals(result.toolUseId()));
         all.add(result.cut(BLOCK_TEXT_KEPT));
         return new AgentConversation(messages, inbox, all, seen, calls, pendingCall, actIntentCall, actedCall, noticedCall,
-                omitted, usage, month, monthUsage);
+                omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
     }
 
     /**
@@ -174,7 +179,20 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         String thisMonth = YearMonth.from(now.atZone(ZoneOffset.UTC)).toString();
         Usage monthSoFar = thisMonth.equals(month) ? monthUsage : Usage.NONE;
         return new AgentConversation(all, inbox, results, seen, call, 0, actIntentCall, actedCall, noticedCall, dropped,
-                usage.plus(used), thisMonth, monthSoFar.plus(used)).sealed();
+                usage.plus(used), thisMonth, monthSoFar.plus(used), 0, null, 0).sealed();
+    }
+
+    /** The messages of the calls that storing one more answer will drop (oldest first), to keep them elsewhere first. */
+    public List<ModelMessage> droppedByNextAnswer() {
+        List<ModelMessage> all = new ArrayList<>(messages);
+        all.add(new ModelMessage(ModelMessage.ASSISTANT, List.of(), pendingCall));
+        List<ModelMessage> dropped = new ArrayList<>();
+        while (all.size() > MESSAGES_KEPT) {
+            int oldest = all.get(0).call();
+            all.stream().filter(message -> message.call() == oldest).forEach(dropped::add);
+            all.removeIf(message -> message.call() == oldest);
+        }
+        return dropped;
     }
 
     /** The answer of call {@code call}, if still kept. */
@@ -210,19 +228,42 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         return YearMonth.from(now.atZone(ZoneOffset.UTC)).toString().equals(month) ? monthUsage : Usage.NONE;
     }
 
+    /** Whether another worker is asking the model for {@code call} now. */
+    public boolean claimedByAnother(int call, Instant now) {
+        return claimedCall == call && claimedUntil != null && claimedUntil.isAfter(now);
+    }
+
+    /** Claims the pending call {@code call} until {@code until}, for the worker about to ask the model. */
+    public AgentConversation withClaim(int call, Instant until) {
+        return new AgentConversation(messages, inbox, results, seen, calls, pendingCall, actIntentCall, actedCall, noticedCall,
+                omitted, usage, month, monthUsage, call, until, budgetWaitCall);
+    }
+
     public AgentConversation withActIntent(int call) {
         return new AgentConversation(messages, inbox, results, seen, calls, pendingCall, Math.max(actIntentCall, call), actedCall,
-                noticedCall, omitted, usage, month, monthUsage);
+                noticedCall, omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
     }
 
     public AgentConversation withActed(int call) {
         return new AgentConversation(messages, inbox, results, seen, calls, pendingCall, actIntentCall, Math.max(actedCall, call),
-                noticedCall, omitted, usage, month, monthUsage);
+                noticedCall, omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
+    }
+
+    /** The pending call {@code call} waits for a budget. */
+    public AgentConversation withBudgetWait(int call) {
+        return new AgentConversation(messages, inbox, results, seen, calls, pendingCall, actIntentCall, actedCall, noticedCall,
+                omitted, usage, month, monthUsage, claimedCall, claimedUntil, call);
+    }
+
+    /** Whether the pending call waits for a budget (and nothing else is asking the model for it). */
+    @JsonIgnore
+    public boolean waitsForBudget() {
+        return pendingCall != 0 && budgetWaitCall == pendingCall;
     }
 
     public AgentConversation withNoticed(int call) {
         return new AgentConversation(messages, inbox, results, seen, calls, pendingCall, actIntentCall, actedCall,
-                Math.max(noticedCall, call), omitted, usage, month, monthUsage);
+                Math.max(noticedCall, call), omitted, usage, month, monthUsage, claimedCall, claimedUntil, budgetWaitCall);
     }
 
     /** The event ids with {@code added} the newest, bounded by {@link #SEEN_KEPT}. */

@@ -10,24 +10,35 @@ import java.util.List;
  * @param runnerMode {@code one-shot} or {@code interactive} for the team's runs; the agent's mode when null
  * @param monthlyBudgetUsd what the team's runs may cost per calendar month (UTC), as the runners report it; past it
  *                   new runs wait. 0 for no budget
+ * @param agentPrompt what the agent's model is told about the team (added to the agent's system prompt, for a
+ *                   model-backed agent); null for nothing
  */
 public record TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
         List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
-        String runnerMode, double monthlyBudgetUsd) {
+        String runnerMode, double monthlyBudgetUsd, String agentPrompt) {
 
     public static final int VERSION = 1;
+    /** The longest {@code agentPrompt} a team may give. */
+    public static final int AGENT_PROMPT_MAX = 8_000;
+
+    public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
+            List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
+            String runnerMode, double monthlyBudgetUsd) {
+        this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
+                defaultInstructions, runnerMode, monthlyBudgetUsd, null);
+    }
 
     public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
             List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions,
             String runnerMode) {
         this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
-                defaultInstructions, runnerMode, 0);
+                defaultInstructions, runnerMode, 0, null);
     }
 
     public TeamSettings(int v, String teamId, List<String> slackChannels, List<String> jiraProjects,
             List<String> githubRepositories, int concurrencyLimit, String defaultRunnerImage, String defaultInstructions) {
         this(v, teamId, slackChannels, jiraProjects, githubRepositories, concurrencyLimit, defaultRunnerImage,
-                defaultInstructions, null, 0);
+                defaultInstructions, null, 0, null);
     }
 
     public TeamSettings {

@@ -57,10 +57,14 @@ public class TeamsApi {
         if (!RUNNER_MODES.contains(settings.getRunnerMode())) {
             throw ApiException.invalidArgument("runner_mode is one-shot, interactive, or empty for the agent's default");
         }
+        if (settings.getAgentPrompt().length() > TeamSettings.AGENT_PROMPT_MAX) {
+            throw ApiException.invalidArgument("agent_prompt is at most " + TeamSettings.AGENT_PROMPT_MAX + " characters");
+        }
         TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
                 settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
                 Calls.emptyToNull(settings.getDefaultRunnerImage()), Calls.emptyToNull(settings.getDefaultInstructions()),
-                Calls.emptyToNull(settings.getRunnerMode()), settings.getMonthlyBudgetUsd());
+                Calls.emptyToNull(settings.getRunnerMode()), settings.getMonthlyBudgetUsd(),
+                Calls.emptyToNull(settings.getAgentPrompt().strip()));
         return Calls.onWorker(() -> {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
@@ -80,6 +84,9 @@ public class TeamsApi {
         }
         if (team.runnerMode() != null) {
             builder.setRunnerMode(team.runnerMode());
+        }
+        if (team.agentPrompt() != null) {
+            builder.setAgentPrompt(team.agentPrompt());
         }
         return builder.build();
     }

@@ -1,6 +1,7 @@
 package dev.agentservices.dashboard.connect;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -231,12 +232,16 @@ class ConnectResourceTest {
     @Test
     void adminsManageTeamSettingsAndMembersReadTheirOwn() {
         String settings = "{\"settings\":{\"teamId\":\"team-a\",\"slackChannels\":[\"C0PAY\"],\"jiraProjects\":[\"PAY\"],"
-                + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3,\"runnerMode\":\"interactive\"}}";
+                + "\"githubRepositories\":[\"acme/pay\"],\"concurrencyLimit\":3,\"runnerMode\":\"interactive\","
+                + "\"agentPrompt\":\"Payments team: never touch prod.\"}}";
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(settings)
                 .post(BASE + "UpdateTeamSettings").then().statusCode(403).body("code", equalTo("permission_denied"));
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body(settings)
                 .post(BASE + "UpdateTeamSettings").then().statusCode(200).body("settings.concurrencyLimit", equalTo(3))
-                .body("settings.runnerMode", equalTo("interactive"));
+                .body("settings.runnerMode", equalTo("interactive")).body("settings.agentPrompt", equalTo("Payments team: never touch prod."));
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body(settings.replace("Payments team: never touch prod.", "x".repeat(8_001))).post(BASE + "UpdateTeamSettings")
+                .then().statusCode(400).body("message", containsString("agent_prompt is at most 8000 characters"));
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
                 .body(settings.replace("interactive", "chatty")).post(BASE + "UpdateTeamSettings").then().statusCode(400)
                 .body("code", equalTo("invalid_argument"));

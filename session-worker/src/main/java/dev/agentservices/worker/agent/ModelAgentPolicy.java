@@ -1,11 +1,13 @@
 package dev.agentservices.worker.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.model.SessionSource;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.AgentConversation;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.ModelBlock;
+import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionQuery;
@@ -13,12 +15,16 @@ import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
+import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.reply.Question;
 import dev.agentservices.worker.reply.ReplyPoster;
 import dev.agentservices.worker.session.SessionService;
 import dev.agentservices.worker.session.TeamBudget;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +84,16 @@ public class ModelAgentPolicy implements AgentPolicy {
     private final ModelConfig config;
     private final ReplyPoster poster;
     private final TeamBudget budget;
+    private final TeamStore teams;
+    private final FullTexts fullTexts;
+    private final ObjectMapper mapper;
     private final Clock clock = Clock.systemUTC();
 
     public ModelAgentPolicy(SessionStore store, SessionService sessions, SessionView view, ModelAgents models,
-            ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget) {
+            ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget, TeamStore teams, FullTexts fullTexts, ObjectMapper mapper) {
+        this.fullTexts = fullTexts;
+        this.mapper = mapper;
+        this.teams = teams;
         this.store = store;
         this.sessions = sessions;
         this.view = view;
@@ -108,6 +120,16 @@ public class ModelAgentPolicy implements AgentPolicy {
             return done.withActed(decision.call()).sealed();
         }));
         return next(agent, sessionId);
+    }
+
+    /** Goes on with the session's conversation without a new event: a call that waited for a budget, now allowed. */
+    public Optional<Decision> resume(Agent agent, String sessionId) {
+        return next(agent, sessionId);
+    }
+
+    /** Why the session's pending model call may not be made now; empty when it may. */
+    public Optional<String> waitsFor(Session session) {
+        return session.conversation() == null ? Optional.empty() : overBudget(session);
     }
 
     /** Records the event in the session's conversation (once per event id); the session's id, empty when there is none. */
@@ -169,19 +191,28 @@ public class ModelAgentPolicy implements AgentPolicy {
         Optional<String> over = overBudget(session);
         if (over.isPresent()) {
             LOG.infof("Session %s: model call %d waits: %s", session.id(), call, over.get());
+            if (conversation.budgetWaitCall() != call) {
+                store.update(sessionId, current -> current.withConversation(c -> c.pendingCall() == call ? c.withBudgetWait(call) : c));
+            }
             noticeOnce(agent, session, call, over.get());
             return Optional.empty();
         }
         ModelAgents.Model model = models.of(agent.name()).orElseThrow(
                 () -> new IllegalStateException("agent " + agent.name() + " has no model on this worker"));
+        if (!claim(sessionId, call)) {
+            return next(agent, sessionId); // answered meanwhile
+        }
         ModelClient.Answer answer;
         try {
             answer = client.call(model, systemPrompt(session, model), conversation.request(), TOOLS);
         } catch (ModelUnavailableException e) {
+            store.update(sessionId, current -> current.conversation() != null && current.conversation().claimedCall() == call
+                    ? current.withConversation(c -> c.withClaim(0, null).withBudgetWait(0)) : current);
             noticeOnce(agent, session, call, "The model is unavailable right now (" + e.getMessage()
                     + "). Your message is kept and will be answered when it is back.");
             throw e;
         }
+        keepDropped(session.id(), conversation.droppedByNextAnswer());
         Instant now = clock.instant();
         Session stored = store.update(sessionId, current -> current.conversation() == null
                 || current.conversation().pendingCall() != call ? current
@@ -193,6 +224,44 @@ public class ModelAgentPolicy implements AgentPolicy {
             return Optional.empty();
         }
         return Optional.of(decision(agent, stored, call));
+    }
+
+    /**
+     * Claims the pending call for this worker; false when it was answered meanwhile. Another worker asking
+     * the model for it now (a concurrent event on another replica) makes this delivery wait and try again,
+     * so the model is not asked twice; a claim lasts the call's timeout and half a minute, so a worker that
+     * died asking does not hold the conversation for longer.
+     */
+    private boolean claim(String sessionId, int call) {
+        Instant now = clock.instant();
+        Instant until = now.plus(config.timeout()).plusSeconds(30);
+        boolean[] claimed = {false};
+        Session current = store.update(sessionId, s -> {
+            AgentConversation c = s.conversation();
+            claimed[0] = c != null && c.pendingCall() == call && !c.claimedByAnother(call, now);
+            return claimed[0] ? s.withConversation(conversation -> conversation.withClaim(call, until)) : s;
+        }).session();
+        if (claimed[0]) {
+            return true;
+        }
+        AgentConversation c = current.conversation();
+        if (c != null && c.pendingCall() == call) {
+            throw new ModelCallInProgressException(call, Duration.between(now, c.claimedUntil()));
+        }
+        return false;
+    }
+
+    /** The exchanges the record is about to drop, kept in S3 (by the same rule as a message too long for the record). */
+    private void keepDropped(String sessionId, List<ModelMessage> dropped) {
+        Map<Integer, List<ModelMessage>> byCall = new java.util.TreeMap<>();
+        dropped.forEach(message -> byCall.computeIfAbsent(message.call(), call -> new ArrayList<>()).add(message));
+        byCall.forEach((call, messages) -> {
+            try {
+                fullTexts.keepExchange(sessionId, call, mapper.writeValueAsBytes(messages));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("could not write exchange " + call + " of session " + sessionId, e);
+            }
+        });
     }
 
     /** The actions of call {@code call}'s answer; marks them intended, so a later attempt knows to look before posting. */
@@ -266,8 +335,11 @@ public class ModelAgentPolicy implements AgentPolicy {
         return String.join(", ", names);
     }
 
-    /** The agent's system prompt, with where the conversation is and the session's standing instructions. */
-    private static String systemPrompt(Session session, ModelAgents.Model model) {
+    /**
+     * The agent's system prompt, with where the conversation is, what its team tells the agent, and the
+     * session's standing instructions.
+     */
+    private String systemPrompt(Session session, ModelAgents.Model model) {
         StringBuilder prompt = new StringBuilder(model.systemPrompt());
         prompt.append("\n\nThis conversation is ").append(switch (session.source()) {
             case SLACK -> "a Slack thread";
@@ -275,8 +347,12 @@ public class ModelAgentPolicy implements AgentPolicy {
             case GITHUB -> "the comments of GitHub issue " + session.origin().githubRepository() + "#" + session.origin().githubNumber();
             case DASHBOARD -> "a session started from the dashboard";
         }).append(session.title() == null ? "" : " (" + session.title() + ")").append('.');
+        String team = session.team() == null ? null : teams.get(session.team()).map(TeamSettings::agentPrompt).orElse(null);
+        if (team != null && !team.isBlank()) {
+            prompt.append("\n\nFrom team ").append(session.team()).append(":\n").append(team);
+        }
         if (session.instructions() != null && !session.instructions().isBlank()) {
-            prompt.append("\n\nStanding instructions from the team for this session:\n").append(session.instructions());
+            prompt.append("\n\nStanding instructions for this session's runs:\n").append(session.instructions());
         }
         return prompt.toString();
     }

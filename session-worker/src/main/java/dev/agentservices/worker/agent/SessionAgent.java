@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +29,8 @@ public class SessionAgent {
 
     private static final Logger LOG = Logger.getLogger(SessionAgent.class);
 
+    /** Locks by conversation (striped: a few sessions share one, which only makes them wait for each other). */
+    private final ReentrantLock[] conversing = new ReentrantLock[64];
     private final PassThroughPolicy passThrough;
     private final ModelAgentPolicy modelBacked;
     private final ModelAgents models;
@@ -45,6 +48,9 @@ public class SessionAgent {
         this.sessions = sessions;
         this.store = store;
         this.launcher = launcher;
+        for (int i = 0; i < conversing.length; i++) {
+            conversing[i] = new ReentrantLock();
+        }
     }
 
     /** Whether {@code agent}'s sessions are answered by a model. */
@@ -53,8 +59,48 @@ public class SessionAgent {
     }
 
     public void handle(Agent agent, AgentEvent event) {
-        AgentPolicy policy = modelBacked(agent) ? modelBacked : passThrough;
-        Optional<Decision> next = policy.decide(agent, event);
+        if (!modelBacked(agent)) {
+            converse(passThrough, agent, event, passThrough.decide(agent, event));
+            return;
+        }
+        // one conversation at a time in this worker (its messages, runner reports and commands come on three
+        // consumers): a second event waits here and then finds the first's answer, instead of asking the model too
+        ReentrantLock lock = conversing[Math.floorMod(keyOf(event).hashCode(), conversing.length)];
+        lock.lock();
+        try {
+            converse(modelBacked, agent, event, modelBacked.decide(agent, event));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Goes on with a model-backed session's conversation whose pending call waited (for a budget). */
+    public void resume(Agent agent, Session session) {
+        ReentrantLock lock = conversing[Math.floorMod(session.key().toString().hashCode(), conversing.length)];
+        lock.lock();
+        try {
+            converse(modelBacked, agent, null, modelBacked.resume(agent, session.id()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String keyOf(AgentEvent event) {
+        if (event instanceof AgentEvent.MessageArrived message) {
+            return message.key().toString();
+        }
+        if (event instanceof AgentEvent.TurnEnded ended) {
+            return ended.session().key().toString();
+        }
+        if (event instanceof AgentEvent.RunFailed failed) {
+            return failed.session().key().toString();
+        }
+        return ((AgentEvent.Paused) event).session().key().toString();
+    }
+
+    /** Carries out {@code first} and every decision that follows it; {@code event} is null when none started it. */
+    private void converse(AgentPolicy policy, Agent agent, AgentEvent event, Optional<Decision> first) {
+        Optional<Decision> next = first;
         while (next.isPresent()) {
             Decision decision = next.get();
             List<ModelBlock> results = carryOut(agent, event, decision);

@@ -37,7 +37,7 @@ public class FullTexts {
         }
         List<SessionMessage.Attachment> attachments = new ArrayList<>(message.attachments());
         attachments.add(whole.get());
-        return new SessionMessage(message.author(), message.text(), attachments, message.time(), message.ref());
+        return new SessionMessage(message.author(), message.text(), attachments, message.time(), message.ref(), message.role());
     }
 
     /** The answer's artifacts, with a link to its whole text when the record will show it cut. */
@@ -50,6 +50,15 @@ public class FullTexts {
             all.add(new Artifact("full_answer", "The whole answer", whole.url()));
             return all;
         }).orElse(artifacts);
+    }
+
+    /**
+     * Keeps a model conversation's exchange (one call: its user message and answer, as JSON) that the record
+     * drops to stay bounded, under {@code texts/{session}/conversation/call-{n}.json}; empty without S3.
+     */
+    public Optional<String> keepExchange(String sessionId, int call, byte[] json) {
+        return store.store("texts/" + safe(sessionId) + "/conversation/call-" + call + ".json", "call-" + call + ".json",
+                "application/json", json).map(SessionMessage.Attachment::url);
     }
 
     private Optional<SessionMessage.Attachment> upload(String key, String name, String text) {

@@ -26,6 +26,8 @@ import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.ThirdPartyApis;
 import dev.agentservices.worker.WorkerFixtures;
 import dev.agentservices.worker.WorkerTestProfile;
@@ -56,6 +58,9 @@ class ModelAgentFlowTest {
 
     @Inject
     SessionStore store;
+
+    @Inject
+    TeamStore teams;
 
     private WorkerFixtures fixtures;
 
@@ -192,8 +197,41 @@ class ModelAgentFlowTest {
                 .withRequestBody(containing("The model is unavailable right now (the model answered HTTP 529")));
     }
 
-    private SessionKey mention(String text) throws Exception {
+    @Test
+    void aMessagePastItsTeamsBudgetWaitsWithOneNoticeAndIsAnsweredWhenTheBudgetIsRaised() throws Exception {
         String channel = "C" + (int) (Math.random() * 1_000_000);
+        String team = "thrifty-" + UUID.randomUUID().toString().substring(0, 8);
+        teams.put(new TeamSettings(TeamSettings.VERSION, team, List.of(channel), List.of(), List.of(), 0, null, null, null, 0.0005,
+                "Thrifty team: be brief."));
+        answer(containing("first question"), "[{\"type\":\"text\",\"text\":\"First.\"}]");
+        answer(containing("second question"), "[{\"type\":\"text\",\"text\":\"Second.\"}]");
+        SessionKey key = mention(channel, "first question");
+        awaitPosted(key, "First.");
+        fixtures.awaitSession(key, s -> s.usage() != null && s.usage().costUsd() > 0.0005);
+        String system = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))).get(0)
+                .getBodyAsString()).get("system").asText();
+        assertTrue(system.endsWith("From team " + team + ":\nThrifty team: be brief."), system);
+
+        String thread = key.conversation().split(":")[1];
+        String reply = "molly:slack:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.SLACK, reply, key, "message", new ConversationEvent(false, Origin.slack(channel, thread),
+                null, new SessionMessage("U0ANA", "second question", List.of(), Instant.now(), thread + "1"), reply, List.of()));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> ThirdPartyApis.server().verify(1,
+                postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
+                        .withRequestBody(containing("monthly budget"))));
+        ThirdPartyApis.server().verify(0, postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(containing("second question")));
+
+        teams.put(new TeamSettings(TeamSettings.VERSION, team, List.of(channel), List.of(), List.of(), 0, null, null, null, 1.0));
+        awaitPosted(key, "Second.");
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(containing("monthly budget")));
+    }
+
+    private SessionKey mention(String text) throws Exception {
+        return mention("C" + (int) (Math.random() * 1_000_000), text);
+    }
+
+    private SessionKey mention(String channel, String text) throws Exception {
         String ts = Instant.now().getEpochSecond() + "." + (int) (Math.random() * 1_000_000);
         SessionKey key = SessionKey.slack("molly", channel, ts);
         String dedupId = "molly:slack:" + UUID.randomUUID();
