@@ -42,6 +42,11 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
     public static final int SEEN_KEPT = 64;
     public static final int INBOX_KEPT = 20;
     public static final int BLOCK_TEXT_KEPT = 8_000;
+    /**
+     * Stored for an answer without content (the API answers so at times), since the API refuses an empty
+     * assistant message in the history; it is not a reply.
+     */
+    public static final String NO_ANSWER = "(no answer)";
 
     /** What happened, waiting for the model: {@link #PERSON}, {@link #OUTCOME}, {@link #FAILURE} or {@link #PAUSE}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -169,7 +174,9 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
             return this;
         }
         List<ModelMessage> all = new ArrayList<>(messages);
-        all.add(new ModelMessage(ModelMessage.ASSISTANT, answer.stream().map(block -> block.cut(BLOCK_TEXT_KEPT)).toList(), call));
+        List<ModelBlock> kept = answer.stream().filter(block -> !ModelBlock.TEXT.equals(block.type())
+                || (block.text() != null && !block.text().isBlank())).map(block -> block.cut(BLOCK_TEXT_KEPT)).toList();
+        all.add(new ModelMessage(ModelMessage.ASSISTANT, kept.isEmpty() ? List.of(ModelBlock.text(NO_ANSWER)) : kept, call));
         int dropped = omitted;
         while (all.size() > MESSAGES_KEPT) {
             int oldest = all.get(0).call();

@@ -90,6 +90,13 @@ class AgentConversationTest {
     }
 
     @Test
+    void anAnswerWithoutContentIsStoredAsNoAnswerSinceTheApiRefusesAnEmptyMessage() {
+        AgentConversation answered = AgentConversation.empty().withEvent("e1", person("hi")).sealed()
+                .withAnswer(1, List.of(ModelBlock.text("  ")), USED, NOW);
+        assertEquals(List.of(ModelBlock.text(AgentConversation.NO_ANSWER)), answered.answer(1));
+    }
+
+    @Test
     void aCallClaimedByAWorkerIsNotAskedByAnotherUntilTheClaimEnds() {
         AgentConversation claimed = AgentConversation.empty().withEvent("e1", person("hi")).sealed()
                 .withClaim(1, NOW.plusSeconds(90));

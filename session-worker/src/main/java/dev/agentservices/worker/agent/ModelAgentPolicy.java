@@ -87,10 +87,12 @@ public class ModelAgentPolicy implements AgentPolicy {
     private final TeamStore teams;
     private final FullTexts fullTexts;
     private final ObjectMapper mapper;
+    private final ModelMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     public ModelAgentPolicy(SessionStore store, SessionService sessions, SessionView view, ModelAgents models,
-            ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget, TeamStore teams, FullTexts fullTexts, ObjectMapper mapper) {
+            ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget, TeamStore teams, FullTexts fullTexts, ObjectMapper mapper, ModelMetrics metrics) {
+        this.metrics = metrics;
         this.fullTexts = fullTexts;
         this.mapper = mapper;
         this.teams = teams;
@@ -194,6 +196,7 @@ public class ModelAgentPolicy implements AgentPolicy {
             if (conversation.budgetWaitCall() != call) {
                 store.update(sessionId, current -> current.withConversation(c -> c.pendingCall() == call ? c.withBudgetWait(call) : c));
             }
+            metrics.overBudget(agent.name());
             noticeOnce(agent, session, call, over.get());
             return Optional.empty();
         }
@@ -203,9 +206,12 @@ public class ModelAgentPolicy implements AgentPolicy {
             return next(agent, sessionId); // answered meanwhile
         }
         ModelClient.Answer answer;
+        long started = System.nanoTime();
         try {
             answer = client.call(model, systemPrompt(session, model), conversation.request(), TOOLS);
+            metrics.answered(agent.name(), Duration.ofNanos(System.nanoTime() - started), answer.usage());
         } catch (ModelUnavailableException e) {
+            metrics.unavailable(agent.name());
             store.update(sessionId, current -> current.conversation() != null && current.conversation().claimedCall() == call
                     ? current.withConversation(c -> c.withClaim(0, null).withBudgetWait(0)) : current);
             noticeOnce(agent, session, call, "The model is unavailable right now (" + e.getMessage()
@@ -278,7 +284,7 @@ public class ModelAgentPolicy implements AgentPolicy {
         StringBuilder text = new StringBuilder();
         for (ModelBlock block : answer) {
             if (ModelBlock.TEXT.equals(block.type())) {
-                text.append(block.text() == null ? "" : block.text());
+                text.append(block.text() == null || AgentConversation.NO_ANSWER.equals(block.text()) ? "" : block.text());
                 continue;
             }
             if (!ModelBlock.TOOL_USE.equals(block.type())) {

@@ -26,7 +26,7 @@ public record Question(String text, List<String> options) {
     /** The Block Kit blocks of the question: a section with its text, then buttons or a select. */
     List<Map<String, Object>> blocks() {
         List<Map<String, Object>> blocks = new ArrayList<>();
-        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", cut(text, SECTION_TEXT_MAX))));
+        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", cut(ReplyPoster.withoutBroadcasts(text), SECTION_TEXT_MAX))));
         if (options.isEmpty()) {
             return blocks;
         }

@@ -220,10 +220,19 @@ public class ReplyPoster {
                 continue;
             }
             checked(slack.postMessage(authorization, new SlackApi.PostMessage(session.origin().slackChannel(),
-                    session.origin().slackThreadTs(), pieces.get(piece),
+                    session.origin().slackThreadTs(), withoutBroadcasts(pieces.get(piece)),
                     new SlackApi.Metadata(REPLY_EVENT, mark.payload(session.id(), piece)),
                     question == null ? null : question.blocks())));
         }
+    }
+
+    /**
+     * {@code text} with Slack's broadcast mentions ({@code <!channel>}, {@code <!here>}, {@code <!everyone>},
+     * {@code <!subteam^…>}) shown as text instead of notifying: what an agent posts comes from a program that
+     * anyone in the thread can talk into, and must not page a whole channel.
+     */
+    static String withoutBroadcasts(String text) {
+        return text == null ? null : text.replace("<!", "&lt;!");
     }
 
     private static void checked(SlackApi.SlackResponse response) {

@@ -62,6 +62,9 @@ class ModelAgentFlowTest {
     @Inject
     TeamStore teams;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private WorkerFixtures fixtures;
 
     @BeforeEach
@@ -195,6 +198,8 @@ class ModelAgentFlowTest {
         ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo(MESSAGES)));
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withRequestBody(containing("The model is unavailable right now (the model answered HTTP 529")));
+        assertTrue(registry.counter(ModelMetrics.CALLS, "agent", "molly", "outcome", "unavailable").count() >= 1);
+        assertTrue(registry.counter(ModelMetrics.CALLS, "agent", "molly", "outcome", "answered").count() >= 1);
     }
 
     @Test
