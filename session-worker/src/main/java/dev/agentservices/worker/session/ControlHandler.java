@@ -88,8 +88,15 @@ public class ControlHandler {
             return;
         }
         SessionKey key = new SessionKey(spec.agent(), SessionSource.DASHBOARD, command.sessionId());
-        sessions.start(key, command.sessionId(), spec.team(), spec.title(), spec.instructions(),
-                new SessionMessage(command.requestedBy(), command.text(), List.of(), Instant.now()), command.dedupId());
+        SessionMessage first = new SessionMessage(command.requestedBy(), command.text(), List.of(), Instant.now());
+        Agent agent = agents.byName(spec.agent()).orElse(null);
+        if (agent != null && sessionAgent.modelBacked(agent)) {
+            // the agent's model answers the first message, as it answers every other
+            sessions.openAs(key, command.sessionId(), spec.team(), spec.title(), spec.instructions());
+            sessionAgent.handle(agent, new AgentEvent.MessageArrived(key, null, spec.title(), first, command.dedupId()));
+        } else {
+            sessions.start(key, command.sessionId(), spec.team(), spec.title(), spec.instructions(), first, command.dedupId());
+        }
         LOG.infof("Session %s created from the dashboard by %s", command.sessionId(), command.requestedBy());
     }
 

@@ -157,10 +157,15 @@ public class SessionService {
      */
     public Applied start(SessionKey key, String id, String team, String title, String instructions,
             SessionMessage first, String dedupId) {
+        openAs(key, id, team, title, instructions);
+        return apply(key, null, title, first, dedupId);
+    }
+
+    /** Opens a session under the id its creator (the dashboard) chose, in {@code team}; safe to repeat. */
+    public void openAs(SessionKey key, String id, String team, String title, String instructions) {
         Instant now = clock.instant();
         store.open(key, id, newId -> Session.open(newId, key, team, title, null, now).withInstructions(instructions != null
                 ? instructions : teams.get(team).map(TeamSettings::defaultInstructions).filter(text -> !text.isBlank()).orElse(null)));
-        return apply(key, null, title, first, dedupId);
     }
 
     /**

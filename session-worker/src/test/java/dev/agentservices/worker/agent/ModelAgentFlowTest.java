@@ -20,6 +20,8 @@ import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.model.SessionSource;
+import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
@@ -33,6 +35,10 @@ import dev.agentservices.worker.WorkerFixtures;
 import dev.agentservices.worker.WorkerTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import dev.agentservices.common.testing.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,6 +236,28 @@ class ModelAgentFlowTest {
         awaitPosted(key, "Second.");
         ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage"))
                 .withRequestBody(containing("monthly budget")));
+    }
+
+    @Test
+    void aSessionCreatedOnTheDashboardIsAnsweredByTheModelAndItsAnswerStaysInTheRecord() throws Exception {
+        answer(containing("write a haiku about queues"), "[{\"type\":\"text\",\"text\":\"Messages wait in line.\"}]");
+        String id = UUID.randomUUID().toString();
+        ControlCommand create = new ControlCommand(ControlCommand.VERSION, id, ControlCommand.CREATE, "write a haiku about queues",
+                "ana@example.com", Instant.now(), UUID.randomUUID().toString(),
+                new ControlCommand.NewSession("molly", null, "Haiku", null));
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("control.molly." + id + ".create", mapper.writeValueAsBytes(create),
+                    PublishOptions.builder().messageId(create.dedupId()).build());
+        }
+
+        Session session = fixtures.awaitSession(new SessionKey("molly", SessionSource.DASHBOARD, id),
+                s -> s.conversation() != null && s.conversation().actedCall() == 1);
+        assertEquals(0, session.run(), "the model answered; no run started");
+        assertEquals(List.of("ana@example.com", "molly"), session.messages().stream().map(SessionMessage::author).toList());
+        assertEquals("Messages wait in line.", session.messages().get(1).text());
+        String system = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))
+                .withRequestBody(containing("write a haiku about queues"))).get(0).getBodyAsString()).get("system").asText();
+        assertTrue(system.contains("This conversation is a session started from the dashboard (Haiku)."), system);
     }
 
     private SessionKey mention(String text) throws Exception {
