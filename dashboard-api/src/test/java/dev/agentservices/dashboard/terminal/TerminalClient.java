@@ -3,6 +3,7 @@ package dev.agentservices.dashboard.terminal;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -40,15 +41,17 @@ public final class TerminalClient implements AutoCloseable {
         if (subprotocols != null) {
             options.setSubProtocols(subprotocols);
         }
+        // the handlers are set before connecting: output the server sends at once (right after its open) is not missed
+        ClientWebSocket socket = terminal.client.webSocket();
+        socket.binaryMessageHandler(buffer -> {
+            synchronized (terminal.received) {
+                terminal.received.writeBytes(buffer.getBytes());
+            }
+        });
+        socket.closeHandler(ignored -> terminal.closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
         try {
-            WebSocket socket = terminal.client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            socket.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             terminal.socket = socket;
-            socket.binaryMessageHandler(buffer -> {
-                synchronized (terminal.received) {
-                    terminal.received.writeBytes(buffer.getBytes());
-                }
-            });
-            socket.closeHandler(ignored -> terminal.closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
             return terminal;
         } catch (ExecutionException e) {
             terminal.client.close();
