@@ -4,6 +4,8 @@
 # own nats-server and dashboard-api (local sign-in, for a token); prints Markdown for docs/benchmarks.md.
 #
 #   deploy/bench/dashboard.sh [SESSIONS] [SSE_CLIENTS] [CHANGES]      (defaults: 10000, 1000, 50)
+#
+# DASHBOARD_JAVA_OPTS goes to dashboard-api's JVM, e.g. -XX:StartFlightRecording=filename=/tmp/dashboard.jfr,settings=profile
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . deploy/lib/common.sh
@@ -32,7 +34,7 @@ start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 port=$(free_port)
 sign_in_secret=$(openssl rand -hex 16)
 NATS_URL="nats://127.0.0.1:$nats_port" QUARKUS_HTTP_PORT=$port QUARKUS_LOG_LEVEL=WARN DASHBOARD_LOCAL_SIGN_IN_SECRET=$sign_in_secret \
-  java -Dquarkus.profile=local -jar dashboard-api/target/quarkus-app/quarkus-run.jar >"$state/dashboard.log" 2>&1 &
+  java ${DASHBOARD_JAVA_OPTS:-} -Dquarkus.profile=local -jar dashboard-api/target/quarkus-app/quarkus-run.jar >"$state/dashboard.log" 2>&1 &
 pids+=($!)
 await_ready "$port"
 token=$(curl -sf -d "secret=$sign_in_secret" -d name=bench -d teams=agent-services-admins "http://localhost:$port/local/token")
