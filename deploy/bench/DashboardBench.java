@@ -69,19 +69,19 @@ public class DashboardBench {
             row("ListSessions, first page of 50", list, health);
             row("ListSessions, text search, page of 50", filtered, health);
 
-            // the SSE clients run in a process of their own (SseClients.java): a warm-up run (the SSE path's first
-            // thousand clients and changes, JIT included), then three runs in a row
+            // the SSE clients run in a process of their own (SseClients.java), connected once: a warm-up run (the
+            // SSE path's first changes to a thousand clients, JIT on both sides included), then three runs in a row
             System.out.printf("%n| run | change → client, %d SSE clients, %d changes | p50 | p99 | max | events received |%n"
                     + "|---|---|---:|---:|---:|---:|%n", clients, changes);
+            Process sseClients = new ProcessBuilder("java", "-XX:+UseSerialGC", "deploy/bench/SseClients.java", dashboard, token,
+                    target, Integer.toString(clients)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            java.io.BufferedReader fromClients = new java.io.BufferedReader(new java.io.InputStreamReader(sseClients.getInputStream()));
+            String ready = fromClients.readLine();
+            System.err.println(ready);
+            long connectedClients = Long.parseLong(ready.split(" ")[1]);
             for (int run = 0; run <= 3; run++) {
                 System.err.printf("SSE run %d%s: %d clients on one session, %d changes...%n", run, run == 0 ? " (warm-up)" : "",
                         clients, changes);
-                Process sseClients = new ProcessBuilder("java", "-XX:+UseSerialGC", "deploy/bench/SseClients.java", dashboard, token,
-                        target, Integer.toString(clients)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                java.io.BufferedReader fromClients = new java.io.BufferedReader(new java.io.InputStreamReader(sseClients.getInputStream()));
-                String ready = fromClients.readLine();
-                System.err.println(ready);
-                long connectedClients = Long.parseLong(ready.split(" ")[1]);
                 List<Long> bare = Collections.synchronizedList(new ArrayList<>());
                 final String watched = target;
                 var watch = kv.watch(watched, new KeyValueWatcher() {
@@ -103,10 +103,9 @@ public class DashboardBench {
                 }
                 Thread.sleep(3000); // the last change's events are still on their way
                 watch.unsubscribe();
-                sseClients.getOutputStream().write("stop\n".getBytes(StandardCharsets.UTF_8));
+                sseClients.getOutputStream().write((run == 3 ? "stop\n" : "next\n").getBytes(StandardCharsets.UTF_8));
                 sseClients.getOutputStream().flush();
                 String[] result = fromClients.readLine().split(" ");
-                sseClients.waitFor(30, TimeUnit.SECONDS);
                 List<Double> ms = bare.stream().map(m -> m / 1000.0).toList();
                 String label = run == 0 ? "warm-up, not counted" : Integer.toString(run);
                 System.out.printf("| %s | bare KV watcher in the benchmark (baseline) | %.2f ms | %.2f ms | %.2f ms | %d of %d |%n", label,
@@ -114,6 +113,7 @@ public class DashboardBench {
                 System.out.printf("| %s | SSE /api/sessions/{id}/events | %s ms | %s ms | %s ms | %s of %d |%n", label, result[1], result[2],
                         result[3], result[4], connectedClients * changes);
             }
+            sseClients.waitFor(30, TimeUnit.SECONDS);
             System.exit(0);
         }
     }

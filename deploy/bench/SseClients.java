@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * CLIENTS SSE clients on one session's event stream, in a process of their own (so that they do not share a
  * JVM with what changes the session): prints {@code READY <connected> <failed>} once all are connected, then
  * records, for every event carrying a stamp {@code t=<epoch micros>}, the time from the stamp to its arrival;
- * on a line {@code stop} on standard input it prints {@code RESULT <p50 ms> <p99 ms> <max ms> <events>} and exits.
+ * on a line {@code next} on standard input it prints {@code RESULT <p50 ms> <p99 ms> <max ms> <events>} for the
+ * events since the last result (a run: the clients stay connected and warm from one run to the next), on a
+ * line {@code stop} it prints the last result and exits.
  * Usage: {@code java SseClients.java DASHBOARD_URL TOKEN SESSION_ID CLIENTS}
  */
 public class SseClients {
@@ -68,16 +70,22 @@ public class SseClients {
         System.out.printf("READY %d %d%n", clients - connected.getCount() - failed.get(), failed.get());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
-        for (String line; (line = in.readLine()) != null && !line.equals("stop"); ) {
-            // only "stop" means anything
+        for (String line; (line = in.readLine()) != null; ) {
+            if (!line.equals("next") && !line.equals("stop")) {
+                continue;
+            }
+            long[] sorted;
+            synchronized (latencies) {
+                sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                latencies.clear();
+            }
+            System.out.printf("RESULT %.2f %.2f %.2f %d%n", percentile(sorted, 50), percentile(sorted, 99),
+                    sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0, sorted.length);
+            System.out.flush();
+            if (line.equals("stop")) {
+                break;
+            }
         }
-        long[] sorted;
-        synchronized (latencies) {
-            sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        }
-        System.out.printf("RESULT %.2f %.2f %.2f %d%n", percentile(sorted, 50), percentile(sorted, 99),
-                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0, sorted.length);
-        System.out.flush();
         System.exit(0);
     }
 

@@ -11,6 +11,7 @@ import dev.agentservices.dashboard.auth.CurrentUser;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -84,8 +85,12 @@ public class SessionEventsResource {
             throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
         }
         AtomicLong sent = new AtomicLong(parse(lastEventId));
+        // a change is handed to each client on its connection's event loop: the view's watch thread only queues
+        // it, and the fan-out to many clients runs on all the event loops instead of one thread, in order per client
+        io.vertx.core.Context connection = Vertx.currentContext();
         Multi<SessionView.Versioned> changes = Multi.createFrom().emitter(emitter -> {
-            Runnable remove = view.addListener(id, emitter::emit);
+            Runnable remove = view.addListener(id, connection == null ? emitter::emit
+                    : change -> connection.runOnContext(ignored -> emitter.emit(change)));
             emitter.onTermination(remove);
             // the state now, after subscribing, so that no change falls between the two
             view.get(id).ifPresent(emitter::emit);
