@@ -9,6 +9,7 @@
 # WORKERS=N starts N worker replicas on the same stream (default 1); WORKER_JAVA_OPTS goes to each worker's
 # JVM, e.g. a profile of the whole run:
 #   WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/worker.jfr,settings=profile deploy/bench/worker.sh
+# BENCH_JAVA_OPTS goes to the benchmark's own JVM (the mention sender and the stand-in Kubernetes API).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . deploy/lib/common.sh
@@ -53,5 +54,5 @@ done
 await_ready "$gateway_port" "${worker_ports[@]}"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
-java -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
+java ${BENCH_JAVA_OPTS:-} -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
   "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups"
