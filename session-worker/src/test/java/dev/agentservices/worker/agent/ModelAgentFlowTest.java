@@ -260,6 +260,35 @@ class ModelAgentFlowTest {
         assertTrue(system.contains("This conversation is a session started from the dashboard (Haiku)."), system);
     }
 
+    @Test
+    void aMessageThatComesWhileTheModelThinksWaitsForItsAnswerInsteadOfAskingAgain() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo(MESSAGES)).withRequestBody(containing("slow question")
+                .and(not(containing("second thought")))).willReturn(okAnswer("[{\"type\":\"text\",\"text\":\"Slow answer.\"}]")
+                        .withFixedDelay(2_000)));
+        answer(containing("second thought"), "[{\"type\":\"text\",\"text\":\"Noted.\"}]");
+        SessionKey key = mention("slow question");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))
+                .withRequestBody(containing("slow question"))).isEmpty());
+        Session asking = fixtures.awaitSession(key, s -> true);
+
+        // a follow-up from the dashboard: another consumer, so it is applied while the first call is out
+        ControlCommand message = new ControlCommand(ControlCommand.VERSION, asking.id(), ControlCommand.MESSAGE, "second thought",
+                "ana@example.com", Instant.now(), UUID.randomUUID().toString(), null);
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("control.molly." + asking.id() + ".message", mapper.writeValueAsBytes(message),
+                    PublishOptions.builder().messageId(message.dedupId()).build());
+        }
+        awaitPosted(key, "Slow answer.");
+        awaitPosted(key, "Noted.");
+
+        List<LoggedRequest> calls = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))
+                .withRequestBody(containing("slow question")));
+        assertEquals(2, calls.size(), "one call per sealed call, none asked twice");
+        JsonNode second = mapper.readTree(calls.get(1).getBodyAsString()).get("messages");
+        assertEquals(3, second.size());
+        assertEquals("ana@example.com wrote:\nsecond thought", second.get(2).at("/content/0/text").asText());
+    }
+
     private SessionKey mention(String text) throws Exception {
         return mention("C" + (int) (Math.random() * 1_000_000), text);
     }
