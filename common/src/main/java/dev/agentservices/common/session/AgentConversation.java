@@ -20,7 +20,8 @@ import java.util.List;
  * so a redelivered event, or another worker, finds the answer and never asks the model twice for it;
  * {@code actIntentCall} and {@code actedCall} do the same for carrying out the answer's actions.
  *
- * @param messages      the latest calls' messages, bounded by {@link #MESSAGES_KEPT} (older calls are dropped whole)
+ * @param messages      the latest calls' messages, bounded by {@link #MESSAGES_KEPT} and {@link #TEXT_KEPT} (older
+ *                      calls are dropped whole)
  * @param inbox         events not yet sent to the model, oldest first
  * @param results       tool results known when the tool was carried out (a reply posted, a run queued)
  * @param seen          ids of the latest events recorded, bounded by {@link #SEEN_KEPT}
@@ -42,6 +43,8 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
     public static final int SEEN_KEPT = 64;
     public static final int INBOX_KEPT = 20;
     public static final int BLOCK_TEXT_KEPT = 8_000;
+    /** At most this many characters of history are kept, so the record stays well inside one NATS message. */
+    public static final int TEXT_KEPT = 160_000;
     /**
      * Stored for an answer without content (the API answers so at times), since the API refuses an empty
      * assistant message in the history; it is not a reply.
@@ -173,33 +176,54 @@ public record AgentConversation(List<ModelMessage> messages, List<Event> inbox, 
         if (pendingCall != call) {
             return this;
         }
-        List<ModelMessage> all = new ArrayList<>(messages);
-        List<ModelBlock> kept = answer.stream().filter(block -> !ModelBlock.TEXT.equals(block.type())
-                || (block.text() != null && !block.text().isBlank())).map(block -> block.cut(BLOCK_TEXT_KEPT)).toList();
-        all.add(new ModelMessage(ModelMessage.ASSISTANT, kept.isEmpty() ? List.of(ModelBlock.text(NO_ANSWER)) : kept, call));
-        int dropped = omitted;
-        while (all.size() > MESSAGES_KEPT) {
-            int oldest = all.get(0).call();
-            all.removeIf(message -> message.call() == oldest);
-            dropped++;
-        }
+        List<ModelMessage> all = withAnswerMessage(answer);
+        int dropped = omitted + dropOldest(all, new ArrayList<>());
         String thisMonth = YearMonth.from(now.atZone(ZoneOffset.UTC)).toString();
         Usage monthSoFar = thisMonth.equals(month) ? monthUsage : Usage.NONE;
         return new AgentConversation(all, inbox, results, seen, call, 0, actIntentCall, actedCall, noticedCall, dropped,
                 usage.plus(used), thisMonth, monthSoFar.plus(used), 0, null, 0).sealed();
     }
 
-    /** The messages of the calls that storing one more answer will drop (oldest first), to keep them elsewhere first. */
-    public List<ModelMessage> droppedByNextAnswer() {
-        List<ModelMessage> all = new ArrayList<>(messages);
-        all.add(new ModelMessage(ModelMessage.ASSISTANT, List.of(), pendingCall));
+    /** The messages of the calls that storing {@code answer} will drop (oldest first), to keep them elsewhere first. */
+    public List<ModelMessage> droppedBy(List<ModelBlock> answer) {
         List<ModelMessage> dropped = new ArrayList<>();
-        while (all.size() > MESSAGES_KEPT) {
+        dropOldest(withAnswerMessage(answer), dropped);
+        return dropped;
+    }
+
+    /** The kept messages with the pending call's answer added (blocks cut; an empty answer as {@link #NO_ANSWER}). */
+    private List<ModelMessage> withAnswerMessage(List<ModelBlock> answer) {
+        List<ModelMessage> all = new ArrayList<>(messages);
+        List<ModelBlock> kept = answer.stream().filter(block -> !ModelBlock.TEXT.equals(block.type())
+                || (block.text() != null && !block.text().isBlank())).map(block -> block.cut(BLOCK_TEXT_KEPT)).toList();
+        all.add(new ModelMessage(ModelMessage.ASSISTANT, kept.isEmpty() ? List.of(ModelBlock.text(NO_ANSWER)) : kept, pendingCall));
+        return all;
+    }
+
+    /**
+     * Drops the oldest calls, whole, while more than {@link #MESSAGES_KEPT} messages or {@link #TEXT_KEPT}
+     * characters are kept (never the newest call); adds what it dropped to {@code dropped}, returns how many calls.
+     */
+    private static int dropOldest(List<ModelMessage> all, List<ModelMessage> dropped) {
+        int calls = 0;
+        while (all.size() > MESSAGES_KEPT || (characters(all) > TEXT_KEPT && all.get(0).call() != all.get(all.size() - 1).call())) {
             int oldest = all.get(0).call();
             all.stream().filter(message -> message.call() == oldest).forEach(dropped::add);
             all.removeIf(message -> message.call() == oldest);
+            calls++;
         }
-        return dropped;
+        return calls;
+    }
+
+    private static long characters(List<ModelMessage> all) {
+        long total = 0;
+        for (ModelMessage message : all) {
+            for (ModelBlock block : message.content()) {
+                total += (block.text() == null ? 0 : block.text().length()) + (block.content() == null ? 0 : block.content().length())
+                        + (block.input() == null ? 0 : String.valueOf(block.input()).length());
+            }
+        }
+        return total;
     }
 
     /** The answer of call {@code call}, if still kept. */

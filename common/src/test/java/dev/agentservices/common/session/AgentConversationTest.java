@@ -79,7 +79,7 @@ class AgentConversationTest {
         assertEquals(AgentConversation.MESSAGES_KEPT, conversation.messages().size());
         assertEquals(5, conversation.omitted());
         AgentConversation pending = conversation.withEvent("e26", person("again")).sealed();
-        assertEquals(List.of(6, 6), pending.droppedByNextAnswer().stream().map(ModelMessage::call).toList(),
+        assertEquals(List.of(6, 6), pending.droppedBy(List.of(ModelBlock.text("ok"))).stream().map(ModelMessage::call).toList(),
                 "the next answer drops the oldest exchange, both its messages");
         List<ModelMessage> request = conversation.withEvent("e26", person("again")).sealed().request();
         ModelMessage first = request.get(0);
@@ -87,6 +87,20 @@ class AgentConversationTest {
         assertEquals("(The 5 earliest exchanges of this conversation are no longer kept.)", first.content().get(0).text());
         assertTrue(first.content().stream().noneMatch(block -> ModelBlock.TOOL_RESULT.equals(block.type())),
                 "a tool result whose tool use was dropped is sent as text");
+    }
+
+    @Test
+    void longExchangesAreDroppedByTheirSizeTooSoTheRecordStaysInsideOneNatsMessage() {
+        AgentConversation conversation = AgentConversation.empty();
+        String page = "x".repeat(AgentConversation.BLOCK_TEXT_KEPT);
+        for (int call = 1; call <= 15; call++) {
+            conversation = conversation.withEvent("e" + call, person(page)).sealed()
+                    .withAnswer(call, List.of(ModelBlock.text(page)), USED, NOW).withActed(call);
+        }
+        long characters = conversation.messages().stream().flatMap(m -> m.content().stream()).mapToLong(b -> b.text().length()).sum();
+        assertTrue(characters <= AgentConversation.TEXT_KEPT, characters + " characters kept");
+        assertEquals(20, conversation.messages().size(), "ten exchanges of 16,000 characters fit");
+        assertEquals(5, conversation.omitted());
     }
 
     @Test

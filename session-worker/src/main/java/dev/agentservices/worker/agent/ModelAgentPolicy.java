@@ -218,7 +218,7 @@ public class ModelAgentPolicy implements AgentPolicy {
                     + "). Your message is kept and will be answered when it is back.");
             throw e;
         }
-        keepDropped(session.id(), conversation.droppedByNextAnswer());
+        keepDropped(session.id(), conversation.droppedBy(answer.content()));
         Instant now = clock.instant();
         Session stored = store.update(sessionId, current -> current.conversation() == null
                 || current.conversation().pendingCall() != call ? current
