@@ -96,6 +96,8 @@ public record Session(
     /** The conversation the record shows: its latest messages, each cut to this many characters. */
     public static final int MESSAGES_KEPT = 50;
     public static final int MESSAGE_TEXT_KEPT = 16_000;
+    /** The conversation the record shows holds at most this many characters in all, the oldest messages dropped first. */
+    public static final int MESSAGES_TEXT_KEPT = 320_000;
     /** The last answer as the record shows it (the reply itself is posted whole, in pieces). */
     public static final int ANSWER_KEPT = 64_000;
 
@@ -151,15 +153,21 @@ public record Session(
 
     /**
      * Adds a message to the conversation the record shows (the latest {@link #MESSAGES_KEPT}, each cut to
-     * {@link #MESSAGE_TEXT_KEPT} characters; the turn's prompt keeps the whole text) and remembers which
-     * delivery brought it.
+     * {@link #MESSAGE_TEXT_KEPT} characters, {@link #MESSAGES_TEXT_KEPT} in all; the turn's prompt keeps the
+     * whole text) and remembers which delivery brought it.
      */
     public Session withMessage(SessionMessage message, String dedupId) {
         List<SessionMessage> all = new ArrayList<>(messages);
         all.add(new SessionMessage(message.author(), cut(message.text(), MESSAGE_TEXT_KEPT), message.attachments(),
                 message.time(), message.ref(), message.role()));
         List<SessionMessage> kept = all.size() > MESSAGES_KEPT ? all.subList(all.size() - MESSAGES_KEPT, all.size()) : all;
-        return copy().messages(kept).applied(remember(dedupId)).build();
+        long characters = kept.stream().mapToLong(m -> m.text() == null ? 0 : m.text().length()).sum();
+        int from = 0;
+        while (characters > MESSAGES_TEXT_KEPT && from < kept.size() - 1) {
+            characters -= kept.get(from).text() == null ? 0 : kept.get(from).text().length();
+            from++;
+        }
+        return copy().messages(kept.subList(from, kept.size())).applied(remember(dedupId)).build();
     }
 
     /** {@code text} cut to {@code limit} characters, saying how long it was. */

@@ -25,6 +25,12 @@ class SessionTest {
         assertEquals("message 60", session.messages().get(Session.MESSAGES_KEPT - 1).text());
         assertEquals(huge, session.prompt(), "the agent gets the whole prompt");
 
+        for (int i = 1; i <= 30; i++) {
+            session = session.withMessage(new SessionMessage("U1", "y".repeat(Session.MESSAGE_TEXT_KEPT), List.of(), NOW), "n" + i);
+        }
+        assertEquals(Session.MESSAGES_TEXT_KEPT / Session.MESSAGE_TEXT_KEPT, session.messages().size(),
+                "long messages are kept up to the record's total, the oldest dropped first");
+
         Session first = Session.open("s2", SessionKey.jira("buck", "OPS-2"), null, "t", Origin.jira("OPS-2"), NOW).withMessage(big, "m");
         String kept = first.messages().get(0).text();
         assertTrue(kept.length() <= Session.MESSAGE_TEXT_KEPT, kept.length() + " characters");
