@@ -9,8 +9,16 @@ import dev.agentservices.common.session.SessionMessage;
 /** What happens in a session, for its agent to answer with {@link AgentAction}s. */
 public sealed interface AgentEvent {
 
+    /** The conversation the event belongs to. */
+    SessionKey sessionKey();
+
     /** A person's message (a Slack message, a Block Kit click's summary, a comment, the dashboard). */
     record MessageArrived(SessionKey key, Origin origin, String title, SessionMessage message, String dedupId) implements AgentEvent {
+
+        @Override
+        public SessionKey sessionKey() {
+            return key;
+        }
     }
 
     /**
@@ -18,13 +26,28 @@ public sealed interface AgentEvent {
      * may have posted part of its reply.
      */
     record TurnEnded(Session session, RunOutcome outcome, boolean retry) implements AgentEvent {
+
+        @Override
+        public SessionKey sessionKey() {
+            return session.key();
+        }
     }
 
     /** The run's process failed or vanished while it worked on {@code turn}. */
     record RunFailed(Session session, int turn, String reason, boolean retry) implements AgentEvent {
+
+        @Override
+        public SessionKey sessionKey() {
+            return session.key();
+        }
     }
 
     /** The run saved its state and stopped (a pause from the dashboard, or the agent's own). */
     record Paused(Session session, String dedupId) implements AgentEvent {
+
+        @Override
+        public SessionKey sessionKey() {
+            return session.key();
+        }
     }
 }

@@ -384,8 +384,7 @@ public class ModelAgentPolicy implements AgentPolicy {
         if (!outcome.artifacts().isEmpty()) {
             text.append("\nArtifacts:");
             for (Artifact artifact : outcome.artifacts()) {
-                text.append("\n• ").append(artifact.kind()).append(": ").append(artifact.title() == null ? "" : artifact.title())
-                        .append(artifact.url() == null ? "" : " " + artifact.url());
+                text.append('\n').append(artifact.line());
             }
         }
         Usage usage = outcome.usage();

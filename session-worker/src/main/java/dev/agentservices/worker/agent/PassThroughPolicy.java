@@ -53,9 +53,7 @@ public class PassThroughPolicy implements AgentPolicy {
         if (!outcome.artifacts().isEmpty()) {
             text.append("\n\n");
             for (Artifact artifact : outcome.artifacts()) {
-                text.append("• ").append(artifact.kind()).append(": ")
-                        .append(artifact.title() == null ? "" : artifact.title())
-                        .append(artifact.url() == null ? "" : " " + artifact.url()).append('\n');
+                text.append(artifact.line()).append('\n');
             }
         }
         return text.toString().strip();

@@ -1,6 +1,7 @@
 package dev.agentservices.worker.agent;
 
 import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.ModelBlock;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
@@ -65,7 +66,7 @@ public class SessionAgent {
         }
         // one conversation at a time in this worker (its messages, runner reports and commands come on three
         // consumers): a second event waits here and then finds the first's answer, instead of asking the model too
-        ReentrantLock lock = conversing[Math.floorMod(keyOf(event).hashCode(), conversing.length)];
+        ReentrantLock lock = conversing[Math.floorMod(event.sessionKey().toString().hashCode(), conversing.length)];
         lock.lock();
         try {
             converse(modelBacked, agent, event, modelBacked.decide(agent, event));
@@ -83,19 +84,6 @@ public class SessionAgent {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static String keyOf(AgentEvent event) {
-        if (event instanceof AgentEvent.MessageArrived message) {
-            return message.key().toString();
-        }
-        if (event instanceof AgentEvent.TurnEnded ended) {
-            return ended.session().key().toString();
-        }
-        if (event instanceof AgentEvent.RunFailed failed) {
-            return failed.session().key().toString();
-        }
-        return ((AgentEvent.Paused) event).session().key().toString();
     }
 
     /** Carries out {@code first} and every decision that follows it; {@code event} is null when none started it. */
@@ -147,16 +135,11 @@ public class SessionAgent {
         if (run.message().text() == null || run.message().text().isBlank()) {
             return Optional.ofNullable(run.toolUseId()).map(id -> ModelBlock.toolResult(id, "start_run needs instructions.", true));
         }
-        SessionService.Applied applied;
-        Object key;
-        if (event instanceof AgentEvent.MessageArrived message && decision.session() == null) {
-            key = message.key();
-            applied = sessions.apply(message.key(), message.origin(), message.title(), run.message(), run.dedupId());
-        } else {
-            Session session = decision.session();
-            key = session.key();
-            applied = sessions.apply(session.key(), session.origin(), null, run.message(), run.dedupId());
-        }
+        Session session = decision.session();
+        SessionService.Applied applied = session == null && event instanceof AgentEvent.MessageArrived message
+                ? sessions.apply(message.key(), message.origin(), message.title(), run.message(), run.dedupId())
+                : sessions.apply(session.key(), session.origin(), null, run.message(), run.dedupId());
+        SessionKey key = session != null ? session.key() : event.sessionKey();
         LOG.infof("%s → %s: %s", key, applied, run.dedupId());
         if (run.toolUseId() == null) {
             return Optional.empty();
