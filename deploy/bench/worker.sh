@@ -54,5 +54,21 @@ done
 await_ready "$gateway_port" "${worker_ports[@]}"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
-java ${BENCH_JAVA_OPTS:-} -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
-  "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups"
+cpu_ticks() { # the CPU time each process used so far, in clock ticks
+  local pid; for pid in "$@"; do awk '{ printf "%d ", $14 + $15 }' "/proc/$pid/stat"; done
+}
+read -r -a before <<<"$(cpu_ticks "${pids[@]}")"
+TIMEFORMAT="%R %U %S"
+{ time java ${BENCH_JAVA_OPTS:-} -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
+  "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups" 2>&3; } 3>&2 2>"$state/bench.time"
+read -r -a after <<<"$(cpu_ticks "${pids[@]}")"
+# where the two cores went during the benchmark (warm-up, mentions and follow-ups together): pids holds
+# nats-server, the gateway and the worker replicas in that order
+tick=$(getconf CLK_TCK)
+read -r wall user sys <"$state/bench.time"
+line="CPU seconds over the benchmark's $wall s on $(nproc) cores: nats-server $(( (after[0] - before[0]) / tick ))"
+line+=", gateway $(( (after[1] - before[1]) / tick ))"
+for replica in $(seq 1 "${WORKERS:-1}"); do
+  line+=", worker $(( (after[replica + 1] - before[replica + 1]) / tick ))"
+done
+echo "$line, benchmark (sender, stand-in API, bare consumer) $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", u + s }')"

@@ -8,10 +8,10 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import dev.agentservices.common.trace.MessageTracing;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,11 +30,17 @@ public class JetStreamPublisher {
     private final NatsConnection nats;
     private final ObjectMapper mapper;
     private final MessageTracing tracing;
+    private final AckSweeper sweeper = new AckSweeper();
 
     public JetStreamPublisher(NatsConnection nats, ObjectMapper mapper, MessageTracing tracing) {
         this.nats = nats;
         this.mapper = mapper;
         this.tracing = tracing;
+    }
+
+    @PreDestroy
+    void stop() {
+        sweeper.close();
     }
 
     /**
@@ -70,40 +76,61 @@ public class JetStreamPublisher {
             if (!nats.isConnected()) {
                 return Uni.createFrom().failure(new NatsUnavailableException("NATS is not connected", null));
             }
-            CompletableFuture<PublishAck> first = new CompletableFuture<>();
+            InFlight flight = new InFlight(message, outgoing, ackTimeout, System.nanoTime());
             try {
-                send(message, outgoing, first);
+                send(flight);
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
             }
-            if (outgoing.msgId() != null) {
-                resendLater(message, outgoing, first, System.nanoTime() + ackTimeout.toNanos());
-            }
-            return Uni.createFrom().completionStage(first)
-                    .ifNoItem().after(ackTimeout).failWith(() -> new TimeoutException("no JetStream ack within " + ackTimeout))
+            sweeper.watch(flight);
+            return Uni.createFrom().completionStage(flight.ack)
                     .onFailure(e -> !(e instanceof NatsUnavailableException))
                     .transform(e -> new NatsUnavailableException("JetStream did not acknowledge: " + e.getMessage(), e));
         });
     }
 
-    /**
-     * One resend {@link #RESEND_EVERY} from now, if no ack came by then and the deadline is not near; it
-     * schedules the next. An acked message leaves one task that finds it done.
-     */
-    private void resendLater(NatsMessage message, Outgoing outgoing, CompletableFuture<PublishAck> first, long deadlineNanos) {
-        CompletableFuture.delayedExecutor(RESEND_EVERY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (first.isDone() || System.nanoTime() + RESEND_EVERY.toNanos() / 2 > deadlineNanos) {
+    /** A sent message waiting for its ack: when to send it again, and when to give up. */
+    final class InFlight {
+        private final NatsMessage message;
+        private final Outgoing outgoing;
+        private final Duration ackTimeout;
+        private final long deadlineNanos;
+        private final CompletableFuture<PublishAck> ack = new CompletableFuture<>();
+        private long nextResendNanos;
+
+        private InFlight(NatsMessage message, Outgoing outgoing, Duration ackTimeout, long sentNanos) {
+            this.message = message;
+            this.outgoing = outgoing;
+            this.ackTimeout = ackTimeout;
+            this.deadlineNanos = sentNanos + ackTimeout.toNanos();
+            this.nextResendNanos = outgoing.msgId() == null ? Long.MAX_VALUE : sentNanos + RESEND_EVERY.toNanos();
+        }
+
+        boolean isDone() {
+            return ack.isDone();
+        }
+
+        /**
+         * Called by the sweeper only: fails the publish past its deadline, or sends it again when a resend is
+         * due and the deadline is not near (a resend then could only be stored after the caller gave up).
+         */
+        void tick(long now) {
+            if (now - deadlineNanos >= 0) {
+                ack.completeExceptionally(new TimeoutException("no JetStream ack within " + ackTimeout));
                 return;
             }
-            if (nats.isConnected()) {
+            if (now - nextResendNanos < 0) {
+                return;
+            }
+            nextResendNanos = now + RESEND_EVERY.toNanos();
+            if (now + RESEND_EVERY.toNanos() / 2 - deadlineNanos < 0 && nats.isConnected()) {
                 try {
-                    send(message, outgoing, first);
+                    send(this);
                 } catch (RuntimeException ignored) {
                     // the next resend, or the deadline, decides
                 }
             }
-            resendLater(message, outgoing, first, deadlineNanos);
-        });
+        }
     }
 
     /** Whether a send failed only for want of an answer in time: the one failure a resend may cure. */
@@ -120,13 +147,13 @@ public class JetStreamPublisher {
     /** How often a message with a dedup id is sent again while no ack came. */
     static final Duration RESEND_EVERY = Duration.ofMillis(500);
 
-    private void send(NatsMessage message, Outgoing outgoing, CompletableFuture<PublishAck> first) {
-        nats.jetStream().publishAsync(message, options(outgoing)).whenComplete((ack, error) -> {
+    private void send(InFlight flight) {
+        nats.jetStream().publishAsync(flight.message, options(flight.outgoing)).whenComplete((ack, error) -> {
             if (ack != null) {
-                first.complete(ack);
+                flight.ack.complete(ack);
             } else if (!isTimeout(error)) {
                 // an answer that refuses (a wrong stream, no stream at all): no resend will do better
-                first.completeExceptionally(error);
+                flight.ack.completeExceptionally(error);
             }
         });
     }

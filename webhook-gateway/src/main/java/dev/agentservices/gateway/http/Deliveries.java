@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Builds the envelope of one verified delivery, keeping only the headers that matter downstream, and the
@@ -21,6 +22,8 @@ import java.util.TreeMap;
 public final class Deliveries {
 
     private static final int TITLE_LENGTH = 80;
+    private static final Pattern USER_MENTION = Pattern.compile("<@[A-Z0-9]+>");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private Deliveries() {
     }
@@ -43,7 +46,7 @@ public final class Deliveries {
 
     /** A session's title: the message's first words without Slack's user mentions, on one line. */
     public static String title(String text) {
-        String oneLine = text == null ? "" : text.replaceAll("<@[A-Z0-9]+>", "").replaceAll("\\s+", " ").trim();
+        String oneLine = text == null ? "" : WHITESPACE.matcher(USER_MENTION.matcher(text).replaceAll("")).replaceAll(" ").trim();
         return oneLine.length() <= TITLE_LENGTH ? oneLine : oneLine.substring(0, TITLE_LENGTH - 1) + "…";
     }
 

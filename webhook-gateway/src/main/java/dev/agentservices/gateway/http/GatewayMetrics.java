@@ -5,10 +5,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counters per agent, source and outcome ({@code accepted}, {@code duplicate}, {@code ignored},
- * {@code rejected} with a reason) and the publish latency timer.
+ * {@code rejected} with a reason) and the publish latency timer. Each meter is looked up in the registry
+ * once per tag set and kept: building and registering one per webhook cost more than the count itself.
  */
 @Singleton
 public class GatewayMetrics {
@@ -18,6 +21,14 @@ public class GatewayMetrics {
     private static final String UNKNOWN_AGENT = "unknown";
 
     private final MeterRegistry registry;
+    private final Map<CounterTags, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<TimerTags, Timer> timers = new ConcurrentHashMap<>();
+
+    private record CounterTags(String outcome, String agent, String source, String reason) {
+    }
+
+    private record TimerTags(String agent, WebhookSource source) {
+    }
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,21 +52,21 @@ public class GatewayMetrics {
     }
 
     public Timer publishTimer(String agent, WebhookSource source) {
-        return Timer.builder(PUBLISH)
+        return timers.computeIfAbsent(new TimerTags(agent, source), tags -> Timer.builder(PUBLISH)
                 .description("Time from publish to JetStream acknowledgement")
-                .tag("agent", agent)
-                .tag("source", source.subjectToken())
+                .tag("agent", tags.agent())
+                .tag("source", tags.source().subjectToken())
                 .publishPercentiles(0.5, 0.99)
-                .register(registry);
+                .register(registry));
     }
 
     private Counter counter(String outcome, String agent, String source, String reason) {
-        return Counter.builder(WEBHOOKS)
+        return counters.computeIfAbsent(new CounterTags(outcome, agent, source, reason), tags -> Counter.builder(WEBHOOKS)
                 .description("Webhooks received, by outcome")
-                .tag("outcome", outcome)
-                .tag("agent", agent)
-                .tag("source", source)
-                .tag("reason", reason)
-                .register(registry);
+                .tag("outcome", tags.outcome())
+                .tag("agent", tags.agent())
+                .tag("source", tags.source())
+                .tag("reason", tags.reason())
+                .register(registry));
     }
 }
