@@ -78,13 +78,17 @@ public class WorkerBench {
                     ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).ackPolicy(AckPolicy.None).build()).build());
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            // warm-up: the same load for 5 s, so the measured run does not time the JIT compiler
-            System.err.println("warm-up...");
-            long warmBase = System.currentTimeMillis() / 1000 - 100;
+            // warm-up: half the rate for WARMUP_SECONDS (30 by default), then until every pod was requested, so
+            // the measured run does not time the JIT compiler: on two shared cores the services' compiler
+            // threads were still busy 30 s after start, and a cold worker at the full rate builds a backlog
+            int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "30"));
+            double warmRate = rate / 2;
+            System.err.printf("warm-up: %d s at %.0f/s...%n", warmSeconds, warmRate);
+            long warmBase = System.currentTimeMillis() / 1000 - 100 - warmSeconds;
             long warmStart = System.nanoTime();
             List<CompletableFuture<?>> warm = new ArrayList<>();
-            for (long n = 0; n < rate * 5; n++) {
-                long due = warmStart + (long) (n * 1e9 / rate);
+            for (long n = 0; n < warmRate * warmSeconds; n++) {
+                long due = warmStart + (long) (n * 1e9 / warmRate);
                 pace(due);
                 warm.add(http.sendAsync(signed(gateway, secret, mention(warmBase + "." + String.format("%06d", n))),
                         HttpResponse.BodyHandlers.discarding()));

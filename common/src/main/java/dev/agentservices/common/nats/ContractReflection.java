@@ -38,7 +38,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
         Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
-        SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Versioned.class, SessionView.Page.class,
+        SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
         Turn.class, Usage.class,
         TeamSettings.class })
 public final class ContractReflection {

@@ -39,8 +39,49 @@ public class SessionView {
 
     private static final Logger LOG = Logger.getLogger(SessionView.class);
 
-    /** A session with the KV revision of the change that produced it. */
-    public record Versioned(Session session, long revision) {
+    /**
+     * A session with the KV revision of the change that produced it. Its JSON is read when the session is
+     * first asked for, not when the change arrives: a session changes several times per run and per message,
+     * and most of those versions are replaced before anything reads them.
+     */
+    public static final class Versioned {
+        private final long revision;
+        private final ObjectMapper mapper;
+        private final String key;
+        private byte[] json;
+        private volatile Session session;
+        private volatile boolean unreadable;
+
+        private Versioned(String key, byte[] json, long revision, ObjectMapper mapper) {
+            this.key = key;
+            this.json = json;
+            this.revision = revision;
+            this.mapper = mapper;
+        }
+
+        public long revision() {
+            return revision;
+        }
+
+        /** The session, or null when this revision is not a session record (it was logged once). */
+        public Session session() {
+            Session read = session;
+            if (read != null || unreadable) {
+                return read;
+            }
+            synchronized (this) {
+                if (session == null && !unreadable) {
+                    try {
+                        session = mapper.readValue(json, Session.class);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        unreadable = true;
+                        LOG.warnf("Skipped session %s at revision %d: %s", key, revision, e.getMessage());
+                    }
+                    json = null;
+                }
+                return session;
+            }
+        }
     }
 
     /** One page of a list and the token of the next, empty at the end. */
@@ -52,6 +93,8 @@ public class SessionView {
     private final Map<String, Versioned> sessions = new ConcurrentHashMap<>();
     /** The same sessions newest first, so a page is read in order instead of sorting them all per request. */
     private final ConcurrentSkipListMap<Order, Versioned> ordered = new ConcurrentSkipListMap<>();
+    /** Each session's place in {@link #ordered}, by KV key, so a change need not be read to be put in its place. */
+    private final Map<String, Order> orders = new ConcurrentHashMap<>();
     private final List<Consumer<Versioned>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<Consumer<Versioned>>> sessionListeners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,12 +148,13 @@ public class SessionView {
     }
 
     public Optional<Versioned> get(String id) {
-        return Optional.ofNullable(sessions.get(id));
+        return Optional.ofNullable(sessions.get(id)).filter(versioned -> versioned.session() != null);
     }
 
     /** Every session matching {@code query}, in no particular order: for aggregates. */
     public List<Session> matching(SessionQuery query) {
-        return sessions.values().stream().map(Versioned::session).filter(query::matches).toList();
+        return sessions.values().stream().map(Versioned::session).filter(session -> session != null && query.matches(session))
+                .toList();
     }
 
     /**
@@ -124,7 +168,7 @@ public class SessionView {
         boolean more = false;
         for (Map.Entry<Order, Versioned> entry : ordered.entrySet()) {
             Session session = entry.getValue().session();
-            if (!query.matches(session)) {
+            if (session == null || !query.matches(session)) {
                 continue;
             }
             total++;
@@ -195,26 +239,41 @@ public class SessionView {
         @Override
         public void watch(KeyValueEntry entry) {
             if (entry.getOperation() != KeyValueOperation.PUT) {
-                Versioned removed = sessions.remove(entry.getKey());
-                if (removed != null) {
-                    ordered.remove(Order.of(removed.session()));
+                sessions.remove(entry.getKey());
+                Order order = orders.remove(entry.getKey());
+                if (order != null) {
+                    ordered.remove(order);
                 }
                 return;
             }
-            try {
-                Versioned versioned = new Versioned(mapper.readValue(entry.getValue(), Session.class), entry.getRevision());
-                Versioned kept = sessions.merge(entry.getKey(), versioned,
-                        (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
-                if (kept == versioned) {
-                    ordered.put(Order.of(versioned.session()), versioned);
+            Versioned versioned = new Versioned(entry.getKey(), entry.getValue(), entry.getRevision(), mapper);
+            List<Consumer<Versioned>> forSession = sessionListeners.get(entry.getKey());
+            Versioned[] replaced = {null};
+            Versioned kept = sessions.merge(entry.getKey(), versioned, (old, fresh) -> {
+                replaced[0] = old;
+                return fresh.revision() >= old.revision() ? fresh : old;
+            });
+            if (kept != versioned) {
+                return;
+            }
+            // the order (creation time, id) never changes: read a session here only when it is new or when
+            // someone listens to its changes; other versions are read when asked for, if ever
+            Order order = replaced[0] != null ? orders.get(entry.getKey()) : null;
+            if (order == null || !listeners.isEmpty() || forSession != null) {
+                if (versioned.session() == null) {
+                    return;
                 }
-                listeners.forEach(listener -> listener.accept(versioned));
-                List<Consumer<Versioned>> forSession = sessionListeners.get(versioned.session().id());
-                if (forSession != null) {
-                    forSession.forEach(listener -> listener.accept(versioned));
+                Order read = Order.of(versioned.session());
+                if (order != null && !order.equals(read)) {
+                    ordered.remove(order);
                 }
-            } catch (Exception e) {
-                LOG.warnf("Skipped session %s at revision %d: %s", entry.getKey(), entry.getRevision(), e.getMessage());
+                order = read;
+                orders.put(entry.getKey(), order);
+            }
+            ordered.put(order, versioned);
+            listeners.forEach(listener -> listener.accept(versioned));
+            if (forSession != null) {
+                forSession.forEach(listener -> listener.accept(versioned));
             }
         }
 

@@ -5,7 +5,6 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -49,6 +48,8 @@ public class KubernetesLauncher implements SessionLauncher {
         return thread;
     });
     private static final long PAUSE_GRACE_SECONDS = 120;
+    /** A pod name or uid as Kubernetes writes them (lower-case letters, digits, dashes): safe inside JSON text. */
+    private static final java.util.regex.Pattern KUBERNETES_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]*");
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
 
@@ -169,16 +170,17 @@ public class KubernetesLauncher implements SessionLauncher {
 
     /**
      * The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. One merge
-     * patch with the uid the pod's creation answered (no read of the pod or the Secret first).
+     * patch with the uid the pod's creation answered (no read of the pod or the Secret first), written as
+     * text: the typed patch first copies the whole Secret through JSON, which cost more than the call.
      */
     private void ownSecretByPod(String name, Pod pod) {
-        if (pod == null || pod.getMetadata() == null || pod.getMetadata().getUid() == null) {
+        String uid = pod == null || pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+        if (uid == null || !KUBERNETES_NAME.matcher(uid).matches() || !KUBERNETES_NAME.matcher(name).matches()) {
             return;
         }
-        Secret owned = new SecretBuilder().withNewMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1")
-                .withKind("Pod").withName(name).withUid(pod.getMetadata().getUid()).build()).endMetadata().build();
-        client.secrets().inNamespace(namespace).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), owned);
+        String patch = "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"" + name
+                + "\",\"uid\":\"" + uid + "\"}]}}";
+        client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     }
 
     @Override
