@@ -248,17 +248,14 @@ public class SessionView {
             }
             Versioned versioned = new Versioned(entry.getKey(), entry.getValue(), entry.getRevision(), mapper);
             List<Consumer<Versioned>> forSession = sessionListeners.get(entry.getKey());
-            Versioned[] replaced = {null};
-            Versioned kept = sessions.merge(entry.getKey(), versioned, (old, fresh) -> {
-                replaced[0] = old;
-                return fresh.revision() >= old.revision() ? fresh : old;
-            });
+            Versioned kept = sessions.merge(entry.getKey(), versioned,
+                    (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
             if (kept != versioned) {
                 return;
             }
             // the order (creation time, id) never changes: read a session here only when it is new or when
             // someone listens to its changes; other versions are read when asked for, if ever
-            Order order = replaced[0] != null ? orders.get(entry.getKey()) : null;
+            Order order = orders.get(entry.getKey());
             if (order == null || !listeners.isEmpty() || forSession != null) {
                 if (versioned.session() == null) {
                     return;
