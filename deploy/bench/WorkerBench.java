@@ -61,14 +61,16 @@ public class WorkerBench {
         double rate = Double.parseDouble(args[4]);
         int seconds = Integer.parseInt(args[5]);
         int followups = Integer.parseInt(args[6]);
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "3"));
+        int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "40"));
+        Processes processes = Processes.fromEnvironment();
 
         Map<String, Long> podRequested = new ConcurrentHashMap<>();
         HttpServer api = fakeKubernetes(apiPort, podRequested);
         try (Connection nats = Nats.connect(natsUrl)) {
-            JetStream js = nats.jetStream();
             Map<String, Long> transported = new ConcurrentHashMap<>();
             var dispatcher = nats.createDispatcher();
-            js.subscribe("webhooks.buck.slack", dispatcher, message -> {
+            nats.jetStream().subscribe("webhooks.buck.slack", dispatcher, message -> {
                 // envelope v2: the classified event names its thread in origin.slackThreadTs
                 Matcher thread = THREAD_TS.matcher(new String(message.getData(), StandardCharsets.UTF_8));
                 if (thread.find()) {
@@ -76,41 +78,94 @@ public class WorkerBench {
                 }
             }, true, io.nats.client.PushSubscribeOptions.builder().configuration(
                     ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).ackPolicy(AckPolicy.None).build()).build());
-
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            // warm-up: half the rate for WARMUP_SECONDS (30 by default), then until every pod was requested, so
-            // the measured run does not time the JIT compiler: on two shared cores the services' compiler
-            // threads were still busy 30 s after start, and a cold worker at the full rate builds a backlog
-            int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "30"));
-            double warmRate = rate / 2;
-            System.err.printf("warm-up: %d s at %.0f/s...%n", warmSeconds, warmRate);
-            long warmBase = System.currentTimeMillis() / 1000 - 100 - warmSeconds;
-            long warmStart = System.nanoTime();
-            List<CompletableFuture<?>> warm = new ArrayList<>();
-            for (long n = 0; n < warmRate * warmSeconds; n++) {
-                long due = warmStart + (long) (n * 1e9 / warmRate);
-                pace(due);
-                warm.add(http.sendAsync(signed(gateway, secret, mention(warmBase + "." + String.format("%06d", n))),
-                        HttpResponse.BodyHandlers.discarding()));
-            }
-            CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
-            while (podRequested.size() < warm.size()) {
-                Thread.sleep(100);
-            }
-            podRequested.clear();
+            Bench bench = new Bench(nats, http, gateway, secret, podRequested, transported);
 
-            // 1. webhook accepted → pod create request
+            // warm-up: both parts at the full rate for WARMUP_SECONDS (40 by default), then until every pod was
+            // requested and every follow-up applied, so the counted rounds do not time the JIT compiler: a JVM
+            // compiles a method for good after some thousands of calls, and a launch happens once per mention
+            System.err.printf("warm-up: %d s at %.0f/s and %d follow-ups (not counted)...%n", warmSeconds, rate, followups);
+            bench.round(rate, warmSeconds, followups);
+
+            System.out.println("| round | gateway round trip p50 / p99 (baseline) | 200 → bare JetStream consumer p50 / p99 "
+                    + "| 200 → pod create request p50 / p99 | last pod after last 200 | follow-ups/s worker / bare consumer "
+                    + "| CPU s: " + processes.joinedNames() + ", benchmark (wall s) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---|");
+            boolean complete = true;
+            for (int round = 1; round <= rounds; round++) {
+                long[] before = processes.ticks();
+                long wallStart = System.nanoTime();
+                Result result = bench.round(rate, seconds, followups);
+                long[] after = processes.ticks();
+                complete &= result.pods() == result.accepted() && result.accepted() == result.sent();
+                System.out.printf("| %d | %s | %s | %s | %.0f ms | %.0f / %.0f = **%.2f** | %s (%.1f) |%n", round,
+                        result.roundTrip(), result.toConsumer(), result.toPod(), result.drainMillis(), result.workerRate(),
+                        result.bareRate(), result.workerRate() / result.bareRate(), processes.seconds(before, after),
+                        (System.nanoTime() - wallStart) / 1e9);
+                System.out.printf("round %d: %d of %d mentions accepted, %d pods requested; ratio worker/baseline: %.2f%n", round,
+                        result.accepted(), result.sent(), result.pods(), result.workerRate() / result.bareRate());
+            }
+            System.out.printf("%n%.0f mentions/s for %d s and %d follow-ups to 50 sessions per round, %d rounds after the warm-up%s%n",
+                    rate, seconds, followups, rounds, complete ? "" : "; SOME MENTIONS GOT NO POD REQUEST");
+        } finally {
+            api.stop(0);
+        }
+        System.exit(0);
+    }
+
+    /** Latencies of one interval: p50 and p99 in milliseconds. */
+    record Latencies(double p50, double p99) {
+        static Latencies of(List<Long> nanos) {
+            long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Latencies(percentile(sorted, 50), percentile(sorted, 99));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.2f / %.2f ms", p50, p99);
+        }
+    }
+
+    /** What one round measured. */
+    record Result(int sent, int accepted, int pods, Latencies roundTrip, Latencies toConsumer, Latencies toPod,
+            double drainMillis, double workerRate, double bareRate) {
+    }
+
+    /** The two parts of one round, run against the same services. */
+    private static final class Bench {
+        private final Connection nats;
+        private final HttpClient http;
+        private final URI gateway;
+        private final String secret;
+        private final Map<String, Long> podRequested;
+        private final Map<String, Long> transported;
+        private long lastBase = System.currentTimeMillis() / 1000 - 3_600;
+
+        Bench(Connection nats, HttpClient http, URI gateway, String secret, Map<String, Long> podRequested,
+                Map<String, Long> transported) {
+            this.nats = nats;
+            this.http = http;
+            this.gateway = gateway;
+            this.secret = secret;
+            this.podRequested = podRequested;
+            this.transported = transported;
+        }
+
+        Result round(double rate, int seconds, int followups) throws Exception {
+            podRequested.clear();
+            transported.clear();
+            // 1. webhook accepted → pod create request: each mention opens a thread of its own (a new session)
             Map<String, Long> accepted = new ConcurrentHashMap<>();
             Map<String, Long> sent = new ConcurrentHashMap<>();
             List<String> threads = new ArrayList<>();
             List<CompletableFuture<?>> sends = new ArrayList<>();
-            long total = (long) (rate * seconds);
+            int total = (int) (rate * seconds);
+            // thread timestamps unique across rounds: each round's seconds part is new
+            long base = Math.max(lastBase + 1, System.currentTimeMillis() / 1000 - 3_600);
+            lastBase = base;
             long start = System.nanoTime();
-            long base = System.currentTimeMillis() / 1000;
-            System.err.printf("sending %d mentions at %.0f/s...%n", total, rate);
-            for (long n = 0; n < total; n++) {
-                long due = start + (long) (n * 1e9 / rate);
-                pace(due);
+            for (int n = 0; n < total; n++) {
+                pace(start + (long) (n * 1e9 / rate));
                 String ts = base + "." + String.format("%06d", n);
                 threads.add(ts);
                 sent.put(ts, System.nanoTime());
@@ -122,62 +177,96 @@ public class WorkerBench {
                         }));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (podRequested.size() < accepted.size() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
             KeyValue sessions = nats.keyValue("sessions");
             List<Long> toPod = new ArrayList<>();
             List<Long> toConsumer = new ArrayList<>();
             List<Long> roundTrip = new ArrayList<>();
             accepted.forEach((ts, t) -> roundTrip.add(t - sent.get(ts)));
+            long lastAccepted = accepted.values().stream().mapToLong(Long::longValue).max().orElse(start);
+            long lastPod = lastAccepted;
             for (Map.Entry<String, Long> pod : podRequested.entrySet()) {
                 KeyValueEntry entry = sessions.get(pod.getKey());
                 Matcher key = entry == null ? null : SESSION_KEY.matcher(entry.getValueAsString());
                 if (key != null && key.find() && accepted.containsKey(key.group(1))) {
                     Long t0 = accepted.get(key.group(1));
                     toPod.add(pod.getValue() - t0);
+                    lastPod = Math.max(lastPod, pod.getValue());
                     Long t1 = transported.get(key.group(1));
                     if (t1 != null) {
                         toConsumer.add(Math.max(0, t1 - t0));
                     }
                 }
             }
-            System.out.println("| interval | p50 | p99 | samples |");
-            System.out.println("|---|---:|---:|---:|");
-            row("gateway round trip: request sent → 200 (baseline)", roundTrip);
-            row("200 → message at a bare JetStream consumer", toConsumer);
-            row("200 → pod create request at the Kubernetes API", toPod);
-            System.out.printf("%n%d of %d mentions accepted, %d pods requested, %.0f events/s%n%n", accepted.size(), total,
-                    podRequested.size(), rate);
 
-            // 2. follow-ups applied per second
+            // 2. follow-ups applied per second: thread replies to 50 of this round's sessions, straight to WEBHOOKS
             JetStreamManagement jsm = nats.jetStreamManagement();
             long firstSeq = jsm.getStreamInfo("WEBHOOKS").getStreamState().getLastSequence() + 1;
-            System.err.printf("publishing %d follow-ups...%n", followups);
             long publishStart = System.nanoTime();
             List<CompletableFuture<?>> acks = new ArrayList<>();
             for (int i = 0; i < followups; i++) {
                 String thread = threads.get(i % Math.min(threads.size(), 50));
                 String ts = thread.substring(0, thread.indexOf('.')) + "." + String.format("%06d", 500_000 + i);
-                acks.add(js.publishAsync("webhooks.buck.slack",
+                acks.add(nats.jetStream().publishAsync("webhooks.buck.slack",
                         new io.nats.client.impl.Headers().put("Agent-Services-Session-Key", "buck:slack:C0BENCH:" + thread),
                         envelope(thread, ts, "follow-up " + i),
                         PublishOptions.builder().messageId("bench-followup-" + publishStart + "-" + i).build()));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
             double workerRate = followups / awaitConsumed(jsm, "session-worker-webhooks", publishStart);
-            double baselineRate = followups / bareConsume(nats, firstSeq, followups);
-            System.out.println("| follow-up messages | applied per second |");
-            System.out.println("|---|---:|");
-            System.out.printf("| bare pull consumer, ack only (baseline) | %.0f |%n", baselineRate);
-            System.out.printf("| session-worker, one replica | %.0f |%n", workerRate);
-            System.out.printf("%nratio worker/baseline: %.2f over %d messages to %d sessions%n", workerRate / baselineRate,
-                    followups, Math.min(threads.size(), 50));
-        } finally {
-            api.stop(0);
+            double bareRate = followups / bareConsume(nats, firstSeq, followups);
+            return new Result(total, accepted.size(), toPod.size(), Latencies.of(roundTrip), Latencies.of(toConsumer),
+                    Latencies.of(toPod), (lastPod - lastAccepted) / 1e6, workerRate, bareRate);
         }
-        System.exit(0);
+    }
+
+    /**
+     * The services' processes (BENCH_PIDS: "name=pid ..."), whose CPU time each round reports from /proc,
+     * with the benchmark's own JVM last.
+     */
+    record Processes(List<String> names, List<String> pids) {
+        static Processes fromEnvironment() {
+            List<String> names = new ArrayList<>();
+            List<String> pids = new ArrayList<>();
+            for (String pair : System.getenv().getOrDefault("BENCH_PIDS", "").trim().split("\\s+")) {
+                if (pair.contains("=")) {
+                    names.add(pair.substring(0, pair.indexOf('=')));
+                    pids.add(pair.substring(pair.indexOf('=') + 1));
+                }
+            }
+            pids.add("self");
+            return new Processes(names, pids);
+        }
+
+        String joinedNames() {
+            return String.join(", ", names);
+        }
+
+        long[] ticks() {
+            long[] ticks = new long[pids.size()];
+            for (int i = 0; i < ticks.length; i++) {
+                try {
+                    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pids.get(i), "stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks[i] = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                } catch (Exception e) {
+                    ticks[i] = -1;
+                }
+            }
+            return ticks;
+        }
+
+        /** CPU seconds between two readings, "a, b, c, self", at 100 ticks a second (Linux's USER_HZ). */
+        String seconds(long[] before, long[] after) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < before.length; i++) {
+                values.add(before[i] < 0 || after[i] < 0 ? "?" : String.format("%.1f", (after[i] - before[i]) / 100.0));
+            }
+            return String.join(", ", values);
+        }
     }
 
     /**
@@ -189,11 +278,6 @@ public class WorkerBench {
         while ((left = due - System.nanoTime()) > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
-    }
-
-    private static void row(String name, List<Long> nanos) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("| %s | %.2f ms | %.2f ms | %d |%n", name, percentile(sorted, 50), percentile(sorted, 99), sorted.length);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -211,7 +295,7 @@ public class WorkerBench {
             if (info.getNumPending() == 0 && info.getNumAckPending() == 0) {
                 return (System.nanoTime() - start) / 1e9;
             }
-            Thread.sleep(5);
+            Thread.sleep(10);
         }
     }
 
@@ -244,6 +328,8 @@ public class WorkerBench {
         AtomicLong version = new AtomicLong(1);
         Map<String, byte[]> objects = new ConcurrentHashMap<>();
         Pattern named = Pattern.compile("/api/v1/namespaces/[^/]+/(pods|secrets)/([^/]+)$");
+        Pattern metadata = Pattern.compile("\"metadata\"\\s*:\\s*\\{");
+        Pattern objectName = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
         server.createContext("/", exchange -> {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -255,9 +341,9 @@ public class WorkerBench {
             int status = 200;
             byte[] answer;
             if ("POST".equals(method) && (path.endsWith("/pods") || path.endsWith("/secrets"))) {
-                String json = new String(body, StandardCharsets.UTF_8).replaceFirst("\"metadata\"\\s*:\\s*\\{",
+                String json = metadata.matcher(new String(body, StandardCharsets.UTF_8)).replaceFirst(
                         "\"metadata\":{\"uid\":\"" + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + version.incrementAndGet() + "\",");
-                Matcher name = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+                Matcher name = objectName.matcher(json);
                 String kind = path.endsWith("/pods") ? "pods" : "secrets";
                 if (name.find()) {
                     objects.put(kind + "/" + name.group(1), json.getBytes(StandardCharsets.UTF_8));

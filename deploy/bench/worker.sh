@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of session-worker: webhook accepted → pod create request (p50, p99) at a fixed rate, and
-# follow-up messages applied per second by one worker, each against a baseline in the same run (see
-# WorkerBench.java). Starts nats-server, the gateway and the worker (Kubernetes launcher, pointed at a
-# stand-in API that the benchmark serves); prints Markdown for docs/benchmarks.md.
+# follow-up messages applied per second by one worker, each against a baseline in the same round (see
+# WorkerBench.java): a warm-up of both parts (WARMUP_SECONDS, default 40, at the full rate), then ROUNDS
+# (default 3) counted rounds in a row, each reported with its baselines and each process's CPU seconds.
+# Starts nats-server, the gateway and the worker (Kubernetes launcher, pointed at a stand-in API that the
+# benchmark serves); prints Markdown for docs/benchmarks.md.
 #
-#   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 15, 5000)
+#   deploy/bench/worker.sh [RATE] [SECONDS] [FOLLOWUPS]      (defaults: 200, 10, 3000)
 #
 # WORKERS=N starts N worker replicas on the same stream (default 1); WORKER_JAVA_OPTS goes to each worker's
 # JVM, e.g. a profile of the whole run:
@@ -17,8 +19,8 @@ ensure_command nats-server nats-server
 ensure_command curl curl
 
 rate=${1:-200}
-seconds=${2:-15}
-followups=${3:-5000}
+seconds=${2:-10}
+followups=${3:-3000}
 state=$(mktemp -d "${TMPDIR:-/tmp}/worker-bench.XXXXXX")
 pids=()
 cleanup() {
@@ -54,21 +56,11 @@ done
 await_ready "$gateway_port" "${worker_ports[@]}"
 
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), nats-server $("$(nats_server_bin)" --version | awk '{print $2}')" >&2
-cpu_ticks() { # the CPU time each process used so far, in clock ticks
-  local pid; for pid in "$@"; do awk '{ printf "%d ", $14 + $15 }' "/proc/$pid/stat"; done
-}
-read -r -a before <<<"$(cpu_ticks "${pids[@]}")"
-TIMEFORMAT="%R %U %S"
-{ time java ${BENCH_JAVA_OPTS:-} -Dsun.net.httpserver.nodelay=true -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
-  "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups" 2>&3; } 3>&2 2>"$state/bench.time"
-read -r -a after <<<"$(cpu_ticks "${pids[@]}")"
-# where the two cores went during the benchmark (warm-up, mentions and follow-ups together): pids holds
-# nats-server, the gateway and the worker replicas in that order
-tick=$(getconf CLK_TCK)
-read -r wall user sys <"$state/bench.time"
-line="CPU seconds over the benchmark's $wall s on $(nproc) cores: nats-server $(( (after[0] - before[0]) / tick ))"
-line+=", gateway $(( (after[1] - before[1]) / tick ))"
+# pids holds nats-server, the gateway and the worker replicas in that order; each round reports their CPU seconds
+bench_pids="nats-server=${pids[0]} gateway=${pids[1]}"
 for replica in $(seq 1 "${WORKERS:-1}"); do
-  line+=", worker $(( (after[replica + 1] - before[replica + 1]) / tick ))"
+  bench_pids+=" worker-$replica=${pids[replica + 1]}"
 done
-echo "$line, benchmark (sender, stand-in API, bare consumer) $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", u + s }')"
+BENCH_PIDS=$bench_pids java ${BENCH_JAVA_OPTS:-} -Dsun.net.httpserver.nodelay=true \
+  -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/WorkerBench.java \
+  "$NATS_URL" "http://127.0.0.1:$gateway_port" "$secret" "$api_port" "$rate" "$seconds" "$followups"
