@@ -320,6 +320,42 @@ class KubernetesLauncherTest {
     }
 
     @Test
+    void aRepeatedLaunchOfARunFindsItsPodAndSecretAndCreatesNothingTwice() throws Exception {
+        Session session = startSession();
+        String uid = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getUid();
+        requestPaths(); // what came before
+
+        SessionLauncher.Launched again = launcher.launch(session, new SessionLauncher.RunOptions("another-token", "one-shot", null));
+
+        assertEquals(session.podName(), again.podName());
+        assertEquals(SessionStatus.PENDING, again.status());
+        assertEquals(1, kubernetes.pods().inNamespace(NAMESPACE).withLabel("agent-services.dev/session-id", session.id()).list()
+                .getItems().size());
+        assertEquals(uid, kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getUid());
+        var owners = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+                () -> kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences(),
+                references -> references != null && !references.isEmpty());
+        assertEquals(uid, owners.get(0).getUid(), "the pod that was there owns the Secret");
+        assertTrue(requestPaths().stream().anyMatch(path -> path.equals("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName())),
+                "the existing pod was read for its uid");
+    }
+
+    @Test
+    void aCreateTheApiServerRefusesFailsTheLaunchWithItsCodeAndMessage() throws Exception {
+        Session session = startSession().withTurnInNewRun();
+        server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+                        + "\"pods is forbidden: exceeded quota\",\"reason\":\"Forbidden\",\"code\":403}").once();
+
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                () -> launcher.launch(session, new SessionLauncher.RunOptions("a-token", "one-shot", null)));
+
+        assertEquals(403, refused.getCode());
+        assertTrue(refused.getMessage().contains("exceeded quota"), refused.getMessage());
+        assertNull(kubernetes.pods().inNamespace(NAMESPACE).withName(SessionLauncher.podName(session)).get());
+    }
+
+    @Test
     void terminateDeletesThePodAndTheSecret() throws Exception {
         Session session = startSession();
         launcher.terminate(session);
