@@ -5,6 +5,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -35,14 +36,16 @@ public class KubernetesLauncher implements SessionLauncher {
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
 
     private final KubernetesClient client;
+    private final PodStatusWatcher watcher;
     private final SessionsNamespaceApi api;
     private final RunManifests manifests;
     private final LauncherConfig.Kubernetes config;
     private final String namespace;
 
-    public KubernetesLauncher(KubernetesClient client, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace,
-            java.time.Duration idleTimeout) {
+    public KubernetesLauncher(KubernetesClient client, PodStatusWatcher watcher, LauncherConfig.Kubernetes config, RunnerConfig runner,
+            String namespace, java.time.Duration idleTimeout) {
         this.client = client;
+        this.watcher = watcher;
         this.api = new SessionsNamespaceApi(client, namespace);
         this.manifests = new RunManifests(client.getKubernetesSerialization(), config, runner, namespace, idleTimeout);
         this.config = config;
@@ -91,7 +94,7 @@ public class KubernetesLauncher implements SessionLauncher {
     @Override
     public void removeFinished(java.util.function.Function<String, java.util.Optional<Session>> sessions) {
         java.time.Instant before = java.time.Instant.now().minus(config.finishedPodGrace());
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems()) {
+        for (Pod pod : sessionPods()) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             int run = Integer.parseInt(labels.getOrDefault(RUN_LABEL, "0"));
             java.util.Optional<Session> session = sessions.apply(labels.get(SESSION_LABEL));
@@ -119,14 +122,21 @@ public class KubernetesLauncher implements SessionLauncher {
     @Override
     public Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
         Map<String, Pod> pods = new java.util.HashMap<>();
-        client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems()
-                .forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
+        sessionPods().forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
         Map<String, Gone> gone = new java.util.HashMap<>();
         for (Session session : live) {
             String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
             PodFailures.reason(pods.get(name)).ifPresent(gone1 -> gone.put(session.id(), gone1));
         }
         return gone;
+    }
+
+    /**
+     * Every session pod: the pod watcher's copy while its watch is up (no request, however many pods run),
+     * else a list from the API server.
+     */
+    private List<Pod> sessionPods() {
+        return watcher.pods().orElseGet(() -> client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems());
     }
 
     /** Deleting the pod sends its processes SIGTERM and waits the grace period for the state to be saved. */

@@ -8,14 +8,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Watches the session pods (an informer on the managed-by label) and writes their progress into the
  * session of their run: {@code Pending} → PENDING and {@code Running} → RUNNING while a turn is in
  * progress. Pods that failed, stopped or vanished are left to {@code RunReconciler}, which waits for the
- * runner's own report (a pause, the end of its idle window) before it calls a run failed.
+ * runner's own report (a pause, the end of its idle window) before it calls a run failed. The informer's
+ * copy of the pods is also what the reconciler looks at while its watch is up ({@link #pods()}).
  */
 public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCloseable {
 
@@ -78,6 +81,14 @@ public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCl
         boolean progress = status == SessionStatus.PENDING || status == SessionStatus.RUNNING;
         return progress && (current.status() != status || !podName.equals(current.podName()))
                 ? current.withStatus(status, podName, Instant.now()) : current;
+    }
+
+    /**
+     * The session pods as the informer knows them, while it has listed them and its watch is up; empty
+     * otherwise (then only a list from the API server says what runs).
+     */
+    public Optional<List<Pod>> pods() {
+        return informer.hasSynced() && informer.isWatching() ? Optional.of(informer.getStore().list()) : Optional.empty();
     }
 
     @Override

@@ -356,6 +356,21 @@ class KubernetesLauncherTest {
     }
 
     @Test
+    void theReconcilerLooksAtThePodWatchersCopyInsteadOfListingPodsEveryPass() throws Exception {
+        Session session = startSession();
+        setPhase(session.podName(), "Running", null);
+        new WorkerFixtures(mapper, store).awaitSession(session.key(), s -> s.status() == SessionStatus.RUNNING);
+        requestPaths(); // what came before
+        Thread.sleep(1_500); // five passes of the reconciler (every 300 ms here)
+
+        List<String> lists = requestPaths().stream().filter(path -> path.startsWith("/api/v1/namespaces/" + NAMESPACE + "/pods?")
+                && !path.contains("watch=true")).toList();
+        assertEquals(List.of(), lists, "no pod lists while the watch is up");
+        assertEquals(SessionStatus.RUNNING, store.get(session.id()).orElseThrow().session().status(),
+                "the running pod is seen as running");
+    }
+
+    @Test
     void terminateDeletesThePodAndTheSecret() throws Exception {
         Session session = startSession();
         launcher.terminate(session);
