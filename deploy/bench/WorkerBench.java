@@ -1,4 +1,3 @@
-import com.sun.net.httpserver.HttpServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -13,7 +12,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,11 +61,11 @@ public class WorkerBench {
         int followups = Integer.parseInt(args[6]);
         int rounds = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "3"));
         int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "40"));
+        int warmRounds = Integer.parseInt(System.getenv().getOrDefault("WARMUP_ROUNDS", "8"));
         Processes processes = Processes.fromEnvironment();
 
         Map<String, Long> podRequested = new ConcurrentHashMap<>();
-        HttpServer api = fakeKubernetes(apiPort, podRequested);
-        try (Connection nats = Nats.connect(natsUrl)) {
+        try (StandInKubernetes api = new StandInKubernetes(apiPort, podRequested); Connection nats = Nats.connect(natsUrl)) {
             Map<String, Long> transported = new ConcurrentHashMap<>();
             var dispatcher = nats.createDispatcher();
             nats.jetStream().subscribe("webhooks.buck.slack", dispatcher, message -> {
@@ -79,36 +77,49 @@ public class WorkerBench {
             }, true, io.nats.client.PushSubscribeOptions.builder().configuration(
                     ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).ackPolicy(AckPolicy.None).build()).build());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            Bench bench = new Bench(nats, http, gateway, secret, podRequested, transported);
+            Bench bench = new Bench(nats, http, gateway, secret, podRequested, transported, processes);
 
-            // warm-up: both parts at the full rate for WARMUP_SECONDS (40 by default), then until every pod was
-            // requested and every follow-up applied, so the counted rounds do not time the JIT compiler: a JVM
-            // compiles a method for good after some thousands of calls, and a launch happens once per mention
+            // warm-up: both parts at the full rate for WARMUP_SECONDS (40 by default), then rounds like the counted
+            // ones until the JIT compilers of the worker and the gateway used at most 10 % of their process's CPU in
+            // a round (at most WARMUP_ROUNDS, 8), so the counted rounds measure the services warm rather than their
+            // compilers: on two shared cores the worker's C2 compiler still took a third of its CPU after 40 s of
+            // load, and its CPU per mention kept falling for about two minutes
             System.err.printf("warm-up: %d s at %.0f/s and %d follow-ups (not counted)...%n", warmSeconds, rate, followups);
             bench.round(rate, warmSeconds, followups);
+            for (int warm = 1; warm <= warmRounds && processes.hasWorker(); warm++) {
+                long[][] before = processes.compilerAndTotalTicks();
+                double cpu = bench.round(rate, seconds, followups).workerCpuPerMention();
+                double compiling = processes.compilerShare(before, processes.compilerAndTotalTicks());
+                System.err.printf("warm-up round %d: the worker used %.2f ms of CPU per mention; JIT compilers at most %.0f %% "
+                        + "of a service's CPU (not counted)%n", warm, cpu, 100 * compiling);
+                if (compiling <= 0.1) {
+                    break;
+                }
+            }
 
             System.out.println("| round | gateway round trip p50 / p99 (baseline) | 200 → bare JetStream consumer p50 / p99 "
                     + "| 200 → pod create request p50 / p99 | last pod after last 200 | follow-ups/s worker / bare consumer "
-                    + "| CPU s: " + processes.joinedNames() + ", benchmark (wall s) |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---|");
+                    + "| worker CPU ms per mention / follow-up | CPU s: " + processes.joinedNames() + ", benchmark (wall s) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
             boolean complete = true;
             for (int round = 1; round <= rounds; round++) {
+                System.err.printf("round %d of %d...%n", round, rounds);
                 long[] before = processes.ticks();
                 long wallStart = System.nanoTime();
                 Result result = bench.round(rate, seconds, followups);
                 long[] after = processes.ticks();
                 complete &= result.pods() == result.accepted() && result.accepted() == result.sent();
-                System.out.printf("| %d | %s | %s | %s | %.0f ms | %.0f / %.0f = **%.2f** | %s (%.1f) |%n", round,
+                System.out.printf("| %d | %s | %s | %s | %.0f ms | %.0f / %.0f = **%.2f** | %.2f / %.2f | %s (%.1f) |%n", round,
                         result.roundTrip(), result.toConsumer(), result.toPod(), result.drainMillis(), result.workerRate(),
-                        result.bareRate(), result.workerRate() / result.bareRate(), processes.seconds(before, after),
+                        result.bareRate(), result.workerRate() / result.bareRate(), result.workerCpuPerMention(),
+                        result.workerCpuPerFollowup(), processes.seconds(before, after),
                         (System.nanoTime() - wallStart) / 1e9);
                 System.out.printf("round %d: %d of %d mentions accepted, %d pods requested; ratio worker/baseline: %.2f%n", round,
                         result.accepted(), result.sent(), result.pods(), result.workerRate() / result.bareRate());
             }
             System.out.printf("%n%.0f mentions/s for %d s and %d follow-ups to 50 sessions per round, %d rounds after the warm-up%s%n",
                     rate, seconds, followups, rounds, complete ? "" : "; SOME MENTIONS GOT NO POD REQUEST");
-        } finally {
-            api.stop(0);
+            System.out.println("the stand-in Kubernetes API answered: " + api.requests);
         }
         System.exit(0);
     }
@@ -128,7 +139,7 @@ public class WorkerBench {
 
     /** What one round measured. */
     record Result(int sent, int accepted, int pods, Latencies roundTrip, Latencies toConsumer, Latencies toPod,
-            double drainMillis, double workerRate, double bareRate) {
+            double drainMillis, double workerRate, double bareRate, double workerCpuPerMention, double workerCpuPerFollowup) {
     }
 
     /** The two parts of one round, run against the same services. */
@@ -141,8 +152,11 @@ public class WorkerBench {
         private final Map<String, Long> transported;
         private long lastBase = System.currentTimeMillis() / 1000 - 3_600;
 
+        private final Processes processes;
+
         Bench(Connection nats, HttpClient http, URI gateway, String secret, Map<String, Long> podRequested,
-                Map<String, Long> transported) {
+                Map<String, Long> transported, Processes processes) {
+            this.processes = processes;
             this.nats = nats;
             this.http = http;
             this.gateway = gateway;
@@ -163,6 +177,7 @@ public class WorkerBench {
             // thread timestamps unique across rounds: each round's seconds part is new
             long base = Math.max(lastBase + 1, System.currentTimeMillis() / 1000 - 3_600);
             lastBase = base;
+            long[] cpuStart = processes.ticks();
             long start = System.nanoTime();
             for (int n = 0; n < total; n++) {
                 pace(start + (long) (n * 1e9 / rate));
@@ -205,6 +220,7 @@ public class WorkerBench {
             // 2. follow-ups applied per second: thread replies to 50 of this round's sessions, straight to WEBHOOKS
             JetStreamManagement jsm = nats.jetStreamManagement();
             long firstSeq = jsm.getStreamInfo("WEBHOOKS").getStreamState().getLastSequence() + 1;
+            long[] cpuMentions = processes.ticks();
             long publishStart = System.nanoTime();
             List<CompletableFuture<?>> acks = new ArrayList<>();
             for (int i = 0; i < followups; i++) {
@@ -217,9 +233,11 @@ public class WorkerBench {
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
             double workerRate = followups / awaitConsumed(jsm, "session-worker-webhooks", publishStart);
+            long[] cpuFollowups = processes.ticks();
             double bareRate = followups / bareConsume(nats, firstSeq, followups);
             return new Result(total, accepted.size(), toPod.size(), Latencies.of(roundTrip), Latencies.of(toConsumer),
-                    Latencies.of(toPod), (lastPod - lastAccepted) / 1e6, workerRate, bareRate);
+                    Latencies.of(toPod), (lastPod - lastAccepted) / 1e6, workerRate, bareRate,
+                    processes.workerMillis(cpuStart, cpuMentions) / total, processes.workerMillis(cpuMentions, cpuFollowups) / followups);
         }
     }
 
@@ -239,6 +257,53 @@ public class WorkerBench {
             }
             pids.add("self");
             return new Processes(names, pids);
+        }
+
+        /** For each service: the CPU ticks of its JIT compiler threads, and of the whole process. */
+        long[][] compilerAndTotalTicks() {
+            long[][] ticks = new long[names.size()][2];
+            for (int i = 0; i < names.size(); i++) {
+                try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", pids.get(i), "task"))) {
+                    for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                        String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        String thread = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        ticks[i][0] += thread.matches("C[12] CompilerThre.*") ? used : 0;
+                        ticks[i][1] += used;
+                    }
+                } catch (Exception e) {
+                    // a thread that ended while being read: its time is not counted
+                }
+            }
+            return ticks;
+        }
+
+        /** The largest share of a Java service's CPU its JIT compilers took between two readings. */
+        double compilerShare(long[][] before, long[][] after) {
+            double share = 0;
+            for (int i = 0; i < names.size(); i++) {
+                long total = after[i][1] - before[i][1];
+                if (!names.get(i).startsWith("nats") && total > 0) {
+                    share = Math.max(share, (after[i][0] - before[i][0]) / (double) total);
+                }
+            }
+            return share;
+        }
+
+        boolean hasWorker() {
+            return names.stream().anyMatch(name -> name.startsWith("worker"));
+        }
+
+        /** CPU milliseconds the worker replicas used between two readings. */
+        double workerMillis(long[] before, long[] after) {
+            long ticks = 0;
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).startsWith("worker")) {
+                    ticks += after[i] - before[i];
+                }
+            }
+            return ticks * 10.0;
         }
 
         String joinedNames() {
@@ -320,64 +385,231 @@ public class WorkerBench {
     }
 
     /**
-     * Enough of the Kubernetes API for the worker, answering as the API server does: created pods and Secrets
-     * are kept (with a uid) and returned by name, a patch answers the object, pod watch lists are empty.
+     * Enough of the Kubernetes API for the worker, answering as the API server does, on a small HTTP/1.1 server
+     * of its own (keep-alive, a thread a connection, TCP_NODELAY): created pods and Secrets are kept (with a
+     * uid; a second create of one name is a 409) and returned by name, patched (answered with the object as it
+     * was) and deleted; lists answer the objects whose labels match the selector's {@code key=value} terms;
+     * a watch (a WebSocket, as fabric8 opens it) gets an event for each pod created or deleted after it opened.
+     * Pods never get a status (nothing runs them), so to the worker they are pending, neither running nor gone.
+     * A request without the bearer token {@code BENCH_API_TOKEN} is refused (401). {@link #requests} counts what
+     * was asked, by kind.
      */
-    private static HttpServer fakeKubernetes(int port, Map<String, Long> podRequested) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-        AtomicLong version = new AtomicLong(1);
-        Map<String, byte[]> objects = new ConcurrentHashMap<>();
-        Pattern named = Pattern.compile("/api/v1/namespaces/[^/]+/(pods|secrets)/([^/]+)$");
-        Pattern metadata = Pattern.compile("\"metadata\"\\s*:\\s*\\{");
-        Pattern objectName = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
-        server.createContext("/", exchange -> {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            Matcher object = named.matcher(path);
-            int status = 200;
-            byte[] answer;
-            if ("POST".equals(method) && (path.endsWith("/pods") || path.endsWith("/secrets"))) {
-                String json = metadata.matcher(new String(body, StandardCharsets.UTF_8)).replaceFirst(
-                        "\"metadata\":{\"uid\":\"" + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + version.incrementAndGet() + "\",");
-                Matcher name = objectName.matcher(json);
-                String kind = path.endsWith("/pods") ? "pods" : "secrets";
-                if (name.find()) {
-                    objects.put(kind + "/" + name.group(1), json.getBytes(StandardCharsets.UTF_8));
+    static final class StandInKubernetes implements AutoCloseable {
+        private static final Pattern NAMED = Pattern.compile("/api/v1/namespaces/[^/]+/(pods|secrets)/([^/?]+)$");
+        private static final Pattern COLLECTION = Pattern.compile("/api/v1/namespaces/[^/]+/(pods|secrets)$");
+        private static final Pattern METADATA = Pattern.compile("\"metadata\"\\s*:\\s*\\{");
+        private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+
+        final Map<String, AtomicLong> requests = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final Map<String, Long> podRequested;
+        private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+        private final List<java.io.OutputStream> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final AtomicLong version = new AtomicLong(1);
+        private final java.net.ServerSocket server;
+        private final String authorization = "Bearer " + System.getenv().getOrDefault("BENCH_API_TOKEN", "");
+
+        StandInKubernetes(int port, Map<String, Long> podRequested) throws java.io.IOException {
+            this.podRequested = podRequested;
+            this.server = new java.net.ServerSocket();
+            server.bind(new InetSocketAddress("127.0.0.1", port), 512);
+            Thread acceptor = new Thread(this::accept, "stand-in-kubernetes");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket socket = server.accept();
+                    socket.setTcpNoDelay(true);
+                    Thread connection = new Thread(() -> serve(socket), "stand-in-kubernetes-connection");
+                    connection.setDaemon(true);
+                    connection.start();
+                } catch (java.io.IOException e) {
+                    return;
                 }
-                if (kind.equals("pods")) {
+            }
+        }
+
+        private void serve(java.net.Socket socket) {
+            try (socket) {
+                var in = new java.io.BufferedInputStream(socket.getInputStream());
+                var out = new java.io.BufferedOutputStream(socket.getOutputStream());
+                for (String requestLine = line(in); requestLine != null && !requestLine.isEmpty(); requestLine = line(in)) {
+                    String[] parts = requestLine.split(" ");
+                    Map<String, String> headers = new java.util.HashMap<>();
+                    for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+                        int colon = header.indexOf(':');
+                        headers.put(header.substring(0, colon).trim().toLowerCase(), header.substring(colon + 1).trim());
+                    }
+                    byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+                    URI uri = URI.create(parts[1]);
+                    String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+                    if (!authorization.equals(headers.get("authorization"))) {
+                        count("unauthorized");
+                        byte[] refused = status(401, "Unauthorized").getBytes(StandardCharsets.UTF_8);
+                        out.write(("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: " + refused.length
+                                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(refused);
+                        out.flush();
+                        continue;
+                    }
+                    if ("websocket".equalsIgnoreCase(headers.get("upgrade")) && query.contains("watch=true")) {
+                        watch(headers.get("sec-websocket-key"), in, out);
+                        return;
+                    }
+                    String[] answer = answer(parts[0], uri.getPath(), query, body);
+                    byte[] content = answer[1].getBytes(StandardCharsets.UTF_8);
+                    out.write(("HTTP/1.1 " + answer[0] + "\r\nContent-Type: application/json\r\nContent-Length: " + content.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(content);
+                    out.flush();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // the client closed the connection
+            }
+        }
+
+        /** Status line and body of a plain request. */
+        private String[] answer(String method, String path, String query, byte[] body) {
+            Matcher object = NAMED.matcher(path);
+            Matcher all = COLLECTION.matcher(path);
+            if ("POST".equals(method) && all.matches()) {
+                count("create " + all.group(1));
+                String json = METADATA.matcher(new String(body, StandardCharsets.UTF_8)).replaceFirst("\"metadata\":{\"uid\":\""
+                        + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + version.incrementAndGet() + "\",");
+                Matcher name = NAME.matcher(json);
+                if (name.find() && objects.putIfAbsent(all.group(1) + "/" + name.group(1), json.getBytes(StandardCharsets.UTF_8)) != null) {
+                    return new String[] {"409 Conflict", status(409, "AlreadyExists")};
+                }
+                if (all.group(1).equals("pods")) {
+                    event("ADDED", json);
                     Matcher session = SESSION_LABEL.matcher(json);
                     if (session.find()) {
                         podRequested.putIfAbsent(session.group(1), System.nanoTime());
                     }
                 }
-                status = 201;
-                answer = json.getBytes(StandardCharsets.UTF_8);
-            } else if (object.find() && objects.containsKey(object.group(1) + "/" + object.group(2))) {
-                // GET of a created object, or a patch of it (answered with the object as it was)
-                answer = objects.get(object.group(1) + "/" + object.group(2));
-            } else if (object.find(0)) {
-                status = 404;
-                answer = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}".getBytes();
-            } else if (exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("watch=true")) {
-                status = 410;
-                answer = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":410}".getBytes();
-            } else {
-                answer = ("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
-                        + version.incrementAndGet() + "\"},\"items\":[]}").getBytes();
+                return new String[] {"201 Created", json};
             }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        // as many requests at once as a real API server takes from one client
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(32));
-        server.start();
-        return server;
+            if (object.matches()) {
+                count(method.toLowerCase() + " " + object.group(1));
+                String key = object.group(1) + "/" + object.group(2);
+                byte[] found = "DELETE".equals(method) ? objects.remove(key) : objects.get(key);
+                if (found == null) {
+                    return new String[] {"404 Not Found", status(404, "NotFound")};
+                }
+                if ("DELETE".equals(method) && object.group(1).equals("pods")) {
+                    event("DELETED", new String(found, StandardCharsets.UTF_8));
+                }
+                return new String[] {"200 OK", new String(found, StandardCharsets.UTF_8)}; // a patch answers the object as it was
+            }
+            if ("GET".equals(method) && all.matches() && !query.contains("watch=true")) {
+                count("list " + all.group(1));
+                List<String> terms = new ArrayList<>();
+                for (String parameter : query.split("&")) {
+                    if (parameter.startsWith("labelSelector=")) {
+                        for (String term : java.net.URLDecoder.decode(parameter.substring(14), StandardCharsets.UTF_8).split(",")) {
+                            String[] pair = term.split("=", 2);
+                            terms.add("\"" + pair[0] + "\":\"" + (pair.length > 1 ? pair[1] : "") + "\"");
+                        }
+                    }
+                }
+                StringBuilder items = new StringBuilder();
+                objects.forEach((key, json) -> {
+                    String text = new String(json, StandardCharsets.UTF_8);
+                    if (key.startsWith(all.group(1) + "/") && terms.stream().allMatch(text::contains)) {
+                        items.append(items.length() == 0 ? "" : ",").append(text);
+                    }
+                });
+                return new String[] {"200 OK", "{\"kind\":\"" + (all.group(1).equals("pods") ? "PodList" : "SecretList")
+                        + "\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + version.incrementAndGet()
+                        + "\"},\"items\":[" + items + "]}"};
+            }
+            count("other");
+            return new String[] {"404 Not Found", status(404, "NotFound")};
+        }
+
+        /** Completes the WebSocket handshake, then keeps the watch open until the client closes it. */
+        private void watch(String key, java.io.InputStream in, java.io.OutputStream out) throws java.io.IOException {
+            count("watch pods");
+            String accept;
+            try {
+                accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            synchronized (out) {
+                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                        + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            watches.add(out);
+            try {
+                while (in.read() >= 0) {
+                    // the client's frames (pings, its close) need no answer here
+                }
+            } finally {
+                watches.remove(out);
+            }
+        }
+
+        /** Sends a watch event to every open watch: one text frame of JSON, as the API server sends them. */
+        private void event(String type, String object) {
+            byte[] payload = ("{\"type\":\"" + type + "\",\"object\":" + object + "}").getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 10);
+            frame.write(0x81); // final text frame
+            if (payload.length < 126) {
+                frame.write(payload.length);
+            } else if (payload.length < 65_536) {
+                frame.write(126);
+                frame.write(payload.length >> 8);
+                frame.write(payload.length & 0xff);
+            } else {
+                frame.write(127);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    frame.write((int) ((long) payload.length >> shift) & 0xff);
+                }
+            }
+            frame.writeBytes(payload);
+            for (java.io.OutputStream watch : watches) {
+                synchronized (watch) {
+                    try {
+                        watch.write(frame.toByteArray());
+                        watch.flush();
+                    } catch (java.io.IOException e) {
+                        watches.remove(watch); // closed: the client opens another
+                    }
+                }
+            }
+        }
+
+        private void count(String kind) {
+            requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        private static String status(int code, String reason) {
+            return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"" + reason + "\",\"code\":"
+                    + code + "}";
+        }
+
+        /** One CRLF-terminated line of ASCII, without its end; null at the end of the stream. */
+        private static String line(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                if (c == '\n') {
+                    int end = line.length();
+                    return line.substring(0, end > 0 && line.charAt(end - 1) == '\r' ? end - 1 : end);
+                }
+                line.append((char) c);
+            }
+            return line.length() == 0 ? null : line.toString();
+        }
     }
 
     private static String mention(String ts) {
