@@ -1,5 +1,6 @@
 package dev.agentservices.gateway.http;
 
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -7,8 +8,9 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * {@code POST /bench/baseline}: reads the body like a webhook endpoint and answers 200, the floor that
- * the benchmark compares the webhook endpoints with on the same server and stack. It answers 404
- * unless {@code gateway.bench-baseline=true}, which only the benchmark sets.
+ * the benchmark compares the webhook endpoints with on the same server and stack: on the event loop, as the
+ * webhook endpoints run (a method that returns a plain {@code Response} would run on a worker thread and pay
+ * a hand-off they do not). It answers 404 unless {@code gateway.bench-baseline=true}, which only the benchmark sets.
  */
 @Path("/bench/baseline")
 public class BenchBaselineResource {
@@ -20,6 +22,7 @@ public class BenchBaselineResource {
     }
 
     @POST
+    @NonBlocking
     public Response baseline(byte[] body) {
         if (!enabled) {
             throw new NotFoundException();
