@@ -72,21 +72,30 @@ public class JetStreamPublisher {
      */
     public Uni<PublishAck> publish(Outgoing outgoing, Duration ackTimeout) {
         NatsMessage message = message(outgoing);
-        return Uni.createFrom().deferred(() -> {
-            if (!nats.isConnected()) {
-                return Uni.createFrom().failure(new NatsUnavailableException("NATS is not connected", null));
-            }
-            InFlight flight = new InFlight(message, outgoing, ackTimeout, System.nanoTime());
-            try {
-                send(flight);
-            } catch (RuntimeException e) {
-                return Uni.createFrom().failure(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
-            }
-            sweeper.watch(flight);
-            return Uni.createFrom().completionStage(flight.ack)
-                    .onFailure(e -> !(e instanceof NatsUnavailableException))
-                    .transform(e -> new NatsUnavailableException("JetStream did not acknowledge: " + e.getMessage(), e));
-        });
+        return Uni.createFrom().completionStage(() -> send(message, outgoing, ackTimeout));
+    }
+
+    /**
+     * As {@link #publish}, sent now, as a future: for callers on a hot path that need no Mutiny operators (each
+     * one captures and restores the request's context). It never throws; it fails only with
+     * {@link NatsUnavailableException}.
+     */
+    public CompletableFuture<PublishAck> store(Outgoing outgoing, Duration ackTimeout) {
+        return send(message(outgoing), outgoing, ackTimeout);
+    }
+
+    private CompletableFuture<PublishAck> send(NatsMessage message, Outgoing outgoing, Duration ackTimeout) {
+        if (!nats.isConnected()) {
+            return CompletableFuture.failedFuture(new NatsUnavailableException("NATS is not connected", null));
+        }
+        InFlight flight = new InFlight(message, outgoing, ackTimeout, System.nanoTime());
+        try {
+            send(flight);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new NatsUnavailableException("publish failed: " + e.getMessage(), e));
+        }
+        sweeper.watch(flight);
+        return flight.ack;
     }
 
     /** A sent message waiting for its ack: when to send it again, and when to give up. */
@@ -116,7 +125,7 @@ public class JetStreamPublisher {
          */
         void tick(long now) {
             if (now - deadlineNanos >= 0) {
-                ack.completeExceptionally(new TimeoutException("no JetStream ack within " + ackTimeout));
+                ack.completeExceptionally(unavailable(new TimeoutException("no JetStream ack within " + ackTimeout)));
                 return;
             }
             if (now - nextResendNanos < 0) {
@@ -144,6 +153,11 @@ public class JetStreamPublisher {
         return false;
     }
 
+    private static NatsUnavailableException unavailable(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return new NatsUnavailableException("JetStream did not acknowledge: " + cause.getMessage(), cause);
+    }
+
     /** How often a message with a dedup id is sent again while no ack came. */
     static final Duration RESEND_EVERY = Duration.ofMillis(500);
 
@@ -153,7 +167,7 @@ public class JetStreamPublisher {
                 flight.ack.complete(ack);
             } else if (!isTimeout(error)) {
                 // an answer that refuses (a wrong stream, no stream at all): no resend will do better
-                flight.ack.completeExceptionally(error);
+                flight.ack.completeExceptionally(unavailable(error));
             }
         });
     }

@@ -18,7 +18,6 @@ import dev.agentservices.gateway.http.WebhookBodies;
 import dev.agentservices.gateway.http.WebhookEndpoint;
 import dev.agentservices.gateway.http.WebhookRejection;
 import dev.agentservices.gateway.publish.WebhookPublisher;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /webhooks/github}: an {@code issue_comment} (created) that mentions an agent's handle, on an
  * issue or a pull request and not written by a bot or the agent, is stored on {@code webhooks.{agent}.github}
@@ -60,7 +61,7 @@ public class GithubWebhookResource {
     }
 
     @POST
-    public Uni<Response> receive(@HeaderParam(SIGNATURE_HEADER) String signature, @HeaderParam(EVENT_HEADER) String event,
+    public CompletionStage<Response> receive(@HeaderParam(SIGNATURE_HEADER) String signature, @HeaderParam(EVENT_HEADER) String event,
             @Context HttpHeaders headers, byte[] body) {
         MediaType type = bodies.accept(headers, body, MediaType.APPLICATION_JSON_TYPE, MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         List<AgentSource<Agent.GithubApp>> verified = verify(signature, body);
@@ -71,20 +72,20 @@ public class GithubWebhookResource {
                 ? bodies.formPayload(body) : bodies.utf8(body);
         if ("ping".equals(event)) {
             bodies.json(json, Object.class);
-            return Uni.createFrom().item(Response.ok(new Pong("pong"), MediaType.APPLICATION_JSON_TYPE).build());
+            return CompletableFuture.completedFuture(Response.ok(new Pong("pong"), MediaType.APPLICATION_JSON_TYPE).build());
         }
         if (!"issue_comment".equals(event)) {
             verified.forEach(app -> metrics.ignored(app.agent().name(), WebhookSource.GITHUB, "event_type"));
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         IssueCommentPayload payload = bodies.json(json, IssueCommentPayload.class);
         if (!"created".equals(payload.action())) {
             verified.forEach(app -> metrics.ignored(app.agent().name(), WebhookSource.GITHUB, "action"));
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         requireComment(payload);
 
-        List<Uni<WebhookPublisher.Outcome>> publishes = new ArrayList<>();
+        List<CompletableFuture<WebhookPublisher.Outcome>> publishes = new ArrayList<>();
         for (AgentSource<Agent.GithubApp> app : verified) {
             String agent = app.agent().name();
             String handle = app.settings().handle();
@@ -104,13 +105,13 @@ public class GithubWebhookResource {
                                 payload.comment().body(), List.of(), Instant.now(), Long.toString(payload.comment().id())),
                         Deliveries.dedupId(agent, WebhookSource.GITHUB, key), List.of());
                 publishes.add(publisher.publish(Deliveries.envelope(agent, WebhookSource.GITHUB, key,
-                        SessionKey.github(agent, repository, number), event, headers, KEPT_HEADERS, conversation)));
+                        SessionKey.github(agent, repository, number), event, headers, KEPT_HEADERS, conversation)).toCompletableFuture());
             }
         }
         if (publishes.isEmpty()) {
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
-        return Uni.join().all(publishes).andFailFast().map(outcomes -> Response.ok().build());
+        return CompletableFuture.allOf(publishes.toArray(CompletableFuture[]::new)).thenApply(stored -> Response.ok().build());
     }
 
     /** Every agent whose secret signed the body; several agents may share one webhook. */

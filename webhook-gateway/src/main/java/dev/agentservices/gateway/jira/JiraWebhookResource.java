@@ -19,7 +19,6 @@ import dev.agentservices.gateway.http.WebhookBodies;
 import dev.agentservices.gateway.http.WebhookEndpoint;
 import dev.agentservices.gateway.http.WebhookRejection;
 import dev.agentservices.gateway.publish.WebhookPublisher;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,6 +30,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /webhooks/jira}: the agent is the one whose secret signed the body ({@code X-Hub-Signature:
  * sha256=...}) or, for a webhook without signing, whose secret the URL carries as {@code ?token=} or a
@@ -62,7 +63,7 @@ public class JiraWebhookResource {
     }
 
     @POST
-    public Uni<Response> receive(@HeaderParam(SIGNATURE_HEADER) String signature, @QueryParam("token") String token,
+    public CompletionStage<Response> receive(@HeaderParam(SIGNATURE_HEADER) String signature, @QueryParam("token") String token,
             @Context HttpHeaders headers, byte[] body) {
         bodies.accept(headers, body, MediaType.APPLICATION_JSON_TYPE);
         AgentSource<Agent.JiraAccount> account = verify(signature, token == null ? bearer(headers) : token, body);
@@ -72,7 +73,7 @@ public class JiraWebhookResource {
         JiraEvent event = JiraEvent.classify(payload, account.settings().accountId(), agentAccounts);
         if (event == JiraEvent.OWN_COMMENT || event == JiraEvent.OTHER) {
             metrics.ignored(agent, WebhookSource.JIRA, event == JiraEvent.OWN_COMMENT ? "own_comment" : "event_type");
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         if (payload.issue() == null || payload.issue().key() == null || payload.issue().key().isBlank()) {
             throw WebhookRejection.badRequest("missing_issue_key", "A Jira " + payload.webhookEvent() + " webhook must carry issue.key");
@@ -82,7 +83,7 @@ public class JiraWebhookResource {
         return publisher.publish(Deliveries.envelope(agent, WebhookSource.JIRA, key,
                 SessionKey.jira(agent, payload.issue().key()), payload.webhookEvent(), headers, KEPT_HEADERS,
                 conversationEvent(payload, event, Deliveries.dedupId(agent, WebhookSource.JIRA, key))))
-                .map(outcome -> Response.ok().build());
+                .thenApply(outcome -> Response.ok().build());
     }
 
     /**

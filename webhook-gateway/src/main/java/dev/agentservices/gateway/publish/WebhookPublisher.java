@@ -8,15 +8,16 @@ import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.gateway.http.GatewayConfig;
 import dev.agentservices.gateway.http.GatewayMetrics;
 import dev.agentservices.gateway.http.WebhookRejection;
-import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 
 /**
  * Stores a verified webhook on {@code WEBHOOKS} with its dedup id as {@code Nats-Msg-Id}. The returned
- * {@link Uni} completes only once JetStream acknowledged the message, and fails with
+ * stage completes only once JetStream acknowledged the message, and fails with
  * {@link NatsUnavailableException} when NATS is down or the ack does not come in time. Never blocks.
  */
 @Singleton
@@ -42,30 +43,32 @@ public class WebhookPublisher {
         DUPLICATE
     }
 
-    public Uni<Outcome> publish(WebhookEnvelope envelope) {
-        return Uni.createFrom().deferred(() -> {
-            Timer.Sample sample = Timer.start();
-            byte[] data = publisher.json(envelope);
-            long limit = config.maxEnvelopeSize().asLongValue();
-            if (data.length > limit) {
-                // the body limit alone does not promise this: the envelope holds the text and more besides
-                return Uni.createFrom().failure(new WebhookRejection(413, "body_too_large", "The webhook's content is "
-                        + data.length + " bytes as stored, over the " + limit + " one message may hold"));
+    /**
+     * A future rather than a Uni: the request's path has no Mutiny operator, each of which would capture and
+     * restore the request's context (a fifth of the gateway's own CPU per webhook, docs/benchmarks.md).
+     */
+    public CompletionStage<Outcome> publish(WebhookEnvelope envelope) {
+        long started = System.nanoTime();
+        byte[] data = publisher.json(envelope);
+        long limit = config.maxEnvelopeSize().asLongValue();
+        if (data.length > limit) {
+            // the body limit alone does not promise this: the envelope holds the text and more besides
+            return CompletableFuture.failedFuture(new WebhookRejection(413, "body_too_large", "The webhook's content is "
+                    + data.length + " bytes as stored, over the " + limit + " one message may hold"));
+        }
+        JetStreamPublisher.Outgoing message = new JetStreamPublisher.Outgoing(
+                Subjects.webhook(envelope.agent(), envelope.source()), nats.config().streams().webhooks().name(),
+                envelope.dedupId(), envelope.sessionKey() == null ? null : envelope.sessionKey().toString(), null, data);
+        return publisher.store(message, config.ackTimeout()).thenApply(published -> {
+            metrics.publishTimer(envelope.agent(), envelope.source()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            if (published.isDuplicate()) {
+                metrics.duplicate(envelope.agent(), envelope.source());
+                LOG.debugf("Duplicate webhook %s (stream seq %d)", envelope.dedupId(), published.getSeqno());
+                return Outcome.DUPLICATE;
             }
-            JetStreamPublisher.Outgoing message = new JetStreamPublisher.Outgoing(
-                    Subjects.webhook(envelope.agent(), envelope.source()), nats.config().streams().webhooks().name(),
-                    envelope.dedupId(), envelope.sessionKey() == null ? null : envelope.sessionKey().toString(), null, data);
-            return publisher.publish(message, config.ackTimeout()).map(published -> {
-                sample.stop(metrics.publishTimer(envelope.agent(), envelope.source()));
-                if (published.isDuplicate()) {
-                    metrics.duplicate(envelope.agent(), envelope.source());
-                    LOG.debugf("Duplicate webhook %s (stream seq %d)", envelope.dedupId(), published.getSeqno());
-                    return Outcome.DUPLICATE;
-                }
-                metrics.accepted(envelope.agent(), envelope.source());
-                LOG.debugf("Stored webhook %s (stream seq %d)", envelope.dedupId(), published.getSeqno());
-                return Outcome.STORED;
-            });
+            metrics.accepted(envelope.agent(), envelope.source());
+            LOG.debugf("Stored webhook %s (stream seq %d)", envelope.dedupId(), published.getSeqno());
+            return Outcome.STORED;
         });
     }
 }

@@ -15,7 +15,6 @@ import dev.agentservices.gateway.http.WebhookBodies;
 import dev.agentservices.gateway.http.WebhookEndpoint;
 import dev.agentservices.gateway.http.WebhookRejection;
 import dev.agentservices.gateway.publish.WebhookPublisher;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,6 +25,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Set;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /webhooks/slack/events}: Slack's Events API. Answers the {@code url_verification}
  * challenge, stores {@code app_mention} events and thread replies on {@code webhooks.{agent}.slack} as
@@ -59,7 +60,7 @@ public class SlackEventsResource {
     }
 
     @POST
-    public Uni<Response> receive(@HeaderParam("X-Slack-Request-Timestamp") String timestamp,
+    public CompletionStage<Response> receive(@HeaderParam("X-Slack-Request-Timestamp") String timestamp,
             @HeaderParam("X-Slack-Signature") String signature, @Context HttpHeaders headers, byte[] body) {
         bodies.accept(headers, body, MediaType.APPLICATION_JSON_TYPE);
         AgentSource<Agent.SlackApp> app = verifier.verify(timestamp, signature, body);
@@ -70,13 +71,13 @@ public class SlackEventsResource {
             if (payload.challenge() == null) {
                 throw WebhookRejection.badRequest("missing_challenge", "A url_verification request must carry a challenge");
             }
-            return Uni.createFrom().item(Response.ok(new Challenge(payload.challenge()), MediaType.APPLICATION_JSON_TYPE).build());
+            return CompletableFuture.completedFuture(Response.ok(new Challenge(payload.challenge()), MediaType.APPLICATION_JSON_TYPE).build());
         }
         SlackRequestVerifier.requireApp(app, payload.apiAppId());
         if (!"event_callback".equals(payload.type()) || payload.event() == null
                 || !ROUTED_EVENTS.contains(payload.event().type())) {
             metrics.ignored(agent, WebhookSource.SLACK, "event_type");
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         if (payload.eventId() == null || payload.eventId().isBlank()) {
             throw WebhookRejection.badRequest("missing_event_id", "An event_callback must carry its event_id");
@@ -89,7 +90,7 @@ public class SlackEventsResource {
         }
         if (ignored != null) {
             metrics.ignored(agent, WebhookSource.SLACK, ignored);
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         SessionKey sessionKey = SessionKey.slack(agent, event.channel(), event.threadRoot());
         boolean mention = "app_mention".equals(event.type());
@@ -98,7 +99,7 @@ public class SlackEventsResource {
                 "slack:" + agent + ":" + event.channel() + ":" + event.ts(), files(event));
         WebhookEnvelope envelope = Deliveries.envelope(agent, WebhookSource.SLACK, payload.eventId(), sessionKey,
                 event.type(), headers, KEPT_HEADERS, conversation);
-        return publisher.publish(envelope).map(outcome -> Response.ok().build());
+        return publisher.publish(envelope).thenApply(outcome -> Response.ok().build());
     }
 
     /**

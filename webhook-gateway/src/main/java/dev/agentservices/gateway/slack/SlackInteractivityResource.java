@@ -15,7 +15,6 @@ import dev.agentservices.gateway.http.Deliveries;
 import dev.agentservices.gateway.http.WebhookBodies;
 import dev.agentservices.gateway.http.WebhookEndpoint;
 import dev.agentservices.gateway.publish.WebhookPublisher;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +24,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /webhooks/slack/interactivity}: Block Kit clicks, form-encoded as {@code payload=}. The
  * signature is checked over the raw bytes before the form is parsed, since a re-encoded form differs. A
@@ -50,7 +51,7 @@ public class SlackInteractivityResource {
     }
 
     @POST
-    public Uni<Response> receive(@HeaderParam("X-Slack-Request-Timestamp") String timestamp,
+    public CompletionStage<Response> receive(@HeaderParam("X-Slack-Request-Timestamp") String timestamp,
             @HeaderParam("X-Slack-Signature") String signature, @Context HttpHeaders headers, byte[] body) {
         bodies.accept(headers, body, MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         AgentSource<Agent.SlackApp> app = verifier.verify(timestamp, signature, body);
@@ -63,7 +64,7 @@ public class SlackInteractivityResource {
                 false);
         if (notAllowed != null) {
             metrics.ignored(agent, WebhookSource.INTERACTIVITY, notAllowed);
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
 
         String key = payload.dedupKey();
@@ -75,13 +76,13 @@ public class SlackInteractivityResource {
         JsonNode action = tree.path("actions").path(0);
         if (channel == null || thread == null || action.isMissingNode()) {
             metrics.ignored(agent, WebhookSource.INTERACTIVITY, action.isMissingNode() ? "no_action" : "not_in_a_thread");
-            return Uni.createFrom().item(Response.ok().build());
+            return CompletableFuture.completedFuture(Response.ok().build());
         }
         // a click only continues the session of the thread it was made in: it never starts one
         ConversationEvent event = new ConversationEvent(false, Origin.slack(channel, thread), null,
                 new SessionMessage(payload.user() == null ? null : payload.user().id(), InteractionSummary.of(tree.path("user"), action),
                         List.of(), Instant.now()), Deliveries.dedupId(agent, WebhookSource.INTERACTIVITY, key), List.of());
         return publisher.publish(Deliveries.envelope(agent, WebhookSource.INTERACTIVITY, key, SessionKey.slack(agent, channel, thread),
-                payload.type(), headers, KEPT_HEADERS, event)).map(outcome -> Response.ok().build());
+                payload.type(), headers, KEPT_HEADERS, event)).thenApply(outcome -> Response.ok().build());
     }
 }
