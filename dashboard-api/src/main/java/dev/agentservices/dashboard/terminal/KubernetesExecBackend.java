@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.IOException;
+import org.jboss.logging.Logger;
 
 /**
  * Attaches to a session pod: Kubernetes exec of {@code tmux attach} in the runner container, with a TTY,
@@ -14,6 +15,8 @@ import java.io.IOException;
  * again. Needs RBAC {@code pods/exec} in the sessions namespace.
  */
 final class KubernetesExecBackend implements TerminalBackend {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesExecBackend.class);
 
     private final KubernetesClient client;
     private final TerminalConfig config;
@@ -37,6 +40,8 @@ final class KubernetesExecBackend implements TerminalBackend {
                     .usingListener(new ExecListener() {
                         @Override
                         public void onFailure(Throwable error, Response response) {
+                            LOG.warnf("The exec into pod %s failed (%s): %s", podName, response == null ? "no answer"
+                                    : "HTTP " + response.code(), error.toString());
                             pump.end("The exec into the pod failed: " + error.getMessage());
                         }
 
@@ -44,6 +49,7 @@ final class KubernetesExecBackend implements TerminalBackend {
                         public void onClose(int code, String reason) {
                             // the pump ends when it has read the output to its end, so the last bytes the pod
                             // wrote still reach the browser before the socket closes
+                            LOG.debugf("The exec into pod %s closed: %d %s", podName, code, reason);
                         }
                     })
                     .exec("env", "TERM=xterm-256color", "tmux", "attach", "-t", config.podTmuxSession());

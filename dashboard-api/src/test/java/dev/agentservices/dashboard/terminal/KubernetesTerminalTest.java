@@ -76,7 +76,7 @@ class KubernetesTerminalTest {
                 DashboardTestProfile.memberToken(), null, null)) {
             String closed = terminal.closed.get(15, TimeUnit.SECONDS);
             assertTrue(closed.startsWith("1000 ") && closed.contains("ended"), closed);
-            assertTrue(terminal.output().contains("agent at work$ bye"), terminal.output());
+            assertTrue(terminal.output().contains("agent at work$ bye"), "output \"" + terminal.output() + "\", closed " + closed);
         }
     }
 
