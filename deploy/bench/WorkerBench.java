@@ -480,13 +480,14 @@ public class WorkerBench {
             Matcher object = NAMED.matcher(path);
             Matcher all = COLLECTION.matcher(path);
             if ("POST".equals(method) && all.matches()) {
-                count("create " + all.group(1));
                 String json = METADATA.matcher(new String(body, StandardCharsets.UTF_8)).replaceFirst("\"metadata\":{\"uid\":\""
                         + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + version.incrementAndGet() + "\",");
                 Matcher name = NAME.matcher(json);
                 if (name.find() && objects.putIfAbsent(all.group(1) + "/" + name.group(1), json.getBytes(StandardCharsets.UTF_8)) != null) {
+                    count("conflict " + all.group(1));
                     return new String[] {"409 Conflict", status(409, "AlreadyExists")};
                 }
+                count("create " + all.group(1));
                 if (all.group(1).equals("pods")) {
                     event("ADDED", json);
                     Matcher session = SESSION_LABEL.matcher(json);
