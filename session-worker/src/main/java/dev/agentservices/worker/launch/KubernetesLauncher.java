@@ -36,16 +36,18 @@ public class KubernetesLauncher implements SessionLauncher {
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
 
     private final KubernetesClient client;
-    private final PodStatusWatcher watcher;
+    /** The pod watcher's copy of the session pods, while its watch is up. */
+    private final java.util.function.Supplier<java.util.Optional<List<Pod>>> watchedPods;
     private final SessionsNamespaceApi api;
     private final RunManifests manifests;
     private final LauncherConfig.Kubernetes config;
     private final String namespace;
 
-    public KubernetesLauncher(KubernetesClient client, PodStatusWatcher watcher, LauncherConfig.Kubernetes config, RunnerConfig runner,
+    public KubernetesLauncher(KubernetesClient client, java.util.function.Supplier<java.util.Optional<List<Pod>>> watchedPods,
+            LauncherConfig.Kubernetes config, RunnerConfig runner,
             String namespace, java.time.Duration idleTimeout) {
         this.client = client;
-        this.watcher = watcher;
+        this.watchedPods = watchedPods;
         this.api = new SessionsNamespaceApi(client, namespace);
         this.manifests = new RunManifests(client.getKubernetesSerialization(), config, runner, namespace, idleTimeout);
         this.config = config;
@@ -121,12 +123,19 @@ public class KubernetesLauncher implements SessionLauncher {
 
     @Override
     public Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
+        java.util.Optional<List<Pod>> copy = watchedPods.get();
         Map<String, Pod> pods = new java.util.HashMap<>();
-        sessionPods().forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
+        copy.orElseGet(this::listSessionPods).forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
         Map<String, Gone> gone = new java.util.HashMap<>();
         for (Session session : live) {
             String name = session.podName() != null ? session.podName() : SessionLauncher.podName(session);
-            PodFailures.reason(pods.get(name)).ifPresent(gone1 -> gone.put(session.id(), gone1));
+            Pod pod = pods.get(name);
+            if (pod == null && copy.isPresent()) {
+                // the watcher's copy can lag behind the API server (a pod created just now, a watch that
+                // resumed after a gap): a pod missing from it is asked for before its run is called gone
+                pod = client.pods().inNamespace(namespace).withName(name).get();
+            }
+            PodFailures.reason(pod).ifPresent(gone1 -> gone.put(session.id(), gone1));
         }
         return gone;
     }
@@ -136,7 +145,12 @@ public class KubernetesLauncher implements SessionLauncher {
      * else a list from the API server.
      */
     private List<Pod> sessionPods() {
-        return watcher.pods().orElseGet(() -> client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems());
+        return watchedPods.get().orElseGet(this::listSessionPods);
+    }
+
+    /** Every session pod, listed from the API server. */
+    private List<Pod> listSessionPods() {
+        return client.pods().inNamespace(namespace).withLabel(MANAGED_BY, MANAGER).list().getItems();
     }
 
     /** Deleting the pod sends its processes SIGTERM and waits the grace period for the state to be saved. */

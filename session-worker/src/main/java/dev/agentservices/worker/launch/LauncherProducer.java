@@ -22,7 +22,7 @@ public class LauncherProducer {
             case "local" -> new LocalLauncher(config.local(), runner, config.idleTimeout());
             case "kubernetes" -> {
                 watcher = new PodStatusWatcher(kubernetes.get(), namespace, store);
-                yield new KubernetesLauncher(kubernetes.get(), watcher, config.kubernetes(), runner, namespace,
+                yield new KubernetesLauncher(kubernetes.get(), watcher::pods, config.kubernetes(), runner, namespace,
                         config.idleTimeout());
             }
             default -> throw new IllegalStateException(

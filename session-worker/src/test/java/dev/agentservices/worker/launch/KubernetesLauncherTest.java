@@ -89,6 +89,12 @@ class KubernetesLauncherTest {
     @Inject
     TeamStore teams;
 
+    @Inject
+    LauncherConfig launcherConfig;
+
+    @Inject
+    dev.agentservices.common.runner.RunnerConfig runner;
+
     @Test
     void mentionCreatesTheRunsSecretAndPodAsSpecified() throws Exception {
         Session session = startSession();
@@ -368,6 +374,24 @@ class KubernetesLauncherTest {
         assertEquals(List.of(), lists, "no pod lists while the watch is up");
         assertEquals(SessionStatus.RUNNING, store.get(session.id()).orElseThrow().session().status(),
                 "the running pod is seen as running");
+    }
+
+    @Test
+    void aPodMissingFromTheWatchersCopyIsAskedForBeforeItsRunIsCalledGone() throws Exception {
+        Session session = startSession();
+        setPhase(session.podName(), "Running", null);
+        // a copy that has not seen the pod yet, as after a watch that resumed past a gap
+        KubernetesLauncher behind = new KubernetesLauncher(kubernetes, () -> java.util.Optional.of(List.of()),
+                launcherConfig.kubernetes(), runner, NAMESPACE, launcherConfig.idleTimeout());
+        requestPaths(); // what came before
+
+        assertEquals(Map.of(), behind.goneRuns(List.of(session)), "the API server has the pod: its run is not gone");
+        assertEquals(List.of("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName()), requestPaths().stream()
+                .filter(path -> path.startsWith("/api/v1/namespaces/" + NAMESPACE + "/pods") && !path.contains("watch=true")).toList(),
+                "one read of the missing pod, no list");
+
+        kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).delete();
+        assertEquals(Set.of(session.id()), behind.goneRuns(List.of(session)).keySet(), "a pod the API server lacks too is gone");
     }
 
     @Test
