@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public class WorkerBench {
 
+    /** Mentions sent at once at most, each on a connection of its own. */
+    private static final int MAX_IN_FLIGHT = 512;
     private static final Pattern SESSION_LABEL = Pattern.compile("\"agent-services.dev/session-id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern THREAD_TS = Pattern.compile("\"slackThreadTs\"\\s*:\\s*\"([0-9.]+)\"");
     private static final Pattern SESSION_KEY = Pattern.compile("\"key\"\\s*:\\s*\"buck:slack:C0BENCH:([^\"]+)\"");
@@ -179,16 +182,23 @@ public class WorkerBench {
             lastBase = base;
             long[] cpuStart = processes.ticks();
             long start = System.nanoTime();
+            // at most MAX_IN_FLIGHT requests at once (each holds a connection); a mention's round trip counts from
+            // when it was due, so time spent waiting for a free slot, when the gateway falls behind, is counted too
+            Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
             for (int n = 0; n < total; n++) {
-                pace(start + (long) (n * 1e9 / rate));
+                long due = start + (long) (n * 1e9 / rate);
+                pace(due);
                 String ts = base + "." + String.format("%06d", n);
                 threads.add(ts);
-                sent.put(ts, System.nanoTime());
+                sent.put(ts, due);
+                inFlight.acquireUninterruptibly();
                 sends.add(http.sendAsync(signed(gateway, secret, mention(ts)), HttpResponse.BodyHandlers.discarding())
-                        .thenAccept(response -> {
-                            if (response.statusCode() == 200) {
+                        .handle((response, failure) -> {
+                            inFlight.release();
+                            if (failure == null && response.statusCode() == 200) {
                                 accepted.put(ts, System.nanoTime());
                             }
+                            return null;
                         }));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
@@ -389,7 +399,10 @@ public class WorkerBench {
      * of its own (keep-alive, a thread a connection, TCP_NODELAY): created pods and Secrets are kept (with a
      * uid; a second create of one name is a 409) and returned by name, patched (answered with the object as it
      * was) and deleted; lists answer the objects whose labels match the selector's {@code key=value} terms;
-     * a watch (a WebSocket, as fabric8 opens it) gets an event for each pod created or deleted after it opened.
+     * a watch (a WebSocket, as fabric8 opens it) gets an event for each pod created or deleted after the
+     * {@code resourceVersion} it starts from (a list's), from the last 10,000 kept (an older one gets the API
+     * server's 410 Expired, and fabric8 lists again). Without that replay an informer misses the pods created
+     * between its list and its watch, and the worker's reconciler took their runs for gone.
      * Pods never get a status (nothing runs them), so to the worker they are pending, neither running nor gone.
      * A request without the bearer token {@code BENCH_API_TOKEN} is refused (401). {@link #requests} counts what
      * was asked, by kind.
@@ -399,11 +412,19 @@ public class WorkerBench {
         private static final Pattern COLLECTION = Pattern.compile("/api/v1/namespaces/[^/]+/(pods|secrets)$");
         private static final Pattern METADATA = Pattern.compile("\"metadata\"\\s*:\\s*\\{");
         private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+        private static final Pattern RESOURCE_VERSION = Pattern.compile("(?:^|&)resourceVersion=([0-9]+)");
+        private static final int KEPT_EVENTS = 10_000;
+
+        private record Event(long version, byte[] frame) {
+        }
 
         final Map<String, AtomicLong> requests = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final Map<String, Long> podRequested;
+        private final java.util.Set<String> sessionsWithPod = ConcurrentHashMap.newKeySet();
         private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
         private final List<java.io.OutputStream> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The last {@link #KEPT_EVENTS} watch events, oldest first, for a watch that starts from a version. */
+        private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
         private final AtomicLong version = new AtomicLong(1);
         private final java.net.ServerSocket server;
         private final String authorization = "Bearer " + System.getenv().getOrDefault("BENCH_API_TOKEN", "");
@@ -460,7 +481,7 @@ public class WorkerBench {
                         continue;
                     }
                     if ("websocket".equalsIgnoreCase(headers.get("upgrade")) && query.contains("watch=true")) {
-                        watch(headers.get("sec-websocket-key"), in, out);
+                        watch(headers.get("sec-websocket-key"), query, in, out);
                         return;
                     }
                     String[] answer = answer(parts[0], uri.getPath(), query, body);
@@ -476,12 +497,13 @@ public class WorkerBench {
         }
 
         /** Status line and body of a plain request. */
-        private String[] answer(String method, String path, String query, byte[] body) {
+        private synchronized String[] answer(String method, String path, String query, byte[] body) {
             Matcher object = NAMED.matcher(path);
             Matcher all = COLLECTION.matcher(path);
             if ("POST".equals(method) && all.matches()) {
+                long created = version.incrementAndGet();
                 String json = METADATA.matcher(new String(body, StandardCharsets.UTF_8)).replaceFirst("\"metadata\":{\"uid\":\""
-                        + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + version.incrementAndGet() + "\",");
+                        + java.util.UUID.randomUUID() + "\",\"resourceVersion\":\"" + created + "\",");
                 Matcher name = NAME.matcher(json);
                 if (name.find() && objects.putIfAbsent(all.group(1) + "/" + name.group(1), json.getBytes(StandardCharsets.UTF_8)) != null) {
                     count("conflict " + all.group(1));
@@ -489,10 +511,13 @@ public class WorkerBench {
                 }
                 count("create " + all.group(1));
                 if (all.group(1).equals("pods")) {
-                    event("ADDED", json);
+                    event("ADDED", json, created);
                     Matcher session = SESSION_LABEL.matcher(json);
                     if (session.find()) {
                         podRequested.putIfAbsent(session.group(1), System.nanoTime());
+                        if (!sessionsWithPod.add(session.group(1))) {
+                            count("another pod of a session");
+                        }
                     }
                 }
                 return new String[] {"201 Created", json};
@@ -505,7 +530,7 @@ public class WorkerBench {
                     return new String[] {"404 Not Found", status(404, "NotFound")};
                 }
                 if ("DELETE".equals(method) && object.group(1).equals("pods")) {
-                    event("DELETED", new String(found, StandardCharsets.UTF_8));
+                    event("DELETED", new String(found, StandardCharsets.UTF_8), version.incrementAndGet());
                 }
                 return new String[] {"200 OK", new String(found, StandardCharsets.UTF_8)}; // a patch answers the object as it was
             }
@@ -536,7 +561,7 @@ public class WorkerBench {
         }
 
         /** Completes the WebSocket handshake, then keeps the watch open until the client closes it. */
-        private void watch(String key, java.io.InputStream in, java.io.OutputStream out) throws java.io.IOException {
+        private void watch(String key, String query, java.io.InputStream in, java.io.OutputStream out) throws java.io.IOException {
             count("watch pods");
             String accept;
             try {
@@ -550,7 +575,25 @@ public class WorkerBench {
                         + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
-            watches.add(out);
+            synchronized (this) { // no create or delete between the events sent and the watch's start
+                Matcher since = RESOURCE_VERSION.matcher(query);
+                long from = since.find() ? Long.parseLong(since.group(1)) : version.get();
+                synchronized (out) {
+                    if (!recent.isEmpty() && from < recent.peekFirst().version() - 1) {
+                        // older than what is kept: the API server's answer, after which the client lists again
+                        out.write(frame(("{\"type\":\"ERROR\",\"object\":" + status(410, "Expired") + "}").getBytes(StandardCharsets.UTF_8)));
+                        out.flush();
+                        return;
+                    }
+                    for (Event event : recent) {
+                        if (event.version() > from) {
+                            out.write(event.frame());
+                        }
+                    }
+                    out.flush();
+                }
+                watches.add(out);
+            }
             try {
                 while (in.read() >= 0) {
                     // the client's frames (pings, its close) need no answer here
@@ -560,11 +603,32 @@ public class WorkerBench {
             }
         }
 
-        /** Sends a watch event to every open watch: one text frame of JSON, as the API server sends them. */
-        private void event(String type, String object) {
-            byte[] payload = ("{\"type\":\"" + type + "\",\"object\":" + object + "}").getBytes(StandardCharsets.UTF_8);
+        /**
+         * Sends a watch event to every open watch and keeps it for watches that start from an earlier version:
+         * one text frame of JSON, as the API server sends them.
+         */
+        private void event(String type, String object, long eventVersion) {
+            byte[] frame = frame(("{\"type\":\"" + type + "\",\"object\":" + object + "}").getBytes(StandardCharsets.UTF_8));
+            recent.addLast(new Event(eventVersion, frame));
+            if (recent.size() > KEPT_EVENTS) {
+                recent.removeFirst();
+            }
+            for (java.io.OutputStream watch : watches) {
+                synchronized (watch) {
+                    try {
+                        watch.write(frame);
+                        watch.flush();
+                    } catch (java.io.IOException e) {
+                        watches.remove(watch); // closed: the client opens another
+                    }
+                }
+            }
+        }
+
+        /** One final, unmasked WebSocket text frame. */
+        private static byte[] frame(byte[] payload) {
             java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 10);
-            frame.write(0x81); // final text frame
+            frame.write(0x81);
             if (payload.length < 126) {
                 frame.write(payload.length);
             } else if (payload.length < 65_536) {
@@ -578,16 +642,7 @@ public class WorkerBench {
                 }
             }
             frame.writeBytes(payload);
-            for (java.io.OutputStream watch : watches) {
-                synchronized (watch) {
-                    try {
-                        watch.write(frame.toByteArray());
-                        watch.flush();
-                    } catch (java.io.IOException e) {
-                        watches.remove(watch); // closed: the client opens another
-                    }
-                }
-            }
+            return frame.toByteArray();
         }
 
         private void count(String kind) {
