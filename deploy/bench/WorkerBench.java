@@ -422,7 +422,8 @@ public class WorkerBench {
         private final Map<String, Long> podRequested;
         private final java.util.Set<String> sessionsWithPod = ConcurrentHashMap.newKeySet();
         private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
-        private final List<java.io.OutputStream> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The open watches' queues of events to send. */
+        private final List<java.util.concurrent.BlockingQueue<byte[]>> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** The last {@link #KEPT_EVENTS} watch events, oldest first, for a watch that starts from a version. */
         private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
         private final AtomicLong version = new AtomicLong(1);
@@ -570,36 +571,49 @@ public class WorkerBench {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            synchronized (out) {
-                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-                        + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            }
-            synchronized (this) { // no create or delete between the events sent and the watch's start
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // the watch's events go through a queue that a thread of its own writes out, so that no socket write
+            // happens while a create holds the lock
+            java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+            synchronized (this) { // no create or delete between the events replayed and the watch's start
                 Matcher since = RESOURCE_VERSION.matcher(query);
                 long from = since.find() ? Long.parseLong(since.group(1)) : version.get();
-                synchronized (out) {
-                    if (!recent.isEmpty() && from < recent.peekFirst().version() - 1) {
-                        // older than what is kept: the API server's answer, after which the client lists again
-                        out.write(frame(("{\"type\":\"ERROR\",\"object\":" + status(410, "Expired") + "}").getBytes(StandardCharsets.UTF_8)));
-                        out.flush();
-                        return;
+                if (!recent.isEmpty() && from < recent.peekFirst().version() - 1) {
+                    // older than what is kept: the API server's answer, after which the client lists again
+                    out.write(frame(("{\"type\":\"ERROR\",\"object\":" + status(410, "Expired") + "}").getBytes(StandardCharsets.UTF_8)));
+                    out.flush();
+                    return;
+                }
+                for (Event event : recent) {
+                    if (event.version() > from) {
+                        queue.add(event.frame());
                     }
-                    for (Event event : recent) {
-                        if (event.version() > from) {
-                            out.write(event.frame());
+                }
+                watches.add(queue);
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    while (true) {
+                        out.write(queue.take());
+                        if (queue.isEmpty()) {
+                            out.flush();
                         }
                     }
-                    out.flush();
+                } catch (InterruptedException | java.io.IOException e) {
+                    // the watch ended
                 }
-                watches.add(out);
-            }
+            }, "stand-in-kubernetes-watch");
+            writer.setDaemon(true);
+            writer.start();
             try {
                 while (in.read() >= 0) {
                     // the client's frames (pings, its close) need no answer here
                 }
             } finally {
-                watches.remove(out);
+                watches.remove(queue);
+                writer.interrupt();
             }
         }
 
@@ -613,15 +627,8 @@ public class WorkerBench {
             if (recent.size() > KEPT_EVENTS) {
                 recent.removeFirst();
             }
-            for (java.io.OutputStream watch : watches) {
-                synchronized (watch) {
-                    try {
-                        watch.write(frame);
-                        watch.flush();
-                    } catch (java.io.IOException e) {
-                        watches.remove(watch); // closed: the client opens another
-                    }
-                }
+            for (java.util.concurrent.BlockingQueue<byte[]> watch : watches) {
+                watch.add(frame);
             }
         }
 
