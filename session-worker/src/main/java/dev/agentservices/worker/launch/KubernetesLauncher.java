@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,15 +39,14 @@ public class KubernetesLauncher implements SessionLauncher {
 
     private final KubernetesClient client;
     /** The pod watcher's copy of the session pods, while its watch is up. */
-    private final java.util.function.Supplier<java.util.Optional<List<Pod>>> watchedPods;
+    private final Supplier<Optional<List<Pod>>> watchedPods;
     private final SessionsNamespaceApi api;
     private final RunManifests manifests;
     private final LauncherConfig.Kubernetes config;
     private final String namespace;
 
-    public KubernetesLauncher(KubernetesClient client, java.util.function.Supplier<java.util.Optional<List<Pod>>> watchedPods,
-            LauncherConfig.Kubernetes config, RunnerConfig runner,
-            String namespace, java.time.Duration idleTimeout) {
+    public KubernetesLauncher(KubernetesClient client, Supplier<Optional<List<Pod>>> watchedPods, LauncherConfig.Kubernetes config,
+            RunnerConfig runner, String namespace, java.time.Duration idleTimeout) {
         this.client = client;
         this.watchedPods = watchedPods;
         this.api = new SessionsNamespaceApi(client, namespace);
@@ -94,12 +95,12 @@ public class KubernetesLauncher implements SessionLauncher {
     }
 
     @Override
-    public void removeFinished(java.util.function.Function<String, java.util.Optional<Session>> sessions) {
+    public void removeFinished(java.util.function.Function<String, Optional<Session>> sessions) {
         java.time.Instant before = java.time.Instant.now().minus(config.finishedPodGrace());
         for (Pod pod : sessionPods()) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             int run = Integer.parseInt(labels.getOrDefault(RUN_LABEL, "0"));
-            java.util.Optional<Session> session = sessions.apply(labels.get(SESSION_LABEL));
+            Optional<Session> session = sessions.apply(labels.get(SESSION_LABEL));
             boolean runOver = session.isEmpty() || session.get().run() > run || session.get().runEnded();
             if (runOver && finishedBefore(pod, before)) {
                 String name = pod.getMetadata().getName();
@@ -123,7 +124,7 @@ public class KubernetesLauncher implements SessionLauncher {
 
     @Override
     public Map<String, Gone> goneRuns(java.util.Collection<Session> live) {
-        java.util.Optional<List<Pod>> copy = watchedPods.get();
+        Optional<List<Pod>> copy = watchedPods.get();
         Map<String, Pod> pods = new java.util.HashMap<>();
         copy.orElseGet(this::listSessionPods).forEach(pod -> pods.put(pod.getMetadata().getName(), pod));
         Map<String, Gone> gone = new java.util.HashMap<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.runner.RunnerConfig;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
@@ -35,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -93,7 +95,7 @@ class KubernetesLauncherTest {
     LauncherConfig launcherConfig;
 
     @Inject
-    dev.agentservices.common.runner.RunnerConfig runner;
+    RunnerConfig runner;
 
     @Test
     void mentionCreatesTheRunsSecretAndPodAsSpecified() throws Exception {
@@ -381,7 +383,7 @@ class KubernetesLauncherTest {
         Session session = startSession();
         setPhase(session.podName(), "Running", null);
         // a copy that has not seen the pod yet, as after a watch that resumed past a gap
-        KubernetesLauncher behind = new KubernetesLauncher(kubernetes, () -> java.util.Optional.of(List.of()),
+        KubernetesLauncher behind = new KubernetesLauncher(kubernetes, () -> Optional.of(List.of()),
                 launcherConfig.kubernetes(), runner, NAMESPACE, launcherConfig.idleTimeout());
         requestPaths(); // what came before
 
