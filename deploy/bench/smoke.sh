@@ -9,7 +9,7 @@
 #   deploy/bench/smoke.sh            (BENCH_SMOKE_MIN_RATIO overrides the threshold)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# recorded with these settings: 0.65-0.88 of the bare consumer's rate in six runs (docs/benchmarks.md, 2026-12-03);
+# recorded with these settings: 0.64-0.88 of the bare consumer's rate in seven runs (docs/benchmarks.md, 2026-12-03);
 # 0.30 is a little under half of the lowest
 min_ratio=${BENCH_SMOKE_MIN_RATIO:-0.30}
 out=$(ROUNDS=1 WARMUP_ROUNDS=0 WARMUP_SECONDS=${WARMUP_SECONDS:-10} deploy/bench/worker.sh 50 3 2000 2>&1) || { echo "$out" >&2; echo "benchmark smoke: the worker benchmark failed" >&2; exit 1; }
