@@ -73,8 +73,16 @@ public final class NatsTopology {
     }
 
     private StreamConfiguration stream(StreamSettings settings, String subjects) {
+        return streamLike(settings, settings.name(), subjects);
+    }
+
+    /**
+     * A stream stored, replicated and limited as {@code settings} say (duplicate window included), under another
+     * name and subjects: what the gateway benchmark's floor stores on, so that a message costs it what a webhook does.
+     */
+    public StreamConfiguration streamLike(StreamSettings settings, String name, String subjects) {
         return StreamConfiguration.builder()
-                .name(settings.name())
+                .name(name)
                 .subjects(subjects)
                 .storageType(StorageType.File)
                 .replicas(config.replicas())

@@ -32,7 +32,10 @@ public interface GatewayConfig {
     @WithDefault("5m")
     Duration slackTimestampTolerance();
 
-    /** Serves {@code POST /bench/baseline}, a bare 200, for the benchmark's baseline. Off in production. */
+    /**
+     * Serves the benchmark's two baselines, {@code POST /bench/baseline} (a bare 200) and {@code POST /bench/floor}
+     * (the body stored on a stream of its own, 200 once acknowledged). Off in production: they take any request.
+     */
     @WithDefault("false")
     boolean benchBaseline();
 }

@@ -47,7 +47,8 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    void benchBaselineIsNotServedByDefault() {
+    void benchmarkBaselinesAreNotServedByDefault() {
         given().body("{}").post("/bench/baseline").then().statusCode(404);
+        given().body("{}").post("/bench/floor").then().statusCode(404);
     }
 }
