@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * The key of one conversation, in the human form the records, the API and the logs show:
@@ -17,11 +16,10 @@ import java.util.regex.Pattern;
  */
 public record SessionKey(String agent, SessionSource source, String conversation) {
 
-    private static final Pattern AGENT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     public SessionKey {
-        if (agent == null || !AGENT.matcher(agent).matches()) {
+        if (!isAgentName(agent)) {
             throw new IllegalArgumentException("agent must be lower-case letters, digits, '-' or '_': '" + agent + "'");
         }
         if (source == null) {
@@ -92,6 +90,20 @@ public record SessionKey(String agent, SessionSource source, String conversation
             }
         }
         return parse(bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code [a-z0-9][a-z0-9_-]*}, checked in a loop: every webhook and message builds a key. */
+    private static boolean isAgentName(String agent) {
+        if (agent == null || agent.isEmpty() || agent.charAt(0) == '_' || agent.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < agent.length(); i++) {
+            char c = agent.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isKept(char c) {

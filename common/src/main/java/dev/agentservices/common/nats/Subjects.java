@@ -1,7 +1,6 @@
 package dev.agentservices.common.nats;
 
 import dev.agentservices.common.model.WebhookSource;
-import java.util.regex.Pattern;
 
 /**
  * The subjects of the NATS contract, built in one place so that producers and consumers cannot drift:
@@ -21,8 +20,6 @@ public final class Subjects {
      */
     public static final String SESSION_KEY_HEADER = "Agent-Services-Session-Key";
 
-    /** A token may not contain separators or wildcards, and agent names and session ids never need them. */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
 
     private Subjects() {
     }
@@ -72,8 +69,18 @@ public final class Subjects {
         return "deadletter." + originalSubject;
     }
 
+    /**
+     * {@code value} when it is a token of letters, digits, {@code _} and {@code -}: a token may not contain separators
+     * or wildcards, and agent names and session ids never need them. A loop, not a regular expression: every publish
+     * checks its tokens.
+     */
     static String token(String value) {
-        if (value == null || !TOKEN.matcher(value).matches()) {
+        boolean valid = value != null && !value.isEmpty();
+        for (int i = 0; valid && i < value.length(); i++) {
+            char c = value.charAt(i);
+            valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        }
+        if (!valid) {
             throw new IllegalArgumentException("not a valid subject token: '" + value + "'");
         }
         return value;

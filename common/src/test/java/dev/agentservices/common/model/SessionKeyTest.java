@@ -51,6 +51,11 @@ class SessionKeyTest {
         assertThrows(IllegalArgumentException.class, () -> SessionKey.parse("buck:slack"));
         assertThrows(IllegalArgumentException.class, () -> SessionKey.parse("buck:telegram:x"));
         assertThrows(IllegalArgumentException.class, () -> SessionKey.parse("Buck:jira:OPS-1"));
+        assertThrows(IllegalArgumentException.class, () -> SessionKey.jira("-buck", "OPS-1"));
+        assertThrows(IllegalArgumentException.class, () -> SessionKey.jira("_buck", "OPS-1"));
+        assertThrows(IllegalArgumentException.class, () -> SessionKey.jira("", "OPS-1"));
+        assertThrows(IllegalArgumentException.class, () -> SessionKey.jira("bück", "OPS-1"));
+        assertEquals("0buck-1_a", SessionKey.jira("0buck-1_a", "OPS-1").agent());
         assertThrows(IllegalArgumentException.class, () -> SessionKey.fromKvKey("buck.jira.OPS=2"));
         assertThrows(IllegalArgumentException.class, () -> SessionKey.fromKvKey("buck.jira.OPS 1"));
     }

@@ -28,5 +28,9 @@ class SubjectsTest {
         assertThrows(IllegalArgumentException.class, () -> Subjects.webhook("buck.x", WebhookSource.SLACK));
         assertThrows(IllegalArgumentException.class, () -> Subjects.runner("buck", "*", 1, "complete"));
         assertThrows(IllegalArgumentException.class, () -> Subjects.control("buck", "a b", "pause"));
+        assertThrows(IllegalArgumentException.class, () -> Subjects.control("buck", "", "pause"));
+        assertThrows(IllegalArgumentException.class, () -> Subjects.control("buck", "é", "pause"));
+        assertThrows(IllegalArgumentException.class, () -> Subjects.webhook(null, WebhookSource.SLACK));
+        assertEquals("control.Buck_1-x.01J0ABC.pause", Subjects.control("Buck_1-x", "01J0ABC", "pause"));
     }
 }
