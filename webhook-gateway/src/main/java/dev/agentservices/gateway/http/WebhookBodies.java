@@ -1,7 +1,9 @@
 package dev.agentservices.gateway.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -20,6 +22,13 @@ public class WebhookBodies {
 
     private final ObjectMapper mapper;
     private final long maxBodySize;
+    /** One reader per payload type, built once: {@code readerFor} looks the type up on every call. */
+    private final ClassValue<ObjectReader> readers = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
+    };
 
     public WebhookBodies(ObjectMapper mapper, GatewayConfig config) {
         this.mapper = mapper;
@@ -63,9 +72,24 @@ public class WebhookBodies {
                 "Send the body as " + names + (header == null ? "" : ", not " + header));
     }
 
-    /** The body as {@code type}: 400 for bytes that are not UTF-8 or JSON (trailing text included). */
+    /**
+     * The body as {@code type}: 400 for bytes that are not UTF-8 or JSON (trailing text included). The bytes are
+     * checked, then read as they are, without a copy as text.
+     */
     public <T> T json(byte[] body, Class<T> type) {
-        return json(utf8(body), type);
+        if (!isAscii(body)) {
+            utf8(body);
+        }
+        return read(type, reader -> reader.readValue(body));
+    }
+
+    private static boolean isAscii(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The body as text; 400 for bytes that are not UTF-8 (a lenient decoding would let them through as U+FFFD). */
@@ -79,9 +103,18 @@ public class WebhookBodies {
     }
 
     public <T> T json(String body, Class<T> type) {
+        return read(type, reader -> reader.readValue(body));
+    }
+
+    /** What {@link ObjectReader} is asked to read. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(ObjectReader reader) throws IOException;
+    }
+
+    private <T> T read(Class<T> type, Read<T> read) {
         try {
-            T value = mapper.readerFor(type).with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readValue(body);
+            T value = read.from(readers.get(type));
             if (value == null) {
                 throw WebhookRejection.badRequest("malformed_json", "The body must be a JSON object, not null");
             }

@@ -29,10 +29,13 @@ public class WebhookPublisher {
     private final JetStreamPublisher publisher;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
+    private final EnvelopeWriter writer;
 
-    public WebhookPublisher(NatsConnection nats, JetStreamPublisher publisher, GatewayConfig config, GatewayMetrics metrics) {
+    public WebhookPublisher(NatsConnection nats, JetStreamPublisher publisher, GatewayConfig config, GatewayMetrics metrics,
+            EnvelopeWriter writer) {
         this.nats = nats;
         this.publisher = publisher;
+        this.writer = writer;
         this.config = config;
         this.metrics = metrics;
     }
@@ -49,7 +52,7 @@ public class WebhookPublisher {
      */
     public CompletionStage<Outcome> publish(WebhookEnvelope envelope) {
         long started = System.nanoTime();
-        byte[] data = publisher.json(envelope);
+        byte[] data = writer.write(envelope);
         long limit = config.maxEnvelopeSize().asLongValue();
         if (data.length > limit) {
             // the body limit alone does not promise this: the envelope holds the text and more besides
