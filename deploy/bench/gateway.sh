@@ -13,7 +13,7 @@
 # from slice to slice, with fresh, unique, pre-signed events (deploy/bench/SignedEvents.java; wrk sends each
 # once with wrk-events.lua). A round's rate for an endpoint is its requests over its seconds in all slices, so
 # a slow spell of the shared machine falls on all three rather than on one. Warm-up rounds (not counted) run
-# until the gateway's rate settles, then ROUNDS (3) counted rounds. Starts its own nats-server (JetStream,
+# until the gateway's rate settles (at most WARMUP_ROUNDS, 6), then ROUNDS (3) counted rounds. Starts its own nats-server (JetStream,
 # temporary store) and gateway on free ports; prints a Markdown table for docs/benchmarks.md. A round in which
 # the gateway ran out of events (a repeat is a duplicate, cheaper for it) or an endpoint answered other than
 # 200 is marked invalid. GATEWAY_JAVA_OPTS goes to the gateway's JVM.
@@ -29,6 +29,7 @@ connections=${2:-32}
 events=${3:-120000}
 slices=${SLICES:-3}
 rounds=${ROUNDS:-3}
+warmup_rounds=${WARMUP_ROUNDS:-6}
 threads=2
 state=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench.XXXXXX")
 pids=()
@@ -120,9 +121,9 @@ round() {
 echo "| round | bare endpoint req/s | floor req/s | gateway req/s | gateway / floor | gateway / bare | gateway p50 / max p99 | CPU µs per request (gateway JVM, nats-server): bare · floor · gateway | valid |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
 # Warm-up: rounds until the gateway's rate is within 10 % of the previous warm-up round's (at least two, at most
-# six). On two shared cores the JIT compiler competes with the requests for about a minute of load.
+# WARMUP_ROUNDS). On two shared cores the JIT compiler competes with the requests for about a minute of load.
 previous=0
-for warmup in 1 2 3 4 5 6; do
+for ((warmup = 1; warmup <= warmup_rounds; warmup++)); do
   round "warm-up $warmup (not counted)"
   if [ "$warmup" -ge 2 ] && awk -v g="$gate_rate" -v p="$previous" 'BEGIN { exit !(g <= 1.1 * p && g >= 0.9 * p) }'; then
     break

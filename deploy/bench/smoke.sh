@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# A benchmark smoke for CI (about a minute): the worker benchmark at a low rate and a few thousand
-# follow-ups, failing when the worker's follow-up rate falls below a share of the bare consumer's rate in
-# the same run (a ratio, never an absolute time), when a mention was not answered with a pod request, or
-# when a session got a second pod.
-# The threshold is half of the ratio recorded in docs/benchmarks.md, so a change that halves the worker's
-# throughput fails the build; noise on a shared machine does not.
+# A benchmark smoke for CI (about two minutes), two parts, each a ratio against a baseline in the same run,
+# never an absolute time:
+#   - the worker benchmark at a low rate and a few thousand follow-ups, failing when the worker's follow-up
+#     rate falls below a share of the bare consumer's rate, when a mention was not answered with a pod
+#     request, or when a session got a second pod;
+#   - one short round of the gateway benchmark, failing when the gateway's rate falls below a share of the
+#     floor's (the same bodies stored without the gateway's own work) or an endpoint answered other than 200.
+# Each threshold is about half of the lowest ratio recorded in docs/benchmarks.md with these settings, so a
+# change that halves throughput fails the build; noise on a shared machine does not.
 #
-#   deploy/bench/smoke.sh            (BENCH_SMOKE_MIN_RATIO overrides the threshold)
+#   deploy/bench/smoke.sh            (BENCH_SMOKE_MIN_RATIO and BENCH_SMOKE_MIN_GATEWAY_RATIO override the thresholds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # recorded with these settings: 0.64-0.88 of the bare consumer's rate in seven runs (docs/benchmarks.md, 2026-12-03);
@@ -34,3 +37,20 @@ if ! awk -v r="$ratio" -v m="$min_ratio" 'BEGIN { exit !(r >= m) }'; then
   exit 1
 fi
 echo "benchmark smoke: follow-ups at $ratio of the bare consumer's rate (at least $min_ratio), every mention got its pod"
+
+# recorded with these settings: 0.79-0.95 of the floor's rate in five runs (docs/benchmarks.md, 2026-12-03); 0.38
+# is a little under half of the lowest
+min_gateway_ratio=${BENCH_SMOKE_MIN_GATEWAY_RATIO:-0.38}
+out=$(WARMUP_ROUNDS=1 SLICES=1 ROUNDS=1 deploy/bench/gateway.sh 3 32 2>&1) || { echo "$out" >&2; echo "benchmark smoke: the gateway benchmark failed" >&2; exit 1; }
+echo "$out" | grep -E '^\|'
+row=$(echo "$out" | grep '^| 1 |') || { echo "$out" >&2; echo "benchmark smoke: could not read the gateway benchmark's figures" >&2; exit 1; }
+gateway_ratio=$(echo "$row" | awk -F'|' '{ gsub(/[ *]/, "", $6); print $6 }')
+if ! echo "$row" | grep -q '| yes |$'; then
+  echo "benchmark smoke: the gateway round is not valid (an answer other than 200, or too few events)" >&2
+  exit 1
+fi
+if ! awk -v r="$gateway_ratio" -v m="$min_gateway_ratio" 'BEGIN { exit !(r >= m) }'; then
+  echo "benchmark smoke: the gateway at $gateway_ratio of the floor's rate, below $min_gateway_ratio (about half the lowest recorded ratio)" >&2
+  exit 1
+fi
+echo "benchmark smoke: the gateway at $gateway_ratio of the floor's rate (at least $min_gateway_ratio)"
