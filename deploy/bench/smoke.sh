@@ -38,7 +38,7 @@ if ! awk -v r="$ratio" -v m="$min_ratio" 'BEGIN { exit !(r >= m) }'; then
 fi
 echo "benchmark smoke: follow-ups at $ratio of the bare consumer's rate (at least $min_ratio), every mention got its pod"
 
-# recorded with these settings: 0.79-0.95 of the floor's rate in five runs (docs/benchmarks.md, 2026-12-03); 0.38
+# recorded with these settings: 0.79-0.95 of the floor's rate in six runs (docs/benchmarks.md, 2026-12-03); 0.38
 # is a little under half of the lowest
 min_gateway_ratio=${BENCH_SMOKE_MIN_GATEWAY_RATIO:-0.38}
 out=$(WARMUP_ROUNDS=1 SLICES=1 ROUNDS=1 deploy/bench/gateway.sh 3 32 2>&1) || { echo "$out" >&2; echo "benchmark smoke: the gateway benchmark failed" >&2; exit 1; }

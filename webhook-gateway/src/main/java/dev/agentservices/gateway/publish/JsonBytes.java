@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * JSON written straight into a growing UTF-8 byte array, escaped as the service's Jackson escapes strings:
  * {@code "} and {@code \}, the short escapes {@code \b \t \n \f \r}, every other control character and every UTF-16
- * surrogate as {@code \}{@code uXXXX} (upper-case hex), all else as UTF-8. For {@link EnvelopeWriter}.
+ * surrogate as a six-character Unicode escape in upper-case hex, all else as UTF-8. For {@link EnvelopeWriter}.
  */
 final class JsonBytes {
 
