@@ -51,15 +51,7 @@ public final class NatsTopology {
      */
     public void ensure(Connection connection) throws IOException, JetStreamApiException {
         JetStreamOptions jsOptions = JetStreamOptions.builder().requestTimeout(config.managementTimeout()).build();
-        JetStreamManagement jsm = connection.jetStreamManagement(jsOptions);
-        List<String> names = jsm.getStreamNames();
-        for (StreamConfiguration stream : streams()) {
-            if (names.contains(stream.getName())) {
-                jsm.updateStream(stream);
-            } else {
-                jsm.addStream(stream);
-            }
-        }
+        ensureStreams(connection.jetStreamManagement(jsOptions), streams());
         KeyValueManagement kvm = connection.keyValueManagement(
                 KeyValueOptions.builder().jetStreamOptions(jsOptions).build());
         List<String> existing = kvm.getBucketNames();
@@ -68,6 +60,24 @@ public final class NatsTopology {
                 kvm.update(bucket);
             } else {
                 kvm.create(bucket);
+            }
+        }
+    }
+
+    /** Creates or updates one stream outside the contract's four (the gateway benchmark's floor), as {@link #ensure} does. */
+    public void ensure(Connection connection, StreamConfiguration stream) throws IOException, JetStreamApiException {
+        ensureStreams(connection.jetStreamManagement(
+                JetStreamOptions.builder().requestTimeout(config.managementTimeout()).build()), List.of(stream));
+    }
+
+    private static void ensureStreams(JetStreamManagement jsm, List<StreamConfiguration> streams)
+            throws IOException, JetStreamApiException {
+        List<String> names = jsm.getStreamNames();
+        for (StreamConfiguration stream : streams) {
+            if (names.contains(stream.getName())) {
+                jsm.updateStream(stream);
+            } else {
+                jsm.addStream(stream);
             }
         }
     }

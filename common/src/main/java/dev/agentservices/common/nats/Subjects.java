@@ -20,7 +20,6 @@ public final class Subjects {
      */
     public static final String SESSION_KEY_HEADER = "Agent-Services-Session-Key";
 
-
     private Subjects() {
     }
 

@@ -3,9 +3,6 @@ package dev.agentservices.gateway.bench;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.NatsTopology;
 import dev.agentservices.gateway.http.GatewayConfig;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
-import io.nats.client.api.StreamConfiguration;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -74,15 +71,8 @@ public class BenchFloorStream {
             return;
         }
         NatsTopology topology = new NatsTopology(nats.config());
-        StreamConfiguration stream = topology.streamLike(nats.config().streams().webhooks(), NAME, SUBJECT);
         try {
-            JetStreamManagement jsm = nats.connection().jetStreamManagement(
-                    JetStreamOptions.builder().requestTimeout(topology.managementTimeout()).build());
-            if (jsm.getStreamNames().contains(NAME)) {
-                jsm.updateStream(stream);
-            } else {
-                jsm.addStream(stream);
-            }
+            topology.ensure(nats.connection(), topology.streamLike(nats.config().streams().webhooks(), NAME, SUBJECT));
             ready = true;
             setup.shutdown();
         } catch (Exception e) {

@@ -32,16 +32,19 @@ final class JsonBytes {
         if (value == null) {
             return raw("null");
         }
-        ensure(value.length() * 6 + 2);
+        // room for one byte a character; wider ones (UTF-8, escapes) make room as they come, so a text of
+        // escapes does not reserve six times its length up front
+        ensure(value.length() + 2);
         bytes[size++] = '"';
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            if (c < 0x80 && c >= 0x20 && c != '"' && c != '\\') {
+                bytes[size++] = (byte) c;
+                continue;
+            }
+            ensure(6 + value.length() - i);
             if (c < 0x80) {
-                if (c >= 0x20 && c != '"' && c != '\\') {
-                    bytes[size++] = (byte) c;
-                } else {
-                    escape(c);
-                }
+                escape(c);
             } else if (c < 0x800) {
                 bytes[size++] = (byte) (0xC0 | (c >> 6));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
