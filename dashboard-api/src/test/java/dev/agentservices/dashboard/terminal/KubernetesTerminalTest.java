@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
@@ -69,8 +70,13 @@ class KubernetesTerminalTest {
         server.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName()
                         + "/exec?command=env&command=TERM%3Dxterm-256color&command=tmux&command=attach&command=-t&command=runner"
                         + "&container=runner&tty=true&stdin=true&stdout=true")
-                .andUpgradeToWebSocket().open().waitFor(200).andEmit(new OutputStreamMessage("agent at work$ "))
-                .waitFor(1500).andEmit(new OutputStreamMessage("bye")).done().once();
+                .andUpgradeToWebSocket().open()
+                // the terminal's first size (channel 4); the mock closes with 1002 on any message it does not expect
+                .expect("\u0004{\"Width\":120,\"Height\":40}").andEmit(new OutputStreamMessage("")).once()
+                .waitFor(200).andEmit(new OutputStreamMessage("agent at work$ "))
+                .waitFor(1500).andEmit(new OutputStreamMessage("bye"))
+                // tmux attach exits: the API server reports it on channel 3, then the exec closes
+                .waitFor(1600).andEmit(new StatusStreamMessage(0)).done().once();
 
         try (TerminalClient terminal = (TerminalClient) TerminalClient.connect(vertx, RestAssured.port, session.id(),
                 DashboardTestProfile.memberToken(), null, null)) {
