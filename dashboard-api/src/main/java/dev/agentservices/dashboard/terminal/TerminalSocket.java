@@ -73,6 +73,8 @@ public class TerminalSocket {
                     }
                 }
             });
+            // one connection's callbacks run one at a time (the endpoint's serial inbound processing), so its
+            // @OnClose, and any keystroke, comes after this put, even when the terminal ended during attach
             terminals.put(connection.id(), terminal);
             LOG.infof("Terminal of session %s attached (%s)", session.id(), connection.id());
         } catch (TerminalBackend.TerminalUnavailableException e) {
