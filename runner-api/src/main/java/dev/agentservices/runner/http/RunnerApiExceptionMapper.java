@@ -46,12 +46,7 @@ public class RunnerApiExceptionMapper {
         if (status < 400 || status >= 500) {
             return e.getResponse();
         }
-        String error = switch (status) {
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 415 -> "unsupported_media_type";
-            default -> "bad_request";
-        };
+        String error = ErrorBody.codeOf(status);
         return refused(new RunnerApiException(status, error, e.getMessage() == null ? "The request was refused" : e.getMessage()));
     }
 

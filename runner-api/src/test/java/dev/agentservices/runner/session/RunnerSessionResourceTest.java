@@ -204,6 +204,18 @@ class RunnerSessionResourceTest {
     }
 
     @Test
+    void whatTheRestLayerRefusesByItselfHasTheSameCodesAsTheGateways() {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        given().auth().oauth2(token).accept("text/csv").get(path(session)).then().statusCode(406)
+                .body("error", equalTo("not_acceptable"));
+        given().auth().oauth2(token).contentType("application/json").body("{}").put(path(session) + "/complete")
+                .then().statusCode(405).body("error", equalTo("method_not_allowed"));
+        given().auth().oauth2(token).contentType("text/plain").body("{}").post(path(session) + "/complete")
+                .then().statusCode(415).body("error", equalTo("unsupported_media_type"));
+    }
+
+    @Test
     void nextAndEndRefuseBadParametersAndStrangers() {
         Session session = newSession();
         String token = token(session.id(), SECRET, 3600);

@@ -46,13 +46,7 @@ public class WebhookRejectionMapper {
         if (status < 400 || status >= 500) {
             return e.getResponse();
         }
-        String error = switch (status) {
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 415 -> "unsupported_media_type";
-            default -> "bad_request";
-        };
+        String error = ErrorBody.codeOf(status);
         String message = status == 405 ? "Webhooks are delivered with POST" : e.getMessage() == null ? "The request was refused" : e.getMessage();
         metrics.rejected(WebhookEndpoint.sourceOf(uri.getPath()), error);
         return json(status, new ErrorBody(error, message)).build();
