@@ -49,7 +49,12 @@ final class KubernetesExecBackend implements TerminalBackend {
                         public void onClose(int code, String reason) {
                             // the pump ends when it has read the output to its end, so the last bytes the pod
                             // wrote still reach the browser before the socket closes
-                            LOG.debugf("The exec into pod %s closed: %d %s", podName, code, reason);
+                            if (code == 1000) {
+                                LOG.debugf("The exec into pod %s closed: %d %s", podName, code, reason);
+                            } else {
+                                // not the end of tmux attach: the API server or a proxy in between cut it
+                                LOG.warnf("The exec into pod %s closed abnormally: %d %s", podName, code, reason);
+                            }
                         }
                     })
                     .exec("env", "TERM=xterm-256color", "tmux", "attach", "-t", config.podTmuxSession());
