@@ -75,6 +75,13 @@ pids+=($!)
 
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
 start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
+# the services create the bucket at start-up: s3proxy answers first
+for _ in $(seq 1 150); do port_in_use "$s3_port" && break; sleep 0.2; done
+if ! port_in_use "$s3_port"; then
+  echo "error: s3proxy did not open port $s3_port within 30 s; its log:" >&2
+  tail -n 20 "$state/s3proxy.log" | sed 's/^/  | /' >&2
+  exit 1
+fi
 
 # The sample agent's secrets: local only, never used anywhere else.
 mkdir -p .local
@@ -93,6 +100,7 @@ RUNNER_TOKEN_SECRET=$(openssl rand -hex 32)
 DASHBOARD_LOCAL_SIGN_IN_SECRET=$sign_in_secret
 ENV
 
+services=() # "MODULE PORT PID" of each service started
 start_service() { # start_service MODULE PORT [VAR=VALUE...]
   local module=$1 port=$2
   shift 2
@@ -103,6 +111,45 @@ start_service() { # start_service MODULE PORT [VAR=VALUE...]
     exec java -Dquarkus.profile=local -jar "$module/target/quarkus-app/quarkus-run.jar"
   ) >"$state/$module.log" 2>&1 &
   pids+=($!)
+  services+=("$module $port $!")
+}
+
+# Tells which service did not start and why, keeps the logs in .local/failed-start/ (the temporary folder
+# goes with the cleanup) and says what to do next.
+explain_failed_start() { # explain_failed_start MODULE PORT PID
+  local module=$1 port=$2 pid=$3 kept="$root/.local/failed-start"
+  rm -rf "$kept"; mkdir -p "$kept"
+  cp "$state"/*.log "$kept/" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "error: $module did not answer http://127.0.0.1:$port/q/health/ready within 60 s" >&2
+  else
+    echo "error: $module stopped while starting" >&2
+  fi
+  echo "What it logged (errors first; the whole log is $kept/$module.log):" >&2
+  { grep -E '(ERROR|Caused by|Exception:)' "$kept/$module.log" | grep -v '^[[:space:]]*at ' | head -n 8
+    tail -n 5 "$kept/$module.log"; } | sed 's/^/  | /' >&2
+  cat >&2 <<HINT
+What to do:
+  - "Address already in use": another program holds port $port; set the port's variable (see the top of
+    deploy/local/run.sh) to a free one.
+  - NATS or S3 errors: see $kept/nats.log and $kept/s3proxy.log.
+  - Anything else: run deploy/local/run.sh again; if it fails the same way, the log above names the cause.
+HINT
+}
+
+await_services() { # waits until each service answers /q/health/ready, or tells which did not and why
+  local entry module port pid
+  for entry in "${services[@]}"; do
+    set -- $entry
+    module=$1 port=$2 pid=$3
+    for _ in $(seq 1 300); do
+      curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && continue 2
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    explain_failed_start "$module" "$port" "$pid"
+    return 1
+  done
 }
 
 start_service webhook-gateway "$gateway_port"
@@ -115,8 +162,7 @@ start_service session-worker "$worker_port" "${s3_env[@]}" SESSION_LAUNCHER=loca
   SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
 start_service dashboard-api "$dashboard_port" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket"
 
-if ! await_ready "$gateway_port" "$runner_port" "$worker_port" "$dashboard_port"; then
-  tail -n 30 "$state"/*.log >&2
+if ! await_services; then
   exit 1
 fi
 

@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -34,15 +35,42 @@ public final class ObjectStorage {
         this.presignedUrlTtl = presignedUrlTtl;
     }
 
-    /** Creates the bucket when it does not exist: for local mode and tests. */
+    /**
+     * Creates the bucket when it does not exist: for local mode and tests. Services start together and each
+     * may find the bucket missing, so an answer that it exists by the time this one asks for it (S3's 409
+     * {@code BucketAlreadyOwnedByYou}, or any refusal after which the bucket is there) is what was wanted.
+     * Never throws: a bucket that cannot be had is a warning, and uploads say so when they are tried.
+     */
     public void createBucketIfMissing() {
         try {
             s3.headBucket(b -> b.bucket(bucket));
+            return;
         } catch (NoSuchBucketException e) {
-            s3.createBucket(b -> b.bucket(bucket));
-            LOG.infof("Created bucket %s", bucket);
+            // created below
         } catch (SdkException e) {
             LOG.warnf("Could not check bucket %s: %s", bucket, e.getMessage());
+            return;
+        }
+        try {
+            s3.createBucket(b -> b.bucket(bucket));
+            LOG.infof("Created bucket %s", bucket);
+        } catch (BucketAlreadyOwnedByYouException e) {
+            LOG.debugf("Bucket %s was created by another service at the same time", bucket);
+        } catch (SdkException e) {
+            if (exists()) {
+                LOG.debugf("Bucket %s was created by another service at the same time (%s)", bucket, e.getMessage());
+            } else {
+                LOG.warnf("Could not create bucket %s: %s; uploads fail until it exists", bucket, e.getMessage());
+            }
+        }
+    }
+
+    private boolean exists() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (SdkException e) {
+            return false;
         }
     }
 
