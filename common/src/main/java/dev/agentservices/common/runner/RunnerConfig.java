@@ -29,6 +29,6 @@ public interface RunnerConfig {
     Duration tokenTtl();
 
     /** The session pod image ({@code RUNNER_IMAGE}). */
-    @WithDefault("ghcr.io/agent-services/runner:latest")
+    @WithDefault("ghcr.io/agent-services/agent-runner:latest")
     String image();
 }

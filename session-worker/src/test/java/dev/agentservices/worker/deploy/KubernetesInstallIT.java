@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +210,70 @@ class KubernetesInstallIT {
         assertEquals(4, install.stream().filter(resource -> resource.getKind().equals("ServiceMonitor")).count());
         List<HasMetadata> without = load(render("--set", "webhook-gateway.app.serviceMonitor.enabled=false"));
         assertEquals(3, without.stream().filter(resource -> resource.getKind().equals("ServiceMonitor")).count());
+    }
+
+    @Test
+    void everyRenderedObjectPassesTheKubernetesApiSchemas() throws Exception {
+        for (String[] variant : new String[][] {{}, {"--set", "exposure.ingress.enabled=false", "--set", "exposure.gatewayApi.enabled=true"}}) {
+            Path rendered = Files.createTempFile("install", ".yaml");
+            Files.writeString(rendered, render(variant));
+            Process validate = new ProcessBuilder(ROOT.resolve("deploy/kubernetes/validate.sh").toString(), rendered.toString())
+                    .redirectErrorStream(true).start();
+            String report = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, validate.waitFor(), report);
+            assertTrue(report.strip().endsWith("objects, 0 failures"), report);
+        }
+    }
+
+    @Test
+    void theGatewayRunnerApiAndDashboardAreReachedOverTlsOnTheirPublicPathsOnly() throws Exception {
+        Map<String, String> hosts = Map.of("webhook-gateway", "hooks.agents.example.com", "runner-api", "runner.agents.example.com",
+                "dashboard-api", "agents.example.com");
+        for (Map.Entry<String, String> service : hosts.entrySet()) {
+            Ingress ingress = one(Ingress.class, service.getKey());
+            assertEquals(List.of(service.getValue()), ingress.getSpec().getTls().get(0).getHosts(), service.getKey());
+            assertEquals(service.getKey() + "-tls", ingress.getSpec().getTls().get(0).getSecretName());
+            assertEquals("letsencrypt", ingress.getMetadata().getAnnotations().get("cert-manager.io/cluster-issuer"));
+            var rule = ingress.getSpec().getRules().get(0);
+            assertEquals(service.getValue(), rule.getHost());
+            for (var path : rule.getHttp().getPaths()) {
+                assertEquals(service.getKey(), path.getBackend().getService().getName());
+                assertFalse(path.getPath().startsWith("/q"), service.getKey() + " exposes " + path.getPath());
+                assertFalse(path.getPath().startsWith("/local"), "the local sign-in is never public");
+            }
+        }
+        assertEquals(List.of("/webhooks/"), one(Ingress.class, "webhook-gateway").getSpec().getRules().get(0).getHttp().getPaths()
+                .stream().map(path -> path.getPath()).toList());
+        assertTrue(all(Ingress.class).stream().noneMatch(ingress -> ingress.getMetadata().getName().equals("session-worker")));
+
+        List<HasMetadata> routes = load(render("--set", "exposure.ingress.enabled=false", "--set", "exposure.gatewayApi.enabled=true"))
+                .stream().filter(resource -> resource.getKind().equals("HTTPRoute")).toList();
+        assertEquals(Set.of("webhook-gateway", "runner-api", "dashboard-api"),
+                routes.stream().map(route -> route.getMetadata().getName()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aMistypedOrMissingValueIsRefusedByTheChartsSchema() throws Exception {
+        String mistyped = renderFailing("--set", "networkPolicies.enabled=yes");
+        assertTrue(mistyped.contains("/networkPolicies/enabled") && mistyped.contains("want boolean"), mistyped);
+        String noHost = renderFailing("--set", "exposure.services.dashboard-api.host=");
+        assertTrue(noHost.contains("/exposure/services/dashboard-api/host"), noHost);
+        String internalPath = renderFailing("--set", "exposure.services.runner-api.paths[0].path=/q/metrics");
+        assertTrue(internalPath.contains("/exposure/services/runner-api/paths/0/path"), internalPath);
+    }
+
+    /** Renders with {@code helmArgs}, which must fail; returns what helm said. */
+    private static String renderFailing(String... helmArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("deploy/kubernetes/render.sh").toString(),
+                ROOT.resolve("deploy/kubernetes/values-production.yaml").toString()));
+        command.addAll(List.of(helmArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("RENDER_BUILD", "0");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
+        assertTrue(process.exitValue() != 0, "render.sh took " + String.join(" ", helmArgs));
+        return output;
     }
 
     private static boolean empty(Object selector) {
