@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (nats-server; tmux, jq and curl for the reference
-# runner of the end-to-end test; script for the local terminal; node and npm for the test with the
+# The test command: installs what the tests need (nats-server; tmux, jq, curl and git for the reference
+# runner of the end-to-end tests, which also install the pinned Claude Code CLI from npm; script for the local terminal; node and npm for the test with the
 # official Connect client; Chromium for the web UI test, or CHROMIUM naming another Chromium or Chrome),
 # then runs the whole Maven build with its tests, fuzzes the payload parsers for a bounded time, and runs a
 # benchmark smoke (deploy/bench/smoke.sh: a ratio against a baseline in the same run). Tests start their own nats-server on a free port; set NATS_URL to use another server.
@@ -12,6 +12,7 @@ ensure_command nats-server nats-server
 ensure_command tmux tmux
 ensure_command jq jq
 ensure_command curl curl
+ensure_command git git
 ensure_command script bsdutils
 ensure_command node nodejs
 ensure_command npm npm

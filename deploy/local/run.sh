@@ -5,8 +5,9 @@
 # its local sign-in, and a sample agent ("buck"). Ctrl-C stops everything.
 #
 # Environment: LOCAL_NATS_PORT (default 4222, a free port when taken), GATEWAY_PORT (8080),
-# RUNNER_API_PORT (8081), DASHBOARD_PORT (8082), WORKER_PORT (8083), AGENT_COMMAND (default: claude -p when installed, else the
-# demo agent deploy/runner/demo-agent.sh).
+# RUNNER_API_PORT (8081), DASHBOARD_PORT (8082), WORKER_PORT (8083), AGENT_COMMAND (default: claude -p when installed and
+# SESSION_LOCAL_RUN_ENV_FILE names the runs' credentials, else the demo agent deploy/runner/demo-agent.sh);
+# SESSION_LOCAL_RUN_ENV_FILE, GITHUB_TOKEN, GITHUB_API_URL and GITHUB_GIT_URL reach the worker as set.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -37,7 +38,12 @@ for port_and_variable in "$gateway_port GATEWAY_PORT" "$runner_port RUNNER_API_P
 done
 agent_command=${AGENT_COMMAND:-}
 if [ -z "$agent_command" ]; then
-  if command -v claude >/dev/null 2>&1; then agent_command="claude -p"; else agent_command="$root/deploy/runner/demo-agent.sh"; fi
+  # Claude Code when it is installed and the runs have credentials (SESSION_LOCAL_RUN_ENV_FILE), else the demo agent
+  if command -v claude >/dev/null 2>&1 && [ -n "${SESSION_LOCAL_RUN_ENV_FILE:-}" ]; then
+    agent_command="claude -p"
+  else
+    agent_command="$root/deploy/runner/demo-agent.sh"
+  fi
 fi
 tmux_socket="agent-services-local-$$"
 

@@ -7,6 +7,7 @@
 # Each kind sends the same delivery every time (Slack event_id, click, Jira identifier, GitHub comment
 # id), so a second send shows deduplication; --new makes a fresh one. slack-reply sends a new reply in the
 # sample mention's thread (default text: "- also update the docs"): a follow-up, the session's next turn.
+# The GitHub comment goes to SAMPLE_REPOSITORY#SAMPLE_ISSUE (default acme/api#42) with SAMPLE_TEXT as its text.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -59,7 +60,12 @@ case "$kind" in
       -H "X-Hub-Signature: sha256=$(printf '%s' "$body" | hmac "$JIRA_WEBHOOK_SECRET")" --data-binary "$body")
     ;;
   github)
-    body='{"action":"created","issue":{"number":42,"title":"Flaky build"},"comment":{"id":'$suffix',"body":"@bucky can you take a look?","user":{"login":"ana","type":"User"},"author_association":"OWNER"},"repository":{"full_name":"acme/api","owner":{"login":"acme"}},"sender":{"login":"ana"}}'
+    repository=${SAMPLE_REPOSITORY:-acme/api}
+    body=$(jq -cn --arg repo "$repository" --argjson number "${SAMPLE_ISSUE:-42}" --argjson id "$suffix" \
+      --arg text "${SAMPLE_TEXT:-@bucky can you take a look?}" \
+      '{action: "created", issue: {number: $number, title: "Flaky build"}, comment: {id: $id, body: $text,
+        user: {login: "ana", type: "User"}, author_association: "OWNER"},
+        repository: {full_name: $repo, owner: {login: ($repo | split("/")[0])}}, sender: {login: "ana"}}')
     status=$(curl -sS -o /dev/stderr -w '%{http_code}\n' -X POST "$GATEWAY_URL/webhooks/github" -H 'Content-Type: application/json' \
       -H 'X-GitHub-Event: issue_comment' -H "X-GitHub-Delivery: local-$suffix" \
       -H "X-Hub-Signature-256: sha256=$(printf '%s' "$body" | hmac "$GITHUB_WEBHOOK_SECRET")" --data-binary "$body")

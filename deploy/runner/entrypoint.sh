@@ -10,12 +10,21 @@
 # RUNNER_MODE=one-shot (default): AGENT_COMMAND (default: claude -p) runs once per turn with the prompt as
 # its last argument after "--" (on standard input when it is longer than an argument may be), standard
 # input otherwise closed; its standard output is the turn's answer, exit status 0 means it succeeded.
-# Claude Code (a command named claude) runs with --output-format json, and later turns continue its
-# conversation with --resume <session_id> (or --continue); other commands get AGENT_CONTINUE_ARGS on
-# later turns when set. RUNNER_MODE=interactive: see interactive.sh.
+# Claude Code (a command named claude) runs with --output-format stream-json --verbose: the terminal shows
+# its text and tool steps, its result object is the answer, and later turns continue its conversation with
+# --resume <session_id> (or --continue); other commands get AGENT_CONTINUE_ARGS on later turns when set.
+# A turn whose agent printed nothing for RUNNER_NO_OUTPUT_TIMEOUT seconds (600) is stopped and fails; Claude
+# Code is stopped 15 s after its result if it has not exited; a failed turn's reply carries the agent's last
+# lines of output with the run's secrets masked. RUNNER_MODE=interactive: see interactive.sh.
+#
+# A session on a repository works in its checkout (workspace.sh): cloned on the session's branch before the
+# first turn, committed and pushed after each. Claude Code runs unattended (claude-setup.sh): a home of the
+# run's own with its first-run dialogs answered, no auto-update, the agent's permission mode.
 #
 # Environment: SESSION_ID, RUNNER_API_URL, RUNNER_TOKEN (a pod gets them from its Secret; the local
 # launcher passes them through RUNNER_ENV_FILE, read once and deleted), AGENT_COMMAND, RUNNER_MODE,
+# RUNNER_PERMISSION_MODE, RUNNER_ALLOWED_TOOLS, RUNNER_DISALLOWED_TOOLS, GITHUB_GIT_URL, GITHUB_TOKEN, the model's
+# credentials (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_BASE_URL, Bedrock, Vertex),
 # RUNNER_IDLE_TIMEOUT (seconds, default 600), RUNNER_WORK_DIR, TRACEPARENT (the W3C trace context of what
 # started the run: sent as the traceparent header of every runner-API call, so runner-api continues the trace).
 set -uo pipefail
@@ -28,6 +37,7 @@ fi
 AGENT_COMMAND=${AGENT_COMMAND:-claude -p}
 RUNNER_MODE=${RUNNER_MODE:-one-shot}
 idle_timeout=${RUNNER_IDLE_TIMEOUT:-600}
+no_output_timeout=${RUNNER_NO_OUTPUT_TIMEOUT:-600}
 trace=() # the run's trace context on every call, when it is a well-formed W3C traceparent
 [[ "${TRACEPARENT:-}" =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]] && trace=(-H "traceparent: $TRACEPARENT")
 work=${RUNNER_WORK_DIR:-$PWD}
@@ -35,6 +45,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 session_url="$RUNNER_API_URL/api/runner/sessions/$SESSION_ID"
 own="$work/.runner" # the runner's own files: outputs, hook settings; never part of the saved state
 mkdir -p "$own"
+# the run's own home, saved with its state: the agent CLI's settings and conversations, never the host user's
+export HOME="$work/.home"
+mkdir -p "$HOME"
+# the CLI as installed in the image, and no traffic but the model's
+export DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 # the longest prompt passed as one argument (Linux refuses a single argument over 128 KiB)
 max_argument_bytes=100000
 
@@ -64,11 +79,33 @@ elif [ -n "$state_key" ]; then
   "$here/save-state.sh" restore "$state_key" "$work" || echo "could not restore state $state_key; starting afresh" >&2
 fi
 
+# the session's repository, when it has one: the agent works in its checkout
+agent_dir="$work"
+if [ -n "$(jq -r '.workspace.repository // empty' <<<"$context")" ]; then
+  . "$here/workspace.sh"
+  if ! prepare_workspace; then
+    post complete "$(jq -n --argjson turn "$turn" --arg e "the run could not clone $ws_repository (see the run's log)" \
+      '{status: "failed", turn: $turn, final_message: "", error: $e}')"
+    post end "$(jq -n --argjson turn "$turn" '{last_turn: $turn, state_key: null}')"
+    exit 1
+  fi
+  agent_dir="$repo_dir"
+fi
+
 read -ra command <<<"$AGENT_COMMAND"
 claude=false
 if [ "$(basename "${command[0]}")" = claude ]; then
   claude=true
   [[ " ${command[*]} " == *" -p "* || " ${command[*]} " == *" --print "* ]] || command+=(-p)
+  . "$here/claude-setup.sh"
+  if ! has_model_credentials; then
+    post complete "$(jq -n --argjson turn "$turn" --arg e "$no_credentials" '{status: "failed", turn: $turn, final_message: "", error: $e}')"
+    post end "$(jq -n --argjson turn "$turn" '{last_turn: $turn, state_key: null}')"
+    echo "$no_credentials" >&2
+    exit 1
+  fi
+  seed_claude_home "$agent_dir"
+  command+=("${permission_args[@]}")
 fi
 
 save_state() { # prints the key the work folder was saved under; fails when it could not be saved
@@ -112,10 +149,67 @@ on_term() {
 }
 trap on_term TERM
 
-run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then posts the outcome
-  local args=("${command[@]}") code status error artifacts prompt_bytes
+# What the terminal shows of a Claude Code turn: its text and each tool step, one line each (the JSON stream
+# itself is kept in the run's folder).
+progress_filter='fromjson? | select(type == "object")
+  | if .type == "assistant" then (.message.content[]?
+      | if .type == "text" then .text
+        elif .type == "tool_use" then "\u2192 \(.name): \((.input.description // .input.command // .input.file_path // .input.pattern
+            // (.input | tostring)) | tostring | .[0:160])"
+        else empty end)
+    elif .type == "result" then "\u2713 \(.subtype // "done") after \(.num_turns // 0) steps"
+    else empty end'
+
+show_progress() { # show_progress PID FILE: follows what the agent prints until it exits
   if $claude; then
-    [[ " ${args[*]} " == *" --output-format "* ]] || args+=(--output-format json)
+    tail -n +1 -s 0.1 -f --pid="$1" "$2" 2>/dev/null | jq --unbuffered -rR "$progress_filter" 2>/dev/null
+  else
+    tail -n +1 -s 0.1 -f --pid="$1" "$2" 2>/dev/null
+  fi
+}
+
+has_result() { # whether Claude Code's stream in FILE ends with its result
+  tail -n 1 "$1" 2>/dev/null | jq -e 'select(type == "object" and .type == "result")' >/dev/null 2>&1
+}
+
+watch_turn() { # watch_turn PID FILE: ends the agent when it printed nothing for RUNNER_NO_OUTPUT_TIMEOUT seconds, or
+  # when Claude Code printed its result and has not exited 15 seconds later; says which in $own/ended
+  local pid=$1 file=$2 size last=-1 quiet=0 done_for=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1 & wait $!
+    size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+    if [ "$size" != "$last" ]; then last=$size quiet=0; else quiet=$(( quiet + 1 )); fi
+    if $claude && has_result "$file"; then done_for=$(( done_for + 1 )); fi
+    if [ "$quiet" -ge "$no_output_timeout" ] || [ "$done_for" -ge 15 ]; then
+      if [ "$done_for" -ge 15 ]; then echo result >"$own/ended"; else echo quiet >"$own/ended"; fi
+      kill -TERM "$pid" 2>/dev/null
+      sleep 5 & wait $!
+      kill -KILL "$pid" 2>/dev/null
+      return 0
+    fi
+  done
+}
+
+mask() { # standard input without the run's secrets, nor anything shaped like a known token
+  local text name value
+  text=$(cat)
+  for name in ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CLAUDE_CODE_OAUTH_TOKEN GITHUB_TOKEN RUNNER_TOKEN \
+    AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN; do
+    value=${!name:-}
+    [ "${#value}" -ge 8 ] && text=${text//"$value"/[masked]}
+  done
+  sed -E 's/(sk-ant-|gh[pousr]_|github_pat_|xox[abpr]-)[A-Za-z0-9_-]+/\1[masked]/g' <<<"$text"
+}
+
+last_lines() { # the agent's last lines of output (its errors first), masked, for a failure reply
+  { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 5; } | cut -c1-300 | mask
+}
+
+run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then posts the outcome
+  local args=("${command[@]}") code status error artifacts prompt_bytes raw errors ended lines shower watcher
+  if $claude; then
+    # a JSON object a line: each step shows as it happens, and the watchdog sees the agent is alive
+    [[ " ${args[*]} " == *" --output-format "* ]] || args+=(--output-format stream-json --verbose)
     if [ "$turn" -gt 1 ]; then
       if [ -n "$agent_session" ]; then args+=(--resume "$agent_session"); else args+=(--continue); fi
     fi
@@ -123,29 +217,55 @@ run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then
     read -ra more <<<"$AGENT_CONTINUE_ARGS"
     args+=("${more[@]}")
   fi
-  output="$own/output-$run-$turn.txt"
+  output="$own/output-$run-$turn.txt" # the answer posted
+  raw="$own/stdout-$run-$turn.txt"
+  errors="$own/stderr-$run-$turn.txt"
+  : >"$raw"
+  rm -f "$own/ended"
   prompt_bytes=$(wc -c <"$own/prompt")
   echo "--- turn $turn"
   if [ "$prompt_bytes" -le "$max_argument_bytes" ]; then
-    ( "${args[@]}" -- "$(cat "$own/prompt")" </dev/null | tee "$output"; exit "${PIPESTATUS[0]}" ) &
+    ( cd "$agent_dir" && exec "${args[@]}" -- "$(cat "$own/prompt")" </dev/null >"$raw" 2>"$errors" ) &
   else
-    ( "${args[@]}" <"$own/prompt" | tee "$output"; exit "${PIPESTATUS[0]}" ) &
+    ( cd "$agent_dir" && exec "${args[@]}" <"$own/prompt" >"$raw" 2>"$errors" ) &
   fi
   agent=$!
+  show_progress "$agent" "$raw" &
+  shower=$!
+  watch_turn "$agent" "$raw" &
+  watcher=$!
   wait "$agent"
   code=$?
   agent=
-  status=succeeded error=null
-  if [ "$code" -ne 0 ]; then
-    status=failed
-    error=$(jq -n --arg e "$(basename "${command[0]}") exited with $code" '$e')
-  fi
+  kill "$watcher" 2>/dev/null # it writes why it ended the agent before it does
+  wait "$watcher" 2>/dev/null
+  wait "$shower" 2>/dev/null
+  ended=$(cat "$own/ended" 2>/dev/null)
   if $claude; then
+    # the answer is the stream's result object (runner-api reads it: the answer, usage, session id, refusals)
+    jq -cR 'fromjson? | select(type == "object" and .type == "result")' "$raw" 2>/dev/null | tail -n 1 >"$output"
     local sid
-    sid=$(tail -n 1 "$output" | jq -r 'select(type == "object" and .type == "result") | .session_id // empty' 2>/dev/null)
+    sid=$(jq -r '.session_id // empty' "$output" 2>/dev/null)
     [ -n "$sid" ] && agent_session=$sid
+  else
+    cp "$raw" "$output"
+  fi
+  status=succeeded error=null
+  if [ "$ended" = quiet ]; then
+    status=failed
+    error=$(jq -n --arg e "the agent printed nothing for ${no_output_timeout}s and was stopped (RUNNER_NO_OUTPUT_TIMEOUT)" \
+      --arg l "$(last_lines "$errors")" '$e + (if $l == "" then "" else "; its last lines:\n" + $l end)')
+  elif [ "$code" -ne 0 ] && [ "$ended" != result ]; then
+    status=failed
+    lines=$(last_lines "$errors")
+    [ -n "$lines" ] || lines=$(last_lines "$raw")
+    error=$(jq -n --arg e "$(basename "${command[0]}") exited with $code" --arg l "$lines" \
+      '$e + (if $l == "" then "" else "; its last lines:\n" + $l end)')
   fi
   artifacts=$(upload_outbox)
+  if [ "$agent_dir" != "$work" ]; then
+    artifacts=$(jq -c --argjson pushed "$(publish_workspace)" '. + $pushed' <<<"$artifacts")
+  fi
   if post complete "$(jq -n --arg status "$status" --argjson turn "$turn" --rawfile msg "$output" --argjson error "$error" \
     --argjson artifacts "$artifacts" --arg sid "$agent_session" \
     '{status: $status, turn: $turn, final_message: $msg, error: $error, artifacts: $artifacts,

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = PackagedServices.ROOT;
     private static final String SIGNING_SECRET = "e2e-slack-signing-secret";
     /** Agent dolly answers with a model: the Slack stub also speaks the Anthropic Messages API under /anthropic. */
     private static final String DOLLY_SIGNING_SECRET = "e2e-dolly-slack-signing-secret";
@@ -110,8 +110,8 @@ class EndToEndIT {
                 Map.entry("SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString()),
                 Map.entry("SESSION_LOCAL_AGENT_COMMAND", STAND_IN_CLAUDE + " -p"),
                 Map.entry("SESSION_LOCAL_TMUX_SOCKET", TMUX_SOCKET),
-                Map.entry("STAND_IN_CLAUDE_SECONDS", "3"),
-                Map.entry("CLAUDE_CONFIG_DIR", Files.createTempDirectory("e2e-claude-").toString()),
+                // what each run gets in its environment (nothing else of the worker's reaches it)
+                Map.entry("SESSION_LOCAL_RUN_ENV_FILE", runEnvFile().toString()),
                 Map.entry("RUNNER_API_URL", "http://127.0.0.1:" + runnerPort),
                 Map.entry("WORKER_CONSUMER_ACK_WAIT", "3s"),
                 Map.entry("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
@@ -127,6 +127,13 @@ class EndToEndIT {
         for (int port : List.of(gatewayPort, runnerPort, workerPort, dashboardPort)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(port));
         }
+    }
+
+    /** The runs' credentials (the stand-in CLI, like the real one, needs some) and its turn length. */
+    private static Path runEnvFile() throws IOException {
+        Path file = Files.createTempFile("e2e-run-", ".env");
+        Files.writeString(file, "ANTHROPIC_API_KEY=sk-ant-e2e-run\nSTAND_IN_CLAUDE_SECONDS=3\n");
+        return file;
     }
 
     @AfterAll
@@ -508,38 +515,23 @@ class EndToEndIT {
     }
 
     private static Process start(String module, int port, Map<String, String> environment) throws IOException {
-        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing; build the whole project (mvn verify) first");
-        }
-        ProcessBuilder builder = new ProcessBuilder("java", "-Dquarkus.profile=e2e", "-jar", jar.toString())
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "e2e-" + module + ".log").toFile()));
-        builder.environment().putAll(environment);
-        builder.environment().put("NATS_URL", nats.localUrl());
-        builder.environment().put("NATS_USER", module);
-        builder.environment().put("NATS_PASSWORD", NATS_PASSWORDS.get(module));
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("NATS_URL", nats.localUrl());
+        all.put("NATS_USER", module);
+        all.put("NATS_PASSWORD", NATS_PASSWORDS.get(module));
         // the worker owns the streams and buckets; the others may not create them
-        builder.environment().put("NATS_MANAGE_TOPOLOGY", Boolean.toString(module.equals("session-worker")));
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        Process process = builder.start();
+        all.put("NATS_MANAGE_TOPOLOGY", Boolean.toString(module.equals("session-worker")));
+        all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Process process = PackagedServices.start(module, "e2e", all);
         services.add(process);
         return process;
     }
 
     private static boolean ready(int port) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return PackagedServices.ready(port);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return PackagedServices.freePort();
     }
 }

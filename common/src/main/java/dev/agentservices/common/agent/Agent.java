@@ -36,7 +36,7 @@ public record Agent(String name, Optional<SlackApp> slack, Optional<JiraAccount>
      * @param allowedOrganizations  repository owners (lower case) that may; any when empty
      * @param allowedInstallations  App installation ids that may; any when empty
      * @param app                   the GitHub App whose installation tokens replies and runs use; without it,
-     *                              replies use {@code token} and runs get no GitHub token
+     *                              replies, draft pull requests and runs use {@code token}
      */
     public record GithubApp(Secret webhookSecret, String handle, Optional<Secret> token, Set<String> allowedAssociations,
             Set<String> allowedOrganizations, Set<Long> allowedInstallations, Optional<AppCredentials> app) {

@@ -57,6 +57,24 @@ public interface AgentsConfig {
     interface RunnerSettings {
         /** {@code one-shot} or {@code interactive} ({@code RUNNER_MODE}, {@code DOLLY_RUNNER_MODE}, ...). */
         Optional<String> mode();
+
+        /**
+         * The Secret in the sessions namespace whose keys become each run's environment: the model credentials
+         * of the agent CLI ({@code RUNNER_ENV_SECRET}, {@code DOLLY_RUNNER_ENV_SECRET}, ...). Never the worker's own key.
+         */
+        Optional<String> envSecret();
+
+        /**
+         * The agent CLI's permission mode ({@code RUNNER_PERMISSION_MODE}: {@code bypassPermissions} by default, the
+         * pod being the sandbox; also {@code acceptEdits}, {@code default}, {@code plan}).
+         */
+        Optional<String> permissionMode();
+
+        /** Tools the agent CLI may use without asking ({@code RUNNER_ALLOWED_TOOLS}, its {@code --allowedTools}). */
+        Optional<String> allowedTools();
+
+        /** Tools the agent CLI may never use ({@code RUNNER_DISALLOWED_TOOLS}, its {@code --disallowedTools}). */
+        Optional<String> disallowedTools();
     }
 
     /** The agent's Slack app. */

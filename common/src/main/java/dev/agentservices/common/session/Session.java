@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  *                     null when it is not waiting
  * @param conversation the session's conversation with its model (the model-backed agent policy); null for the
  *                     pass-through policy
+ * @param workspace    the repository the session works on, planned before its first run; null when it works on
+ *                     none (an empty folder)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(
@@ -79,7 +81,8 @@ public record Session(
         Instant runStartedAt,
         long podMillis,
         String waitingFor,
-        AgentConversation conversation) {
+        AgentConversation conversation,
+        Workspace workspace) {
 
     /** The run waits for a free slot of its team's concurrency limit. */
     public static final String WAITING_FOR_SLOT = "slot";
@@ -119,7 +122,7 @@ public record Session(
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
         return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
                 false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
-                null, 0, 0, List.of(), null, 0, null, null);
+                null, 0, 0, List.of(), null, 0, null, null, null);
     }
 
     public boolean hasApplied(String dedupId) {
@@ -282,6 +285,11 @@ public record Session(
     }
 
     /** The standing instructions every run of this session gets, e.g. from the dashboard or a team default. */
+    /** The repository the session works on, once planned (see {@link Workspace}). */
+    public Session withWorkspace(Workspace newWorkspace) {
+        return copy().workspace(newWorkspace).build();
+    }
+
     public Session withInstructions(String newInstructions) {
         return copy().instructions(newInstructions).build();
     }
@@ -363,6 +371,7 @@ public record Session(
         private long podMillis;
         private String waitingFor;
         private AgentConversation conversation;
+        private Workspace workspace;
 
         Builder(Session s) {
             this.s = s;
@@ -392,6 +401,7 @@ public record Session(
             podMillis = s.podMillis;
             waitingFor = s.waitingFor;
             conversation = s.conversation;
+            workspace = s.workspace;
         }
 
         Builder status(SessionStatus value) { status = value; return this; }
@@ -419,6 +429,7 @@ public record Session(
         Builder runStartedAt(Instant value) { runStartedAt = value; return this; }
         Builder waitingFor(String value) { waitingFor = value; return this; }
         Builder conversation(AgentConversation value) { conversation = value; return this; }
+        Builder workspace(Workspace value) { workspace = value; return this; }
 
         /** The run's pod is gone (or going): its time joins the session's pod time. */
         Builder endRun(Instant now) {
@@ -433,7 +444,7 @@ public record Session(
             return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
                     runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
                     agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied,
-                    runStartedAt, podMillis, waitingFor, conversation);
+                    runStartedAt, podMillis, waitingFor, conversation, workspace);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.agentservices.runner.session;
 
+import java.util.ArrayList;
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.session.Usage;
@@ -11,7 +13,22 @@ import java.util.Optional;
  * {@code usage} (input, output, cache creation and cache read tokens), {@code session_id},
  * {@code num_turns} and {@code duration_ms}. The reply is then {@code result}, never the raw JSON.
  */
-public record AgentResult(String result, boolean error, String subtype, Usage usage, String sessionId, int numTurns) {
+public record AgentResult(String result, boolean error, String subtype, Usage usage, String sessionId, int numTurns,
+        List<String> deniedTools) {
+
+    /**
+     * The answer as the reply shows it: {@code result}, and when the CLI refused tool uses
+     * ({@code permission_denials}: its permission mode did not allow them) a line saying which, since the
+     * agent's own words may not tell that nothing was changed.
+     */
+    public String answer() {
+        if (deniedTools.isEmpty()) {
+            return result;
+        }
+        return result + "\n\n(The agent was refused " + deniedTools.size() + (deniedTools.size() == 1 ? " tool use" : " tool uses")
+                + " by its permission mode: " + String.join(", ", new java.util.LinkedHashSet<>(deniedTools))
+                + ". The agent's or team's permission settings decide what a run may do.)";
+    }
 
     /** Reads {@code output} (the whole of it, or its last non-empty line) as a result object; empty when it is none. */
     public static Optional<AgentResult> parse(ObjectMapper mapper, String output) {
@@ -25,6 +42,14 @@ public record AgentResult(String result, boolean error, String subtype, Usage us
         }
         int lastLine = trimmed.lastIndexOf('\n');
         return lastLine < 0 ? Optional.empty() : read(mapper, trimmed.substring(lastLine + 1).strip());
+    }
+
+    private static List<String> deniedTools(JsonNode denials) {
+        List<String> tools = new ArrayList<>();
+        for (JsonNode denial : denials) {
+            tools.add(denial.path("tool_name").asText("a tool"));
+        }
+        return List.copyOf(tools);
     }
 
     private static Optional<AgentResult> read(ObjectMapper mapper, String json) {
@@ -43,7 +68,7 @@ public record AgentResult(String result, boolean error, String subtype, Usage us
                     node.path("total_cost_usd").asDouble(0), node.path("duration_ms").asLong(0));
             return Optional.of(new AgentResult(node.path("result").asText(""), node.path("is_error").asBoolean(false),
                     node.path("subtype").asText(null), used, node.hasNonNull("session_id") ? node.path("session_id").asText() : null,
-                    node.path("num_turns").asInt(0)));
+                    node.path("num_turns").asInt(0), deniedTools(node.path("permission_denials"))));
         } catch (Exception e) {
             return Optional.empty();
         }

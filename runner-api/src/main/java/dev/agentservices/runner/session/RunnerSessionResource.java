@@ -101,7 +101,7 @@ public class RunnerSessionResource {
         String agentSessionId = request.agentSessionId();
         AgentResult result = AgentResult.parse(mapper, finalMessage).orElse(null);
         if (result != null) {
-            finalMessage = result.result();
+            finalMessage = result.answer();
             usage = usage == null ? result.usage() : usage;
             agentSessionId = agentSessionId == null ? result.sessionId() : agentSessionId;
             if (result.error()) {

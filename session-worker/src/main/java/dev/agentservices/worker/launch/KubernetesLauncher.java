@@ -46,11 +46,11 @@ public class KubernetesLauncher implements SessionLauncher {
     private final String namespace;
 
     public KubernetesLauncher(KubernetesClient client, Supplier<Optional<List<Pod>>> watchedPods, LauncherConfig.Kubernetes config,
-            RunnerConfig runner, String namespace, java.time.Duration idleTimeout) {
+            RunnerConfig runner, String namespace, java.time.Duration idleTimeout, String gitUrl) {
         this.client = client;
         this.watchedPods = watchedPods;
         this.api = new SessionsNamespaceApi(client, namespace);
-        this.manifests = new RunManifests(client.getKubernetesSerialization(), config, runner, namespace, idleTimeout);
+        this.manifests = new RunManifests(client.getKubernetesSerialization(), config, runner, namespace, idleTimeout, gitUrl);
         this.config = config;
         this.namespace = namespace;
     }

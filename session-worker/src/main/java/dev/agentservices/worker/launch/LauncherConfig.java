@@ -27,6 +27,13 @@ public interface LauncherConfig {
     @WithDefault("one-shot")
     String runnerMode();
 
+    /**
+     * Where runs clone a session's repository from: {@code {git-url}/{owner}/{name}.git} ({@code GITHUB_GIT_URL};
+     * GitHub Enterprise's address, or {@code file://} bare repositories in tests).
+     */
+    @WithDefault("https://github.com")
+    String gitUrl();
+
     Local local();
 
     Kubernetes kubernetes();
@@ -90,5 +97,13 @@ public interface LauncherConfig {
 
         /** The agent command the runner starts ({@code AGENT_COMMAND}); the runner's default when unset. */
         Optional<String> agentCommand();
+
+        /**
+         * A file of {@code NAME=value} lines that every local run gets in its environment: its model credentials
+         * ({@code ANTHROPIC_API_KEY}, {@code ANTHROPIC_BASE_URL}, ...; {@code SESSION_LOCAL_RUN_ENV_FILE}). Read at
+         * each launch. Nothing else of the worker's environment reaches a run but {@code PATH}, the locale, the
+         * time zone, {@code TMPDIR} and {@code RUNNER_STATE_DIR}.
+         */
+        Optional<Path> runEnvFile();
     }
 }

@@ -19,11 +19,14 @@ public class LauncherProducer {
     SessionLauncher launcher(LauncherConfig config, RunnerConfig runner, Instance<KubernetesClient> kubernetes,
             SessionStore store, @ConfigProperty(name = "sessions.namespace", defaultValue = "agent-sessions") String namespace) {
         return switch (config.launcher()) {
-            case "local" -> new LocalLauncher(config.local(), runner, config.idleTimeout());
+            case "local" -> {
+                RunEnvFile.lines(config.local().runEnvFile()); // a file that cannot be read stops start-up, not each launch
+                yield new LocalLauncher(config.local(), runner, config.idleTimeout(), config.gitUrl());
+            }
             case "kubernetes" -> {
                 watcher = new PodStatusWatcher(kubernetes.get(), namespace, store);
                 yield new KubernetesLauncher(kubernetes.get(), watcher::pods, config.kubernetes(), runner, namespace,
-                        config.idleTimeout());
+                        config.idleTimeout(), config.gitUrl());
             }
             default -> throw new IllegalStateException(
                     "SESSION_LAUNCHER must be kubernetes or local, not '" + config.launcher() + "'");

@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Local mode's launcher: the reference runner as a local process inside a tmux session named after the
- * run, with the environment a pod would get. The token goes through a file only the user can read,
- * which the runner deletes once read, so it never shows on a command line.
+ * run, with the environment a pod would get and nothing of the worker's own (its keys and tokens stay with
+ * it): the run's credentials come from {@code SESSION_LOCAL_RUN_ENV_FILE}. The tokens go through a file only
+ * the user can read, which the runner deletes once read, so they never show on a command line.
  */
 public class LocalLauncher implements SessionLauncher {
 
@@ -28,8 +29,12 @@ public class LocalLauncher implements SessionLauncher {
     private final RunnerConfig runner;
     private final Path workDir;
     private final Duration idleTimeout;
+    private final String gitUrl;
+    /** What a local run keeps of the worker's environment: where programs are, the locale, the time zone, scratch and local state. */
+    private static final List<String> PASSED_THROUGH = List.of("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "RUNNER_STATE_DIR");
 
-    public LocalLauncher(LauncherConfig.Local config, RunnerConfig runner, Duration idleTimeout) {
+    public LocalLauncher(LauncherConfig.Local config, RunnerConfig runner, Duration idleTimeout, String gitUrl) {
+        this.gitUrl = gitUrl;
         this.config = config;
         this.runner = runner;
         this.idleTimeout = idleTimeout;
@@ -62,6 +67,11 @@ public class LocalLauncher implements SessionLauncher {
                     "RUNNER_MODE=" + quote(options.mode()),
                     "RUNNER_IDLE_TIMEOUT=" + idleTimeout.toSeconds()));
             config.agentCommand().ifPresent(command -> lines.add("AGENT_COMMAND=" + quote(command)));
+            lines.add("GITHUB_GIT_URL=" + quote(gitUrl));
+            lines.add("RUNNER_PERMISSION_MODE=" + quote(options.permissions().mode()));
+            lines.add("RUNNER_ALLOWED_TOOLS=" + quote(options.permissions().allowedTools()));
+            lines.add("RUNNER_DISALLOWED_TOOLS=" + quote(options.permissions().disallowedTools()));
+            lines.addAll(RunEnvFile.lines(config.runEnvFile()));
             if (options.githubToken() != null) {
                 lines.add("GITHUB_TOKEN=" + quote(options.githubToken()));
             }
@@ -69,9 +79,12 @@ public class LocalLauncher implements SessionLauncher {
                 lines.add("TRACEPARENT=" + quote(options.traceparent()));
             }
             Files.write(envFile, lines, StandardCharsets.UTF_8);
+            // the run starts from an empty environment (tmux would hand it the worker's): only the pane's own
+            // variables, a few of the machine's, and what the env file says
             int exit = tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-c", runDir.toString(),
-                    "-e", "RUNNER_ENV_FILE=" + envFile,
-                    "exec " + Path.of(config.runnerCommand()).toAbsolutePath());
+                    "exec env -i TERM=\"$TERM\" TMUX=\"$TMUX\" TMUX_PANE=\"$TMUX_PANE\" " + passedThrough()
+                            + "RUNNER_ENV_FILE=" + quote(envFile.toString()) + " "
+                            + quote(Path.of(config.runnerCommand()).toAbsolutePath().toString()));
             if (exit != 0) {
                 throw new IllegalStateException("tmux could not start session " + name + " (exit " + exit + ")");
             }
@@ -154,6 +167,18 @@ public class LocalLauncher implements SessionLauncher {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", config.tmuxSocket()));
         command.addAll(List.of(args));
         return ShortCommand.run(command, Duration.ofSeconds(10));
+    }
+
+    /** The worker's variables a local run keeps, as {@code NAME='value' } words. */
+    private static String passedThrough() {
+        StringBuilder words = new StringBuilder();
+        for (String variable : PASSED_THROUGH) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                words.append(variable).append('=').append(quote(value)).append(' ');
+            }
+        }
+        return words.toString();
     }
 
     /** Single-quotes a value for a shell {@code .} of the env file. */

@@ -35,9 +35,11 @@ final class RunManifests {
     private final LauncherConfig.Kubernetes config;
     private final String namespace;
     private final String idleSeconds;
+    private final String gitUrl;
 
     RunManifests(KubernetesSerialization serialization, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace,
-            Duration idleTimeout) {
+            Duration idleTimeout, String gitUrl) {
+        this.gitUrl = gitUrl;
         this.config = config;
         this.runner = runner;
         this.namespace = namespace;
@@ -79,6 +81,15 @@ final class RunManifests {
         }
         if (options.githubToken() != null) {
             fromSecret(env, GITHUB_TOKEN_KEY, name);
+        }
+        value(env, "GITHUB_GIT_URL", gitUrl);
+        value(env, "RUNNER_PERMISSION_MODE", options.permissions().mode());
+        value(env, "RUNNER_ALLOWED_TOOLS", options.permissions().allowedTools());
+        value(env, "RUNNER_DISALLOWED_TOOLS", options.permissions().disallowedTools());
+        if (options.envSecret() != null) {
+            // the run's model credentials: every key of the operator's Secret (RUNNER_ENV_SECRET); a missing Secret
+            // keeps the pod from starting, which the pod watcher reports, rather than a run without credentials
+            container.putArray("envFrom").addObject().putObject("secretRef").put("name", options.envSecret()).put("optional", false);
         }
         return write(pod);
     }

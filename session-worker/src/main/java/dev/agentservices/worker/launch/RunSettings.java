@@ -23,6 +23,8 @@ public class RunSettings {
     public static final String ONE_SHOT = "one-shot";
     public static final String INTERACTIVE = "interactive";
     private static final Set<String> MODES = Set.of(ONE_SHOT, INTERACTIVE);
+    /** Claude Code's permission modes. */
+    private static final Set<String> PERMISSION_MODES = Set.of("default", "acceptEdits", "bypassPermissions", "plan", "dontAsk");
 
     private final AgentsConfig agents;
     private final TeamStore teams;
@@ -42,6 +44,11 @@ public class RunSettings {
         if (!MODES.contains(config.runnerMode())) {
             throw new IllegalStateException("session.runner-mode must be one-shot or interactive, not '" + config.runnerMode() + "'");
         }
+        agents.byName().forEach((name, agent) -> agent.runner().permissionMode().filter(mode -> !PERMISSION_MODES.contains(mode))
+                .ifPresent(mode -> {
+                    throw new IllegalStateException("The permission mode of agent " + name + " ({AGENT}_RUNNER_PERMISSION_MODE) must be "
+                            + "one of " + new java.util.TreeSet<>(PERMISSION_MODES) + ", not '" + mode + "'");
+                }));
     }
 
     public SessionLauncher.RunOptions options(Session session, String podToken) {
@@ -51,10 +58,22 @@ public class RunSettings {
                         .filter(MODES::contains))
                 .orElse(config.runnerMode());
         String image = team.map(TeamSettings::defaultRunnerImage).filter(value -> !value.isBlank()).orElse(null);
-        // a GitHub session's run gets a token of the agent's GitHub App for its one repository, valid an hour
-        String githubToken = session.origin() == null || session.origin().githubRepository() == null ? null
-                : registry.byName(session.agent()).flatMap(agent -> github.runToken(agent, session.origin().githubRepository()))
-                        .orElse(null);
-        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, tracing.currentTraceparent());
+        Optional<AgentsConfig.RunnerSettings> agentRunner = Optional.ofNullable(agents.byName().get(session.agent()))
+                .map(AgentsConfig.AgentConfig::runner);
+        // a run on a repository gets a token of the agent's GitHub App for that one repository (an hour), else GITHUB_TOKEN
+        String repository = session.workspace() != null ? session.workspace().repository()
+                : session.origin() == null ? null : session.origin().githubRepository();
+        String githubToken = repository == null ? null : registry.byName(session.agent())
+                .flatMap(agent -> github.runToken(agent, repository)
+                        .or(() -> agent.github().flatMap(app -> app.token()).map(token -> token.reveal())))
+                .orElse(null);
+        String envSecret = agentRunner.flatMap(AgentsConfig.RunnerSettings::envSecret).map(String::trim)
+                .filter(name -> !name.isEmpty()).orElse(null);
+        SessionLauncher.AgentPermissions permissions = new SessionLauncher.AgentPermissions(
+                agentRunner.flatMap(AgentsConfig.RunnerSettings::permissionMode).orElse(SessionLauncher.AgentPermissions.DEFAULT.mode()),
+                agentRunner.flatMap(AgentsConfig.RunnerSettings::allowedTools).orElse(""),
+                agentRunner.flatMap(AgentsConfig.RunnerSettings::disallowedTools).orElse(""));
+        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, tracing.currentTraceparent(), envSecret,
+                permissions);
     }
 }

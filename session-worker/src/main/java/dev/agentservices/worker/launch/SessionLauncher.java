@@ -18,16 +18,28 @@ public interface SessionLauncher {
      * How a run is started: the pod token, the runner's mode ({@code one-shot}: the agent CLI once per
      * turn; {@code interactive}: the agent's TUI in the tmux pane, turns typed into it), and the image of its
      * pod when its team names one (null: {@code RUNNER_IMAGE}).
-     */
-    /**
-     * @param githubToken a GitHub token for the run, limited to its repository (the GitHub App's), or null
+     *
+     * @param githubToken a GitHub token for the run, limited to its repository (the GitHub App's), else the
+     *                    agent's {@code GITHUB_TOKEN}; null when it has none
      * @param traceparent the W3C trace context of what started the run, given to its process as {@code TRACEPARENT}, or null
+     * @param envSecret   the Secret in the sessions namespace whose keys become the run's environment (its model
+     *                    credentials: {@code RUNNER_ENV_SECRET}); null for none
+     * @param permissions what the agent CLI may do without asking
      */
-    record RunOptions(String podToken, String mode, String image, String githubToken, String traceparent) {
+    record RunOptions(String podToken, String mode, String image, String githubToken, String traceparent, String envSecret,
+            AgentPermissions permissions) {
 
         public RunOptions(String podToken, String mode, String image) {
-            this(podToken, mode, image, null, null);
+            this(podToken, mode, image, null, null, null, AgentPermissions.DEFAULT);
         }
+    }
+
+    /**
+     * The agent CLI's permission mode ({@code bypassPermissions} by default: the pod is the sandbox) and the
+     * tools it is given or refused ({@code --allowedTools}, {@code --disallowedTools}; empty for the CLI's own).
+     */
+    record AgentPermissions(String mode, String allowedTools, String disallowedTools) {
+        public static final AgentPermissions DEFAULT = new AgentPermissions("bypassPermissions", "", "");
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.agentservices.worker.agent.AgentEvent;
 import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.session.SessionService;
+import dev.agentservices.worker.workspace.PullRequests;
 import io.nats.client.Message;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -41,9 +42,11 @@ public class RunnerMessageHandler {
     private final SessionService sessions;
     private final TurnReactions reactions;
     private final FullTexts fullTexts;
+    private final PullRequests pullRequests;
 
     public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
-            SessionService sessions, TurnReactions reactions, FullTexts fullTexts) {
+            SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests) {
+        this.pullRequests = pullRequests;
         this.fullTexts = fullTexts;
         this.reactions = reactions;
         this.mapper = mapper;
@@ -99,7 +102,7 @@ public class RunnerMessageHandler {
 
     private void complete(RunOutcome received, String agentName) {
         Instant now = Instant.now();
-        RunOutcome outcome = withWholeAnswerLinked(received);
+        RunOutcome outcome = withPullRequest(withWholeAnswerLinked(received), agentName);
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
         Session session = store.update(outcome.sessionId(), current -> ofAgent(current, agentName).hasApplied(outcome.dedupId())
                 || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
@@ -127,6 +130,24 @@ public class RunnerMessageHandler {
             reactions.started(agent, replied, replied.turn());
         }
         sessions.launchIfWaiting(replied);
+    }
+
+    /**
+     * The outcome, with the session's draft pull request among its artifacts when the run pushed its branch;
+     * as it is when it was applied before (a redelivery) or pushed nothing.
+     */
+    private RunOutcome withPullRequest(RunOutcome outcome, String agentName) {
+        if (outcome.artifacts() == null || outcome.artifacts().stream().noneMatch(a -> PullRequests.BRANCH.equals(a.kind()))) {
+            return outcome;
+        }
+        Session session = store.get(outcome.sessionId()).map(SessionStore.Versioned::session).orElse(null);
+        Agent agent = agents.byName(agentName).orElse(null);
+        if (session == null || agent == null || !session.agent().equals(agentName) || session.hasApplied(outcome.dedupId())) {
+            return outcome;
+        }
+        var artifacts = pullRequests.withPullRequest(agent, session, outcome.artifacts());
+        return new RunOutcome(outcome.v(), outcome.sessionId(), outcome.run(), outcome.turn(), outcome.status(),
+                outcome.finalMessage(), artifacts, outcome.usage(), outcome.error(), outcome.agentSessionId());
     }
 
     /** The outcome, with a link to its whole answer among the artifacts when the record will show it cut. */

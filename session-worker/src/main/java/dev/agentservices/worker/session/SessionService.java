@@ -8,6 +8,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Workspace;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.launch.PodTokenIssuer;
@@ -15,6 +16,7 @@ import dev.agentservices.worker.launch.RunSettings;
 import dev.agentservices.worker.reply.ReplyPoster;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.launch.SessionLauncher;
+import dev.agentservices.worker.workspace.WorkspacePlanner;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,11 +52,13 @@ public class SessionService {
     private final AgentRegistry agents;
     private final AgentsConfig agentSettings;
     private final TurnReactions reactions;
+    private final WorkspacePlanner workspaces;
     private final Clock clock = Clock.systemUTC();
 
     public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
             TeamSlots slots, TeamBudget budget, RunRate rate, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
-            TurnReactions reactions, ReplyPoster poster) {
+            TurnReactions reactions, ReplyPoster poster, WorkspacePlanner workspaces) {
+        this.workspaces = workspaces;
         this.budget = budget;
         this.rate = rate;
         this.poster = poster;
@@ -204,7 +208,8 @@ public class SessionService {
             waitFor(session, Session.WAITING_FOR_SLOT);
             return;
         }
-        SessionLauncher.Launched launched = launcher.launch(session, settings.options(session, tokens.mint(session)));
+        Session planned = withWorkspace(session);
+        SessionLauncher.Launched launched = launcher.launch(planned, settings.options(planned, tokens.mint(planned)));
         Instant now = clock.instant();
         UnaryOperator<Session> recordPod = current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
                 ? current.withStatus(launched.status(), launched.podName(), now) : current;
@@ -215,6 +220,22 @@ public class SessionService {
         }
         LOG.infof("Session %s (%s) run %d: %s %s", session.id(), session.key(), session.run(), launched.status(),
                 launched.podName());
+    }
+
+    /**
+     * The session with its workspace planned and recorded before its first run (the repository it clones and
+     * the branch it pushes); as it is when it has one or works on none.
+     */
+    private Session withWorkspace(Session session) {
+        if (session.workspace() != null) {
+            return session;
+        }
+        Optional<Workspace> workspace = agents.byName(session.agent()).flatMap(agent -> workspaces.plan(agent, session));
+        if (workspace.isEmpty()) {
+            return session;
+        }
+        return store.update(session.id(), current -> current.workspace() != null ? current : current.withWorkspace(workspace.get()))
+                .session();
     }
 
     /** Records why the run waits; true when this call changed it (so the thread is told once per reason and run). */

@@ -55,16 +55,18 @@ class KubernetesLauncherTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "agents.buck.slack.signing-secret", "buck-slack-signing-secret",
-                    "session.launcher", "kubernetes",
-                    "sessions.namespace", NAMESPACE,
-                    "runner.image", "registry.example.com/agent-runner:1.2.3",
-                    "runner.api-url", "http://runner-api.agent-services.svc:8081",
-                    "runner.token-secret", "a-test-secret-of-at-least-32-bytes-long",
-                    "session.kubernetes.active-deadline", "2h",
-                    "worker.reconcile.interval", "300ms",
-                    "session.kubernetes.finished-pod-grace", "2s");
+            return Map.ofEntries(
+                    Map.entry("agents.buck.slack.signing-secret", "buck-slack-signing-secret"),
+                    Map.entry("session.launcher", "kubernetes"),
+                    Map.entry("sessions.namespace", NAMESPACE),
+                    Map.entry("runner.image", "registry.example.com/agent-runner:1.2.3"),
+                    Map.entry("runner.api-url", "http://runner-api.agent-services.svc:8081"),
+                    Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"),
+                    Map.entry("session.kubernetes.active-deadline", "2h"),
+                    Map.entry("worker.reconcile.interval", "300ms"),
+                    Map.entry("session.kubernetes.finished-pod-grace", "2s"),
+                    Map.entry("agents.buck.runner.env-secret", "buck-model-credentials"),
+                    Map.entry("agents.buck.runner.permission-mode", "acceptEdits"));
         }
 
         @Override
@@ -117,6 +119,12 @@ class KubernetesLauncherTest {
         assertEquals(name, env.get("RUNNER_TOKEN").getValueFrom().getSecretKeyRef().getName());
         assertTrue(env.get("TRACEPARENT").getValue().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"),
                 "the run continues the trace of the message that started it: " + env.get("TRACEPARENT").getValue());
+        // the run's model credentials: every key of the agent's Secret, which must exist for the pod to start
+        assertEquals(1, container.getEnvFrom().size());
+        assertEquals("buck-model-credentials", container.getEnvFrom().get(0).getSecretRef().getName());
+        assertEquals(Boolean.FALSE, container.getEnvFrom().get(0).getSecretRef().getOptional());
+        assertEquals("acceptEdits", env.get("RUNNER_PERMISSION_MODE").getValue());
+        assertEquals("https://github.com", env.get("GITHUB_GIT_URL").getValue());
 
         Secret secret = kubernetes.secrets().inNamespace(NAMESPACE).withName(name).get();
         String token = secret.getStringData() != null && secret.getStringData().containsKey("RUNNER_TOKEN")
@@ -125,6 +133,23 @@ class KubernetesLauncherTest {
         assertEquals(3, token.split("\\.").length, "a signed JWT");
         String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
         assertTrue(claims.contains("\"sub\":\"" + session.id() + "\""), claims);
+    }
+
+    /** What the worker writes is what the API server takes: its pod and Secret against the Kubernetes API's schemas. */
+    @Test
+    void theRunsPodAndSecretPassTheKubernetesApiSchemas() throws Exception {
+        Session session = startSession();
+        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
+        Secret secret = kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get();
+        java.nio.file.Path manifests = java.nio.file.Files.createTempFile("run-manifests", ".yaml");
+        java.nio.file.Files.writeString(manifests, kubernetes.getKubernetesSerialization().asYaml(pod) + "\n---\n"
+                + kubernetes.getKubernetesSerialization().asYaml(secret));
+
+        Process validate = new ProcessBuilder("../deploy/kubernetes/validate.sh", manifests.toString()).redirectErrorStream(true)
+                .start();
+        String report = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, validate.waitFor(), report);
+        assertTrue(report.contains("2 objects, 0 failures"), report);
     }
 
     /** Each rule of the PodSecurity "restricted" profile (which includes "baseline"), one assertion each. */
@@ -384,7 +409,7 @@ class KubernetesLauncherTest {
         setPhase(session.podName(), "Running", null);
         // a copy that has not seen the pod yet, as after a watch that resumed past a gap
         KubernetesLauncher behind = new KubernetesLauncher(kubernetes, () -> Optional.of(List.of()),
-                launcherConfig.kubernetes(), runner, NAMESPACE, launcherConfig.idleTimeout());
+                launcherConfig.kubernetes(), runner, NAMESPACE, launcherConfig.idleTimeout(), launcherConfig.gitUrl());
         requestPaths(); // what came before
 
         assertEquals(Map.of(), behind.goneRuns(List.of(session)), "the API server has the pod: its run is not gone");

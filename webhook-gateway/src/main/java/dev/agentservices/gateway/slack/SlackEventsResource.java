@@ -38,7 +38,7 @@ public class SlackEventsResource {
 
     private static final Set<String> ROUTED_EVENTS = Set.of("app_mention", "message");
     private static final Set<String> IGNORED_SUBTYPES = Set.of("message_changed", "message_deleted", "bot_message",
-            "channel_join", "channel_leave", "thread_broadcast");
+            "channel_join", "channel_leave");
     private static final List<String> KEPT_HEADERS = List.of(
             "X-Slack-Request-Timestamp", "X-Slack-Retry-Num", "X-Slack-Retry-Reason");
 

@@ -131,6 +131,18 @@ class SlackEventsResourceTest {
     }
 
     @Test
+    void aThreadReplyAlsoSentToTheChannelIsAFollowUpToo() {
+        String body = mention("Ev" + UUID.randomUUID(), "A0BUCK", "C0123", "1712345999.000250", "1712345678.000100")
+                .replace("\"type\":\"app_mention\"", "\"type\":\"message\",\"subtype\":\"thread_broadcast\"");
+
+        signed(GatewayTestProfile.BUCK_SLACK_SECRET, body).post(PATH).then().statusCode(200);
+
+        var stored = stream.onlyOneSinceMark().envelope();
+        assertEquals("buck:slack:C0123:1712345678.000100", stored.get("sessionKey").asText());
+        assertEquals(false, stored.get("event").get("opensSession").asBoolean());
+    }
+
+    @Test
     void theSigningSecretThatMatchesNamesTheAgent() {
         String eventId = "Ev" + UUID.randomUUID();
         signed(GatewayTestProfile.DOLLY_SLACK_SECRET, mention(eventId, "A0DOLLY", "C9", "1.2", null)).post(PATH)

@@ -1,0 +1,54 @@
+package dev.agentservices.worker;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The services as production runs them, for the end-to-end tests: processes of their packaged jars. */
+public final class PackagedServices {
+
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private PackagedServices() {
+    }
+
+    /**
+     * Starts {@code module}'s packaged jar with the {@code e2e} profile from the project's root, with
+     * {@code environment} added to this process's, logging to {@code target/<logPrefix>-<module>.log}.
+     */
+    public static Process start(String module, String logPrefix, Map<String, String> environment) throws IOException {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build the whole project (mvn verify) first");
+        }
+        ProcessBuilder builder = new ProcessBuilder("java", "-Dquarkus.profile=e2e", "-jar", jar.toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", logPrefix + "-" + module + ".log").toFile()));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Whether the service on {@code port} answers its readiness check. */
+    public static boolean ready(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package dev.agentservices.worker.workspace;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.agentservices.common.testing.NatsTestServer;
+import dev.agentservices.worker.PackagedServices;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The work itself, with the real Claude Code CLI (the pinned npm package, installed by
+ * {@code deploy/runner/install-claude-code.sh}) against {@link MessagesApiStandIn}: a member's {@code @bucky}
+ * comment on {@code acme/api#7} → gateway → worker (the issue read from the GitHub stand-in, the workspace
+ * planned) → the reference runner in local mode clones {@code acme/api} from a bare repository
+ * ({@code GITHUB_GIT_URL=file://…}) → the CLI's Bash tool writes a file → commit, push, one draft pull request
+ * → the reply links it. A second comment continues the same conversation on the same branch, without a second
+ * pull request. The run's credentials come only from {@code SESSION_LOCAL_RUN_ENV_FILE}.
+ */
+class RealClaudeCodeIT {
+
+    private static final Path ROOT = PackagedServices.ROOT;
+    private static final String WEBHOOK_SECRET = "real-cli-github-webhook-secret";
+    private static final String TOKEN_SECRET = "real-cli-runner-token-secret-32-bytes-or-more";
+    private static final String TMUX_SOCKET = "agent-services-real-cli-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ISSUE_TITLE = "Login test fails on leap days";
+    private static final String ISSUE_BODY = "The login test compares dates with 365 days a year.";
+    private static final String PR_URL = "https://github.example/acme/api/pull/42";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static NatsTestServer nats;
+    private static WireMockServer github;
+    private static MessagesApiStandIn model;
+    private static Path bare;
+    private static final List<Process> services = new ArrayList<>();
+    private static int gatewayPort;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        Path claude = Path.of(command(ROOT, "deploy/runner/install-claude-code.sh").strip());
+        model = new MessagesApiStandIn(RealClaudeCodeIT::modelTurn);
+        nats = NatsTestServer.start();
+        github = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        github.start();
+        stubGithub();
+
+        // acme/api as a bare repository with one commit on main
+        Path hosting = Files.createTempDirectory("real-cli-git-");
+        bare = hosting.resolve("acme/api.git");
+        Files.createDirectories(bare);
+        command(bare, "git", "init", "--quiet", "--bare", "--initial-branch=main");
+        Path seed = hosting.resolve("seed");
+        command(hosting, "git", "clone", "--quiet", bare.toString(), seed.toString());
+        Files.writeString(seed.resolve("README.md"), "# api\n");
+        command(seed, "git", "-c", "user.name=seed", "-c", "user.email=seed@example.com", "checkout", "--quiet", "-b", "main");
+        command(seed, "git", "add", "README.md");
+        command(seed, "git", "-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "start");
+        command(seed, "git", "push", "--quiet", "origin", "main");
+
+        // what a local run may know: the model's address and key, nothing else of the worker's environment
+        Path runEnv = Files.createTempFile("real-cli-run-", ".env");
+        Files.writeString(runEnv, "# the Messages API stand-in\nANTHROPIC_BASE_URL=" + model.baseUrl() + "\nANTHROPIC_API_KEY=sk-ant-real-cli-test\n");
+
+        gatewayPort = PackagedServices.freePort();
+        int runnerPort = PackagedServices.freePort();
+        int workerPort = PackagedServices.freePort();
+        start("webhook-gateway", gatewayPort, Map.of("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET));
+        start("runner-api", runnerPort, Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
+        start("session-worker", workerPort, Map.ofEntries(
+                Map.entry("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET),
+                Map.entry("GITHUB_TOKEN", "ghp_real_cli_worker_token"),
+                Map.entry("GITHUB_API_URL", github.baseUrl()),
+                Map.entry("GITHUB_GIT_URL", "file://" + hosting),
+                Map.entry("SESSION_LOCAL_RUN_ENV_FILE", runEnv.toString()),
+                Map.entry("SESSION_LAUNCHER", "local"),
+                Map.entry("SESSION_LOCAL_RUNNER_COMMAND", ROOT.resolve("deploy/runner/entrypoint.sh").toString()),
+                Map.entry("SESSION_LOCAL_TMUX_SOCKET", TMUX_SOCKET),
+                // claude on the worker's PATH, and no AGENT_COMMAND: the runner's default `claude -p`
+                Map.entry("PATH", claude.getParent() + ":" + System.getenv("PATH")),
+                // the worker's own model key must not reach the run (the run has its own from the env file)
+                Map.entry("ANTHROPIC_AUTH_TOKEN", "worker-only-secret"),
+                Map.entry("RUNNER_API_URL", "http://127.0.0.1:" + runnerPort),
+                Map.entry("RUNNER_TOKEN_SECRET", TOKEN_SECRET)));
+        for (int port : List.of(gatewayPort, runnerPort, workerPort)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> PackagedServices.ready(port));
+        }
+    }
+
+    /** The model's side of the conversation: change a file with Bash, then say what was done. */
+    private static List<MessagesApiStandIn.Block> modelTurn(JsonNode request) {
+        if (request.path("tools").isEmpty()) {
+            return List.of(new MessagesApiStandIn.Text("ok")); // anything the CLI asks on the side
+        }
+        String shown = MessagesApiStandIn.shown(request);
+        boolean followUp = shown.contains("also add a changelog entry");
+        if (!MessagesApiStandIn.answersATool(request) || lastUserText(request).contains("also add a changelog entry")) {
+            return List.of(new MessagesApiStandIn.Text(followUp ? "Adding the entry." : "Writing the fix."),
+                    new MessagesApiStandIn.ToolUse("Bash", followUp
+                            ? "{\"command\":\"echo '- login test: leap days' >> CHANGELOG.md\",\"description\":\"Add a changelog entry\"}"
+                            : "{\"command\":\"printf 'days = 366 if leap else 365\\\\n' > LEAP.md\",\"description\":\"Write the fix\"}"));
+        }
+        return List.of(new MessagesApiStandIn.Text(followUp ? "Added the changelog entry." : "Wrote LEAP.md with the leap-day rule."));
+    }
+
+    private static String lastUserText(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        JsonNode last = messages.get(messages.size() - 1);
+        return last.path("content").toString();
+    }
+
+    private static void stubGithub() {
+        github.stubFor(get(urlEqualTo("/repos/acme/api/issues/7")).willReturn(okJson("{\"number\":7,\"title\":\"" + ISSUE_TITLE
+                + "\",\"body\":\"" + ISSUE_BODY + "\",\"user\":{\"login\":\"ana\"},\"author_association\":\"MEMBER\"}")));
+        github.stubFor(get(urlPathEqualTo("/repos/acme/api/issues/7/comments")).willReturn(okJson(
+                "[{\"id\":700,\"body\":\"It started on Feb 29.\",\"user\":{\"login\":\"bo\"},\"author_association\":\"CONTRIBUTOR\"}]")));
+        github.stubFor(get(urlEqualTo("/repos/acme/api")).willReturn(okJson("{\"full_name\":\"acme/api\",\"default_branch\":\"main\"}")));
+        github.stubFor(get(urlPathEqualTo("/repos/acme/api/pulls")).willReturn(okJson("[]")));
+        github.stubFor(post(urlEqualTo("/repos/acme/api/pulls")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"number\":42,\"html_url\":\"" + PR_URL
+                        + "\",\"state\":\"open\"}")));
+        github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/7/comments")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")));
+        github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/801/reactions")).willReturn(okJson("{}")));
+        github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/802/reactions")).willReturn(okJson("{}")));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (Process service : services) {
+            service.destroy();
+            service.waitFor();
+        }
+        new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
+        if (github != null) {
+            github.stop();
+        }
+        if (model != null) {
+            model.close();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    @Test
+    void aMembersMentionGetsADraftPullRequestOfTheChangeTheRealCliMadeAndAFollowUpContinuesIt() throws Exception {
+        assertEquals(200, sendComment(801, "@bucky please fix the leap-day login test"));
+
+        List<String> replies = awaitReplies(1);
+        assertTrue(replies.get(0).contains("Wrote LEAP.md with the leap-day rule."), replies.get(0));
+        assertTrue(replies.get(0).contains(PR_URL), "the reply links the draft pull request: " + replies.get(0));
+
+        // the model was told the issue (as quoted data), and the run had only its own credentials
+        JsonNode first = model.requests().stream().filter(r -> !r.path("tools").isEmpty()).findFirst().orElseThrow();
+        String shown = MessagesApiStandIn.shown(first);
+        assertTrue(shown.contains(ISSUE_TITLE) && shown.contains(ISSUE_BODY) && shown.contains("It started on Feb 29."), shown);
+        assertTrue(shown.contains("<<<DATA "), "people's text is quoted as data: " + shown);
+        assertFalse(first.path("system").toString().contains(ISSUE_TITLE), "the issue is never in the system prompt");
+
+        // the branch holds the change the CLI's Bash tool made, and one draft pull request was asked for
+        String branch = github.findAll(postRequestedFor(urlEqualTo("/repos/acme/api/pulls"))).get(0).getBodyAsString()
+                .replaceAll("(?s).*\"head\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertTrue(branch.matches("buck/[0-9a-f]{8}"), branch);
+        assertEquals("days = 366 if leap else 365\n", command(bare, "git", "show", branch + ":LEAP.md"));
+        github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/api/pulls"))
+                .withRequestBody(matchingJsonPath("$.draft", equalTo("true")))
+                .withRequestBody(matchingJsonPath("$.base", equalTo("main")))
+                .withRequestBody(matchingJsonPath("$.head", equalTo(branch))));
+        assertEquals("start\n", command(bare, "git", "log", "--format=%s", "main"), "nothing was pushed to the default branch");
+
+        // a second comment: the same conversation (the CLI resumed it), the same branch, no second pull request
+        assertEquals(200, sendComment(802, "@bucky also add a changelog entry"));
+        List<String> both = awaitReplies(2);
+        assertTrue(both.get(1).contains("Added the changelog entry."), both.get(1));
+        JsonNode followUp = model.requests().stream().filter(r -> MessagesApiStandIn.shown(r).contains("also add a changelog entry"))
+                .findFirst().orElseThrow();
+        assertTrue(MessagesApiStandIn.shown(followUp).contains("Wrote LEAP.md with the leap-day rule."),
+                "the follow-up continues the first turn's conversation");
+        assertEquals("- login test: leap days\n", command(bare, "git", "show", branch + ":CHANGELOG.md"));
+        assertEquals("days = 366 if leap else 365\n", command(bare, "git", "show", branch + ":LEAP.md"));
+        github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/api/pulls")));
+        assertTrue(both.get(1).contains(PR_URL), both.get(1));
+
+        String workerLog = Files.readString(Path.of("target", "real-cli-session-worker.log"));
+        assertEquals(java.util.Set.of("x-api-key sk-ant-real-cli-test"), java.util.Set.copyOf(model.credentials()),
+                "every model call used the run's own key, never the worker's");
+        assertFalse(workerLog.contains("sk-ant-real-cli-test"), "the run's key is never logged");
+    }
+
+    private static List<String> awaitReplies(int count) throws IOException {
+        await().atMost(Duration.ofSeconds(120)).until(() -> replies().size() >= count);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> replies().size() == count);
+        return replies();
+    }
+
+    private static List<String> replies() throws IOException {
+        List<String> bodies = new ArrayList<>();
+        for (var request : github.findAll(postRequestedFor(urlPathEqualTo("/repos/acme/api/issues/7/comments")))) {
+            bodies.add(JSON.readTree(request.getBodyAsString()).path("body").asText());
+        }
+        return bodies;
+    }
+
+    private static int sendComment(long commentId, String text) throws Exception {
+        String body = JSON.createObjectNode().put("action", "created")
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("issue", JSON.createObjectNode().put("number", 7)
+                        .put("title", ISSUE_TITLE).<com.fasterxml.jackson.databind.node.ObjectNode>set("user",
+                                JSON.createObjectNode().put("login", "ana")))
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("comment", JSON.createObjectNode().put("id", commentId)
+                        .put("body", text).put("author_association", "MEMBER")
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("user", JSON.createObjectNode().put("login", "ana")
+                                .put("type", "User")))
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("repository", JSON.createObjectNode().put("full_name", "acme/api")
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("owner", JSON.createObjectNode().put("login", "acme")))
+                .toString();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/github"))
+                .header("Content-Type", "application/json").header("X-GitHub-Event", "issue_comment")
+                .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Runs a command in {@code dir} and returns its output; fails on a non-zero exit. */
+    private static String command(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + errors);
+        }
+        return output;
+    }
+
+    private static void start(String module, int port, Map<String, String> environment) throws IOException {
+        Map<String, String> all = new HashMap<>(environment);
+        all.put("NATS_URL", nats.localUrl());
+        all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        services.add(PackagedServices.start(module, "real-cli", all));
+    }
+}

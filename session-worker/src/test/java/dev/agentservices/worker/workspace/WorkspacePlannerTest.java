@@ -1,0 +1,42 @@
+package dev.agentservices.worker.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentservices.worker.reply.GithubApi;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The session's branch and the briefing the first prompt quotes. */
+class WorkspacePlannerTest {
+
+    @Test
+    void theBranchIsTheAgentAndTheSessionIdsFirstEightCharacters() {
+        assertEquals("buck/0f3a9c2e", WorkspacePlanner.branchName("buck", "0F3A9C2E-1111-2222-3333-444455556666"));
+        assertEquals("dolly/ab", WorkspacePlanner.branchName("dolly", "ab"));
+    }
+
+    @Test
+    void theBriefingNamesWhoWroteWhatAndKeepsTheLatestComments() {
+        List<GithubApi.IssueComment> comments = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            comments.add(new GithubApi.IssueComment(i, "comment " + i, new GithubApi.User("u" + i), i == 12 ? "NONE" : "MEMBER"));
+        }
+        String briefing = WorkspacePlanner.briefing("acme/api", new GithubApi.Issue(7, "Leap days", "x".repeat(5_000),
+                new GithubApi.User("ana"), "OWNER", null), comments);
+
+        assertTrue(briefing.startsWith("GitHub issue acme/api#7: Leap days\nOpened by @ana (owner)\n\n"), briefing);
+        assertTrue(briefing.contains("x".repeat(WorkspacePlanner.COMMENT_KEPT) + " [… cut]"), "a long body is cut");
+        assertTrue(briefing.contains("Latest comments, oldest first (2 earlier ones left out):"), briefing);
+        assertTrue(!briefing.contains("comment 2\n") && briefing.contains("--- comment by @u3 (member):\ncomment 3\n"), briefing);
+        assertTrue(briefing.endsWith("--- comment by @u12 (none):\ncomment 12\n"), "an outsider's standing is shown: " + briefing);
+    }
+
+    @Test
+    void aPullRequestIsCalledOne() {
+        String briefing = WorkspacePlanner.briefing("acme/api", new GithubApi.Issue(9, "Speed up", null, null, null, new Object()),
+                List.of());
+        assertEquals("GitHub pull request acme/api#9: Speed up\nOpened by @unknown\n\n(no description)\n", briefing);
+    }
+}
