@@ -33,5 +33,5 @@ seed_claude_home() { # seed_claude_home DIR: answers the first-run dialogs for D
     | if $key == "" then . else .customApiKeyResponses = {approved: ([$key] + ((.customApiKeyResponses.approved // []) - [$key])), rejected: []} end
   ' "$config" >"$config.tmp" && mv "$config.tmp" "$config"
   chmod 600 "$config"
-  [ -f "$HOME/.claude/settings.json" ] || jq -n '{autoUpdates: false, includeCoAuthoredBy: false}' >"$HOME/.claude/settings.json"
+  [ -f "$HOME/.claude/settings.json" ] || echo '{"autoUpdates": false, "includeCoAuthoredBy": false}' >"$HOME/.claude/settings.json"
 }

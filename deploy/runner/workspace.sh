@@ -5,10 +5,8 @@
 # GITHUB_TOKEN goes to git as a header through git's environment, never on a command line or in a remote URL.
 # Never pushes to the default branch.
 
+# $ws_repository, $ws_branch and $ws_base (empty: the default branch) come from the context
 repo_dir="$work/repo"
-ws_repository=$(jq -r '.workspace.repository' <<<"$context")
-ws_branch=$(jq -r '.workspace.branch' <<<"$context")
-ws_base=$(jq -r '.workspace.base_branch // empty' <<<"$context")
 
 git_with_token() { # git ARGS... with the run's token for HTTPS remotes
   if [ -n "${GITHUB_TOKEN:-}" ]; then
@@ -35,8 +33,8 @@ prepare_workspace() { # 0 with the checkout on $ws_branch; 1 with the reason on 
   fi
   (
     cd "$repo_dir.partial" || exit 1
-    git config user.name "$(jq -r '.agent' <<<"$context") (agent-services)"
-    git config user.email "$(jq -r '.agent' <<<"$context")@agent-services.invalid"
+    git config user.name "$agent_name (agent-services)"
+    git config user.email "$agent_name@agent-services.invalid"
     # the session's branch as pushed before (its workspace was not saved), else a new one from here
     if git_with_token fetch --quiet origin "refs/heads/$ws_branch:refs/remotes/origin/$ws_branch" 2>/dev/null; then
       git checkout --quiet -B "$ws_branch" "origin/$ws_branch"
@@ -58,7 +56,7 @@ publish_workspace() { # prints the turn's artifacts JSON for the branch: pushed,
   (
     cd "$repo_dir" || exit 1
     if [ -n "$(git status --porcelain)" ]; then
-      git add -A && git commit --quiet -m "$(jq -r '.agent' <<<"$context"): turn $turn of session $SESSION_ID"
+      git add -A && git commit --quiet -m "$agent_name: turn $turn of session $SESSION_ID"
     fi
   ) >&2 || true
   if [ -n "$default" ] && [ "$ws_branch" = "$default" ]; then
