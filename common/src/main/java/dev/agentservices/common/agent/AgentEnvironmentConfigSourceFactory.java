@@ -50,6 +50,7 @@ public final class AgentEnvironmentConfigSourceFactory implements ConfigSourceFa
             Map.entry("RUNNER_PERMISSION_MODE", "runner.permission-mode"),
             Map.entry("RUNNER_ALLOWED_TOOLS", "runner.allowed-tools"),
             Map.entry("RUNNER_DISALLOWED_TOOLS", "runner.disallowed-tools"),
+            Map.entry("DEFAULT_REPOSITORY", "runner.default-repository"),
             Map.entry("ANTHROPIC_API_KEY", "model.api-key"),
             Map.entry("ANTHROPIC_BASE_URL", "model.base-url"),
             Map.entry("ANTHROPIC_MODEL", "model.name"),

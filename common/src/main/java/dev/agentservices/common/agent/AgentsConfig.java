@@ -75,6 +75,12 @@ public interface AgentsConfig {
 
         /** Tools the agent CLI may never use ({@code RUNNER_DISALLOWED_TOOLS}, its {@code --disallowedTools}). */
         Optional<String> disallowedTools();
+
+        /**
+         * The repository ({@code owner/name}) a Slack, Jira or dashboard session works on when its request names none
+         * and its team has not one of its own ({@code DEFAULT_REPOSITORY}, {@code DOLLY_DEFAULT_REPOSITORY}, ...).
+         */
+        Optional<String> defaultRepository();
     }
 
     /** The agent's Slack app. */

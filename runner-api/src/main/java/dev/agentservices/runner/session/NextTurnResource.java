@@ -101,7 +101,7 @@ public class NextTurnResource {
             return gone("run_superseded", "The session has moved on to run " + session.run() + "; stop this one");
         }
         if (session.turn() > after && session.status() == SessionStatus.RUNNING) {
-            return Response.ok(new NextTurn(session.turn(), session.prompt(), session.messages())).build();
+            return Response.ok(new NextTurn(session.turn(), TurnPrompt.of(session), session.messages())).build();
         }
         return null;
     }

@@ -38,8 +38,8 @@ public record RunnerContext(String sessionId, String agent, int run, int turn, S
     static RunnerContext of(Session session, String stateUrl, String scrollbackUrl, UploadConfig uploads) {
         String base = "/api/runner/sessions/" + session.id();
         Workspace workspace = session.workspace();
-        // the first turn of a session on a repository is told where it works and what the request is about
-        String prompt = workspace != null && session.turn() == 1 ? FirstTurnPrompt.of(session) : session.prompt();
+        // a session on a repository is told where it works, what the request is about and who wrote what
+        String prompt = TurnPrompt.of(session);
         return new RunnerContext(session.id(), session.agent(), session.run(), session.turn(), session.source().token(),
                 session.key().toString(), session.title(), prompt, session.instructions(), session.messages(),
                 session.stateKey(), stateUrl, session.scrollbackKey(), scrollbackUrl, session.agentSessionId(),

@@ -70,7 +70,8 @@ public interface SlackApi {
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ReplyMessage(String ts, Metadata metadata) {
+    record ReplyMessage(String ts, Metadata metadata, String text, String user,
+            @JsonProperty("bot_id") String botId) {
     }
 
     @RegisterForReflection

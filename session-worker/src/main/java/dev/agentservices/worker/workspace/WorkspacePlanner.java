@@ -1,15 +1,22 @@
 package dev.agentservices.worker.workspace;
 
 import dev.agentservices.common.agent.Agent;
+import dev.agentservices.common.agent.AgentsConfig;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.Workspace;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.reply.GithubApi;
 import dev.agentservices.worker.reply.GithubAppTokens;
+import dev.agentservices.worker.reply.SlackApi;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.WebApplicationException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -18,7 +25,10 @@ import org.jboss.logging.Logger;
  * session works on the event's repository, on a branch {@code {agent}/{short session id}} from the default
  * branch, or on the pull request's own branch when the conversation is a pull request of that repository. Its
  * briefing is the issue or pull request with its latest comments, read through the API (the webhook carries
- * only the comment). Sessions from elsewhere work in an empty folder. Blocks on GitHub.
+ * only the comment). A session from Slack, Jira or the dashboard works on the repository its first message
+ * names ({@code owner/name} or a GitHub address, when the agent's GitHub access reaches it), else its team's
+ * one repository, else the agent's {@code DEFAULT_REPOSITORY}, else in an empty folder; a Slack session's
+ * briefing is its thread so far. Blocks on GitHub and Slack.
  */
 @Singleton
 public class WorkspacePlanner {
@@ -29,12 +39,25 @@ public class WorkspacePlanner {
     static final int COMMENTS_QUOTED = 10;
     static final int COMMENT_KEPT = 4_000;
 
+    /** {@code owner/name} standing alone in a text, or at the end of a GitHub address. */
+    private static final Pattern NAMED_REPOSITORY = Pattern.compile(
+            "(?<![\\w./-])(?:https?://github\\.com/)?([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})(?![\\w/-])");
+    /** The thread's messages the briefing quotes, and the most of each it keeps. */
+    static final int THREAD_MESSAGES_QUOTED = 30;
+
     private final GithubApi github;
     private final GithubAppTokens tokens;
+    private final SlackApi slack;
+    private final TeamStore teams;
+    private final AgentsConfig agents;
 
-    public WorkspacePlanner(@RestClient GithubApi github, GithubAppTokens tokens) {
+    public WorkspacePlanner(@RestClient GithubApi github, GithubAppTokens tokens, @RestClient SlackApi slack, TeamStore teams,
+            AgentsConfig agents) {
         this.github = github;
         this.tokens = tokens;
+        this.slack = slack;
+        this.teams = teams;
+        this.agents = agents;
     }
 
     /**
@@ -44,7 +67,7 @@ public class WorkspacePlanner {
     public Optional<Workspace> plan(Agent agent, Session session) {
         Origin origin = session.origin();
         if (origin == null || origin.githubRepository() == null || origin.githubNumber() == null) {
-            return Optional.empty();
+            return elsewhere(agent, session);
         }
         String repository = origin.githubRepository();
         String ownBranch = branchName(agent.name(), session.id());
@@ -83,6 +106,90 @@ public class WorkspacePlanner {
                     e.getResponse().getStatus(), repository, number);
             return Optional.of(new Workspace(repository, null, ownBranch, null, null, null));
         }
+    }
+
+    /** A session from Slack, Jira or the dashboard: the repository its request names, its team's, or the agent's. */
+    private Optional<Workspace> elsewhere(Agent agent, Session session) {
+        Optional<String> repository = named(agent, session)
+                .or(() -> Optional.ofNullable(session.team()).flatMap(teams::get).map(TeamSettings::githubRepositories)
+                        .filter(repositories -> repositories != null && repositories.size() == 1).map(repositories -> repositories.get(0)))
+                .or(() -> Optional.ofNullable(agents.byName().get(agent.name())).flatMap(config -> config.runner().defaultRepository())
+                        .map(String::trim).filter(name -> name.matches("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")));
+        return repository.map(name -> new Workspace(name, null, branchName(agent.name(), session.id()), null, null,
+                slackThread(agent, session).orElse(null)));
+    }
+
+    /** The first repository the session's first message names that the agent's GitHub access reaches. */
+    private Optional<String> named(Agent agent, Session session) {
+        String text = session.messages().stream().filter(m -> m.role() == null || SessionMessage.PERSON.equals(m.role()))
+                .map(SessionMessage::text).filter(t -> t != null).findFirst().orElse("");
+        for (String name : namedRepositories(text)) {
+            Optional<String> authorization = tokens.authorization(agent, name);
+            if (authorization.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                String[] parts = name.split("/", 2);
+                GithubApi.Repository found = github.repository(authorization.get(), ACCEPT, parts[0], parts[1]);
+                if (found != null && found.fullName() != null) {
+                    return Optional.of(found.fullName());
+                }
+            } catch (WebApplicationException e) {
+                if (e.getResponse().getStatus() >= 500) {
+                    throw e;
+                }
+                // not a repository the agent reaches ("and/or", a path): the next one, or none
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first three {@code owner/name}s a text names, a sentence's full stop and a {@code .git} left out. */
+    static List<String> namedRepositories(String text) {
+        List<String> names = new java.util.ArrayList<>();
+        Matcher candidates = NAMED_REPOSITORY.matcher(text);
+        while (candidates.find() && names.size() < 3) {
+            String name = candidates.group(2).replaceAll("\\.+$", "").replaceAll("\\.git$", "");
+            if (!name.isEmpty() && !name.equals(".") && !name.equals("..")) {
+                names.add(candidates.group(1) + "/" + name);
+            }
+        }
+        return names;
+    }
+
+    /** A Slack session's thread so far, people's messages only (the agent's own replies left out), oldest first. */
+    private Optional<String> slackThread(Agent agent, Session session) {
+        Origin origin = session.origin();
+        Optional<String> token = agent.slack().flatMap(Agent.SlackApp::botToken).map(secret -> "Bearer " + secret.reveal());
+        if (origin == null || origin.slackChannel() == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        SlackApi.Replies replies;
+        try {
+            replies = slack.replies(token.get(), origin.slackChannel(), origin.slackThreadTs(), false, 200, null);
+        } catch (WebApplicationException e) {
+            LOG.warnf("Session %s starts without its thread: Slack answered %d", session.id(), e.getResponse().getStatus());
+            return Optional.empty();
+        }
+        if (replies == null || !replies.ok() || replies.messages() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(thread(origin.slackChannel(), replies.messages())).filter(text -> !text.isBlank());
+    }
+
+    static String thread(String channel, List<SlackApi.ReplyMessage> messages) {
+        List<SlackApi.ReplyMessage> people = messages.stream().filter(m -> m.botId() == null && m.user() != null && m.text() != null)
+                .toList();
+        List<SlackApi.ReplyMessage> latest = people.subList(Math.max(0, people.size() - THREAD_MESSAGES_QUOTED), people.size());
+        if (latest.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("Slack thread in channel " + channel + ", oldest first"
+                + (people.size() > latest.size() ? " (" + (people.size() - latest.size()) + " earlier messages left out)" : "") + ":\n");
+        for (SlackApi.ReplyMessage message : latest) {
+            text.append("\n--- <@").append(message.user()).append(">:\n").append(cut(message.text())).append('\n');
+        }
+        return text.toString();
     }
 
     /** {@code {agent}/{the session id's first 8 characters}}: short, and one per session. */

@@ -55,6 +55,7 @@ class RealClaudeCodeIT {
 
     private static final Path ROOT = PackagedServices.ROOT;
     private static final String WEBHOOK_SECRET = "real-cli-github-webhook-secret";
+    private static final String SLACK_SECRET = "real-cli-slack-signing-secret";
     private static final String TOKEN_SECRET = "real-cli-runner-token-secret-32-bytes-or-more";
     private static final String TMUX_SOCKET = "agent-services-real-cli-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String ISSUE_TITLE = "Login test fails on leap days";
@@ -99,10 +100,13 @@ class RealClaudeCodeIT {
         gatewayPort = PackagedServices.freePort();
         int runnerPort = PackagedServices.freePort();
         int workerPort = PackagedServices.freePort();
-        start("webhook-gateway", gatewayPort, Map.of("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET));
+        start("webhook-gateway", gatewayPort, Map.of("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET, "SLACK_SIGNING_SECRET", SLACK_SECRET));
         start("runner-api", runnerPort, Map.of("RUNNER_TOKEN_SECRET", TOKEN_SECRET));
         start("session-worker", workerPort, Map.ofEntries(
                 Map.entry("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET),
+                Map.entry("SLACK_SIGNING_SECRET", SLACK_SECRET),
+                Map.entry("SLACK_BOT_TOKEN", "xoxb-real-cli"),
+                Map.entry("SLACK_API_URL", github.baseUrl() + "/api"),
                 Map.entry("GITHUB_TOKEN", "ghp_real_cli_worker_token"),
                 Map.entry("GITHUB_API_URL", github.baseUrl()),
                 Map.entry("GITHUB_GIT_URL", "file://" + hosting),
@@ -127,6 +131,10 @@ class RealClaudeCodeIT {
             return List.of(new MessagesApiStandIn.Text("ok")); // anything the CLI asks on the side
         }
         String shown = MessagesApiStandIn.shown(request);
+        if (shown.contains("please add a note to acme/api")) {
+            return MessagesApiStandIn.answersATool(request) ? List.of(new MessagesApiStandIn.Text("Added NOTE.md."))
+                    : List.of(new MessagesApiStandIn.ToolUse("Bash", "{\"command\":\"echo 'a note' > NOTE.md\",\"description\":\"Add a note\"}"));
+        }
         boolean followUp = shown.contains("also add a changelog entry");
         if (!MessagesApiStandIn.answersATool(request) || lastUserText(request).contains("also add a changelog entry")) {
             return List.of(new MessagesApiStandIn.Text(followUp ? "Adding the entry." : "Writing the fix."),
@@ -156,6 +164,12 @@ class RealClaudeCodeIT {
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/7/comments")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")));
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/801/reactions")).willReturn(okJson("{}")));
+        // Slack, for the Slack session: the thread so far, posts and reactions
+        github.stubFor(get(urlPathEqualTo("/api/conversations.replies")).willReturn(okJson("{\"ok\":true,\"messages\":["
+                + "{\"ts\":\"1712345678.000100\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please add a note to acme/api\"},"
+                + "{\"ts\":\"1712345678.000200\",\"user\":\"U0BO\",\"text\":\"keep it short\"}]}")));
+        github.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(okJson("{\"ok\":true,\"ts\":\"1712345679.000100\"}")));
+        github.stubFor(post(urlEqualTo("/api/reactions.add")).willReturn(okJson("{\"ok\":true}")));
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/802/reactions")).willReturn(okJson("{}")));
     }
 
@@ -186,15 +200,15 @@ class RealClaudeCodeIT {
         assertTrue(replies.get(0).contains(PR_URL), "the reply links the draft pull request: " + replies.get(0));
 
         // the model was told the issue (as quoted data), and the run had only its own credentials
-        JsonNode first = model.requests().stream().filter(r -> !r.path("tools").isEmpty()).findFirst().orElseThrow();
+        JsonNode first = model.requests().stream().filter(r -> !r.path("tools").isEmpty()
+                && MessagesApiStandIn.shown(r).contains("please fix the leap-day login test")).findFirst().orElseThrow();
         String shown = MessagesApiStandIn.shown(first);
         assertTrue(shown.contains(ISSUE_TITLE) && shown.contains(ISSUE_BODY) && shown.contains("It started on Feb 29."), shown);
         assertTrue(shown.contains("<<<DATA "), "people's text is quoted as data: " + shown);
         assertFalse(first.path("system").toString().contains(ISSUE_TITLE), "the issue is never in the system prompt");
 
         // the branch holds the change the CLI's Bash tool made, and one draft pull request was asked for
-        String branch = github.findAll(postRequestedFor(urlEqualTo("/repos/acme/api/pulls"))).get(0).getBodyAsString()
-                .replaceAll("(?s).*\"head\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        String branch = headOfPullRequestTitled("acme/api#7");
         assertTrue(branch.matches("buck/[0-9a-f]{8}"), branch);
         assertEquals("days = 366 if leap else 365\n", command(bare, "git", "show", branch + ":LEAP.md"));
         github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/api/pulls"))
@@ -213,13 +227,64 @@ class RealClaudeCodeIT {
                 "the follow-up continues the first turn's conversation");
         assertEquals("- login test: leap days\n", command(bare, "git", "show", branch + ":CHANGELOG.md"));
         assertEquals("days = 366 if leap else 365\n", command(bare, "git", "show", branch + ":LEAP.md"));
-        github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/api/pulls")));
+        github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/api/pulls")).withRequestBody(matchingJsonPath("$.head", equalTo(branch))));
         assertTrue(both.get(1).contains(PR_URL), both.get(1));
 
         String workerLog = Files.readString(Path.of("target", "real-cli-session-worker.log"));
         assertEquals(java.util.Set.of("x-api-key sk-ant-real-cli-test"), java.util.Set.copyOf(model.credentials()),
                 "every model call used the run's own key, never the worker's");
         assertFalse(workerLog.contains("sk-ant-real-cli-test"), "the run's key is never logged");
+    }
+
+    @Test
+    void aSlackMentionThatNamesARepositoryWorksOnItAndTheThreadGetsTheDraftPullRequest() throws Exception {
+        String ts = "1712345678.000100";
+        assertEquals(200, sendSlackMention(ts, "<@U0BUCK> please add a note to acme/api"));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> slackReplies(ts).stream().anyMatch(text -> text.contains(PR_URL)));
+        String reply = slackReplies(ts).stream().filter(text -> text.contains(PR_URL)).findFirst().orElseThrow();
+        assertTrue(reply.contains("Added NOTE.md."), reply);
+        String branch = headOfPullRequestTitled("please add a note");
+        assertTrue(branch.matches("buck/[0-9a-f]{8}"), branch);
+        assertEquals("a note\n", command(bare, "git", "show", branch + ":NOTE.md"));
+        JsonNode first = model.requests().stream().filter(r -> MessagesApiStandIn.shown(r).contains("please add a note to acme/api")
+                && !r.path("tools").isEmpty()).findFirst().orElseThrow();
+        String shown = MessagesApiStandIn.shown(first);
+        assertTrue(shown.contains("the repository acme/api on branch " + branch), shown);
+        assertTrue(shown.contains("Slack thread in channel C0REAL") && shown.contains("keep it short"), "the thread so far: " + shown);
+    }
+
+    private static String headOfPullRequestTitled(String titlePart) throws IOException {
+        for (var request : github.findAll(postRequestedFor(urlEqualTo("/repos/acme/api/pulls")))) {
+            JsonNode pull = JSON.readTree(request.getBodyAsString());
+            if (pull.path("title").asText().contains(titlePart)) {
+                return pull.path("head").asText();
+            }
+        }
+        throw new AssertionError("no pull request titled with " + titlePart);
+    }
+
+    private static List<String> slackReplies(String threadTs) throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (var request : github.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(threadTs))))) {
+            texts.add(JSON.readTree(request.getBodyAsString()).path("text").asText());
+        }
+        return texts;
+    }
+
+    private static int sendSlackMention(String ts, String text) throws Exception {
+        String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0REAL\",\"team_id\":\"T0REAL\",\"event_id\":\"Ev"
+                + UUID.randomUUID() + "\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"" + text + "\",\"ts\":\"" + ts
+                + "\",\"channel\":\"C0REAL\"}}";
+        long timestamp = System.currentTimeMillis() / 1000;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SLACK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "v0=" + HexFormat.of().formatHex(mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))
+                .header("Content-Type", "application/json").header("X-Slack-Request-Timestamp", Long.toString(timestamp))
+                .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static List<String> awaitReplies(int count) throws IOException {

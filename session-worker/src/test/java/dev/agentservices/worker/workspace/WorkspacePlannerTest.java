@@ -39,4 +39,22 @@ class WorkspacePlannerTest {
                 List.of());
         assertEquals("GitHub pull request acme/api#9: Speed up\nOpened by @unknown\n\n(no description)\n", briefing);
     }
+
+    @Test
+    void aRequestNamesItsRepositoryAsOwnerSlashNameOrAGithubAddress() {
+        assertEquals(List.of("acme/api"), WorkspacePlanner.namedRepositories("please fix the login test in acme/api."));
+        assertEquals(List.of("acme/my.repo"), WorkspacePlanner.namedRepositories("see https://github.com/acme/my.repo.git now"));
+        assertEquals(List.of("and/or", "acme/web"), WorkspacePlanner.namedRepositories("and/or acme/web (not src/main/App.java)"));
+        assertEquals(List.of(), WorkspacePlanner.namedRepositories("nothing here, nor in /etc/hosts or a.b/c"));
+    }
+
+    @Test
+    void aSlackThreadBriefingQuotesPeopleOnlyWithWhoWroteIt() {
+        String thread = WorkspacePlanner.thread("C0123", List.of(
+                new dev.agentservices.worker.reply.SlackApi.ReplyMessage("1.1", null, "<@U0BUCK> fix the build", "U0ANA", null),
+                new dev.agentservices.worker.reply.SlackApi.ReplyMessage("1.2", null, "On it.", "U0BUCK", "B0BUCK"),
+                new dev.agentservices.worker.reply.SlackApi.ReplyMessage("1.3", null, "it fails on main", "U0BO", null)));
+        assertEquals("Slack thread in channel C0123, oldest first:\n\n--- <@U0ANA>:\n<@U0BUCK> fix the build\n"
+                + "\n--- <@U0BO>:\nit fails on main\n", thread);
+    }
 }
