@@ -2,8 +2,9 @@
 # context is fetched: Claude Code's TUI runs in the tmux pane, so a person attached from the dashboard
 # sees the real agent and can type into it. The end of each turn comes from Claude Code's Stop hook
 # (stop-hook.sh, named in a settings file given with --settings), which writes the turn's final assistant
-# message; a controller in the background posts it, asks for the next turn and pastes it into the TUI
-# (load-buffer/paste-buffer, then Enter; retried once). On SIGTERM the pane's scrollback is saved too.
+# message; a controller in the background posts it (with the workspace's pushed branch, as one-shot turns
+# do), asks for the next turn and pastes it into the TUI (load-buffer/paste-buffer, then Enter; retried
+# once). The TUI runs in the session's checkout. On SIGTERM the pane's scrollback is saved too.
 
 if ! $claude; then
   echo "interactive mode needs Claude Code (AGENT_COMMAND=claude …); running one-shot instead" >&2
@@ -71,6 +72,9 @@ recently_active() { # whether someone worked in the pane within the idle window
 report_turn() { # posts the outcome of turn $turn from what the Stop hook wrote
   local artifacts
   artifacts=$(upload_outbox)
+  if [ "$agent_dir" != "$work" ]; then
+    artifacts=$(jq -c --argjson pushed "$(publish_workspace)" '. + $pushed' <<<"$artifacts")
+  fi
   jq -r '.final_message // ""' "$own/stop-$turn.json" >"$own/output-$run-$turn.txt"
   output="$own/output-$run-$turn.txt"
   agent_session=$(jq -r '.session_id // empty' "$own/stop-$turn.json")
@@ -142,7 +146,7 @@ if [ -n "$scrollback_url" ] || [ -n "$scrollback_key" ]; then
 fi
 
 export RUNNER_TURN_FILE="$own/turn" RUNNER_STOP_DIR="$own"
-"${tui[@]}" </dev/tty >/dev/tty 2>&1 &
+( cd "$agent_dir" && exec "${tui[@]}" ) </dev/tty >/dev/tty 2>&1 &
 agent=$!
 controller &
 controller_pid=$!

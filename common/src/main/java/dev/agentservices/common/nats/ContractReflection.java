@@ -22,6 +22,7 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.session.Turn;
 import dev.agentservices.common.session.Usage;
+import dev.agentservices.common.session.Workspace;
 import dev.agentservices.common.team.TeamSettings;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -39,7 +40,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
-        Turn.class, Usage.class,
+        Turn.class, Usage.class, Workspace.class,
         TeamSettings.class })
 public final class ContractReflection {
 

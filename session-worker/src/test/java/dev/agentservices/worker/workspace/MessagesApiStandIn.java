@@ -70,18 +70,6 @@ final class MessagesApiStandIn implements AutoCloseable {
         return request.path("system").toString() + request.path("messages").toString();
     }
 
-    /** Whether the request's last message carries a tool's result (the CLI ran what the model asked for). */
-    static boolean answersATool(JsonNode request) {
-        JsonNode messages = request.path("messages");
-        JsonNode last = messages.get(messages.size() - 1);
-        for (JsonNode content : last.path("content")) {
-            if ("tool_result".equals(content.path("type").asText())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.testing.NatsTestServer;
 import dev.agentservices.worker.PackagedServices;
 import java.io.IOException;
@@ -61,6 +62,7 @@ class RealClaudeCodeIT {
     private static final String ISSUE_TITLE = "Login test fails on leap days";
     private static final String ISSUE_BODY = "The login test compares dates with 365 days a year.";
     private static final String PR_URL = "https://github.example/acme/api/pull/42";
+    private static final String WEB_PR_URL = "https://github.example/acme/web/pull/43";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,6 +70,7 @@ class RealClaudeCodeIT {
     private static WireMockServer github;
     private static MessagesApiStandIn model;
     private static Path bare;
+    private static Path webBare;
     private static final List<Process> services = new ArrayList<>();
     private static int gatewayPort;
 
@@ -92,6 +95,11 @@ class RealClaudeCodeIT {
         command(seed, "git", "add", "README.md");
         command(seed, "git", "-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "start");
         command(seed, "git", "push", "--quiet", "origin", "main");
+        Path web = hosting.resolve("acme/web.git");
+        Files.createDirectories(web);
+        command(web, "git", "init", "--quiet", "--bare", "--initial-branch=main");
+        command(seed, "git", "push", "--quiet", web.toString(), "main");
+        webBare = web;
 
         // what a local run may know: the model's address and key, nothing else of the worker's environment
         Path runEnv = Files.createTempFile("real-cli-run-", ".env");
@@ -125,30 +133,51 @@ class RealClaudeCodeIT {
         }
     }
 
-    /** The model's side of the conversation: change a file with Bash, then say what was done. */
+    /**
+     * The model's side of the conversation, decided by what the conversation already holds (the CLI merges
+     * consecutive messages: a turn's tool results, then text typed or pasted after it): each request is answered
+     * with the next Bash call its script has not made yet, or, when there is none, with what was done.
+     */
     private static List<MessagesApiStandIn.Block> modelTurn(JsonNode request) {
         if (request.path("tools").isEmpty()) {
             return List.of(new MessagesApiStandIn.Text("ok")); // anything the CLI asks on the side
         }
         String shown = MessagesApiStandIn.shown(request);
+        if (shown.contains("please add a tui note")) {
+            return script(request, List.of("echo tui > TUI.md", "Added TUI.md."), "also mention leap days",
+                    List.of("echo leap >> TUI.md", "Mentioned leap days."));
+        }
         if (shown.contains("please add a note to acme/api")) {
-            return MessagesApiStandIn.answersATool(request) ? List.of(new MessagesApiStandIn.Text("Added NOTE.md."))
-                    : List.of(new MessagesApiStandIn.ToolUse("Bash", "{\"command\":\"echo 'a note' > NOTE.md\",\"description\":\"Add a note\"}"));
+            return script(request, List.of("echo 'a note' > NOTE.md", "Added NOTE.md."), null, null);
         }
-        boolean followUp = shown.contains("also add a changelog entry");
-        if (!MessagesApiStandIn.answersATool(request) || lastUserText(request).contains("also add a changelog entry")) {
-            return List.of(new MessagesApiStandIn.Text(followUp ? "Adding the entry." : "Writing the fix."),
-                    new MessagesApiStandIn.ToolUse("Bash", followUp
-                            ? "{\"command\":\"echo '- login test: leap days' >> CHANGELOG.md\",\"description\":\"Add a changelog entry\"}"
-                            : "{\"command\":\"printf 'days = 366 if leap else 365\\\\n' > LEAP.md\",\"description\":\"Write the fix\"}"));
-        }
-        return List.of(new MessagesApiStandIn.Text(followUp ? "Added the changelog entry." : "Wrote LEAP.md with the leap-day rule."));
+        return script(request, List.of("printf 'days = 366 if leap else 365\\n' > LEAP.md", "Wrote LEAP.md with the leap-day rule."),
+                "also add a changelog entry", List.of("echo '- login test: leap days' >> CHANGELOG.md", "Added the changelog entry."));
     }
 
-    private static String lastUserText(JsonNode request) {
-        JsonNode messages = request.path("messages");
-        JsonNode last = messages.get(messages.size() - 1);
-        return last.path("content").toString();
+    /**
+     * A first request's step ({command, answer}), and a follow-up's step once the conversation holds its text:
+     * the step's command when it was not called yet, else its answer.
+     */
+    private static List<MessagesApiStandIn.Block> script(JsonNode request, List<String> first, String followUpText,
+            List<String> followUp) {
+        List<String> step = followUpText != null && MessagesApiStandIn.shown(request).contains(followUpText) ? followUp : first;
+        if (called(request, step.get(0))) {
+            return List.of(new MessagesApiStandIn.Text(step.get(1)));
+        }
+        return List.of(new MessagesApiStandIn.ToolUse("Bash", JSON.createObjectNode().put("command", step.get(0))
+                .put("description", "Change a file").toString()));
+    }
+
+    /** Whether the conversation holds a Bash call of {@code command}. */
+    private static boolean called(JsonNode request, String command) {
+        for (JsonNode message : request.path("messages")) {
+            for (JsonNode content : message.path("content")) {
+                if ("tool_use".equals(content.path("type").asText()) && command.equals(content.path("input").path("command").asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void stubGithub() {
@@ -157,6 +186,11 @@ class RealClaudeCodeIT {
         github.stubFor(get(urlPathEqualTo("/repos/acme/api/issues/7/comments")).willReturn(okJson(
                 "[{\"id\":700,\"body\":\"It started on Feb 29.\",\"user\":{\"login\":\"bo\"},\"author_association\":\"CONTRIBUTOR\"}]")));
         github.stubFor(get(urlEqualTo("/repos/acme/api")).willReturn(okJson("{\"full_name\":\"acme/api\",\"default_branch\":\"main\"}")));
+        github.stubFor(get(urlEqualTo("/repos/acme/web")).willReturn(okJson("{\"full_name\":\"acme/web\",\"default_branch\":\"main\"}")));
+        github.stubFor(get(urlPathEqualTo("/repos/acme/web/pulls")).willReturn(okJson("[]")));
+        github.stubFor(post(urlEqualTo("/repos/acme/web/pulls")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"number\":43,\"html_url\":\"" + WEB_PR_URL
+                        + "\",\"state\":\"open\"}")));
         github.stubFor(get(urlPathEqualTo("/repos/acme/api/pulls")).willReturn(okJson("[]")));
         github.stubFor(post(urlEqualTo("/repos/acme/api/pulls")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"number\":42,\"html_url\":\"" + PR_URL
@@ -165,7 +199,9 @@ class RealClaudeCodeIT {
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":1}")));
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/801/reactions")).willReturn(okJson("{}")));
         // Slack, for the Slack session: the thread so far, posts and reactions
-        github.stubFor(get(urlPathEqualTo("/api/conversations.replies")).willReturn(okJson("{\"ok\":true,\"messages\":["
+        github.stubFor(get(urlPathEqualTo("/api/conversations.replies")).withQueryParam("channel", equalTo("C0TUI")).willReturn(okJson(
+                "{\"ok\":true,\"messages\":[{\"ts\":\"1712345678.000500\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please add a tui note\"}]}")));
+        github.stubFor(get(urlPathEqualTo("/api/conversations.replies")).withQueryParam("channel", equalTo("C0REAL")).willReturn(okJson("{\"ok\":true,\"messages\":["
                 + "{\"ts\":\"1712345678.000100\",\"user\":\"U0ANA\",\"text\":\"<@U0BUCK> please add a note to acme/api\"},"
                 + "{\"ts\":\"1712345678.000200\",\"user\":\"U0BO\",\"text\":\"keep it short\"}]}")));
         github.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(okJson("{\"ok\":true,\"ts\":\"1712345679.000100\"}")));
@@ -175,6 +211,10 @@ class RealClaudeCodeIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
+        if (model != null) {
+            // every request the CLI made, one JSON a line, to read when a test here fails
+            Files.write(Path.of("target", "real-cli-model-requests.jsonl"), model.requests().stream().map(JsonNode::toString).toList());
+        }
         for (Process service : services) {
             service.destroy();
             service.waitFor();
@@ -254,6 +294,47 @@ class RealClaudeCodeIT {
         assertTrue(shown.contains("Slack thread in channel C0REAL") && shown.contains("keep it short"), "the thread so far: " + shown);
     }
 
+    @Test
+    void inInteractiveModeTheRealTuiStartsWithNoDialogItsStopHookEndsTheTurnAndAFollowUpIsPastedIn() throws Exception {
+        // a team whose sessions run the TUI, on its one repository
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            connection.keyValue("teams").put("tui", ("{\"v\":1,\"teamId\":\"tui\",\"slackChannels\":[\"C0TUI\"],\"jiraProjects\":[],"
+                    + "\"githubRepositories\":[\"acme/web\"],\"concurrencyLimit\":0,\"runnerMode\":\"interactive\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        String ts = "1712345678.000500";
+        assertEquals(200, sendSlackMention(ts, "<@U0BUCK> please add a tui note", "C0TUI", null));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> slackReplies(ts).stream().anyMatch(text -> text.contains("Added TUI.md.")));
+        String first = slackReplies(ts).stream().filter(text -> text.contains("Added TUI.md.")).findFirst().orElseThrow();
+        assertTrue(first.contains(WEB_PR_URL), "the Stop hook's turn is pushed and its pull request linked: " + first);
+        String branch = github.findAll(postRequestedFor(urlEqualTo("/repos/acme/web/pulls"))).get(0).getBodyAsString()
+                .replaceAll("(?s).*\"head\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertEquals("tui\n", command(webBare, "git", "show", branch + ":TUI.md"));
+
+        // a thread reply is pasted into the running TUI as the next turn
+        assertEquals(200, sendSlackMention("1712345678.000600", "also mention leap days", "C0TUI", ts));
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> slackReplies(ts).stream().anyMatch(text -> text.contains("Mentioned leap days.")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no answer to the follow-up; the run's terminal:\n" + terminal(SessionKey.slack("buck", "C0TUI", ts)), e);
+        }
+        assertEquals("tui\nleap\n", command(webBare, "git", "show", branch + ":TUI.md"));
+        github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/web/pulls")));
+    }
+
+    /** What the run's terminal (its tmux pane) shows, scrollback included. */
+    private static String terminal(SessionKey key) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            String id = connection.keyValue("session-index").get(key.kvKey()).getValueAsString();
+            Process capture = new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "capture-pane", "-p", "-J", "-S", "-200", "-t",
+                    "session-" + id.substring(0, 18) + "-1").redirectErrorStream(true).start();
+            String screen = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            capture.waitFor();
+            return screen;
+        }
+    }
+
     private static String headOfPullRequestTitled(String titlePart) throws IOException {
         for (var request : github.findAll(postRequestedFor(urlEqualTo("/repos/acme/api/pulls")))) {
             JsonNode pull = JSON.readTree(request.getBodyAsString());
@@ -274,9 +355,15 @@ class RealClaudeCodeIT {
     }
 
     private static int sendSlackMention(String ts, String text) throws Exception {
+        return sendSlackMention(ts, text, "C0REAL", null);
+    }
+
+    /** A mention, or with {@code threadTs} a reply in that thread (a message event). */
+    private static int sendSlackMention(String ts, String text, String channel, String threadTs) throws Exception {
         String body = "{\"type\":\"event_callback\",\"api_app_id\":\"A0REAL\",\"team_id\":\"T0REAL\",\"event_id\":\"Ev"
-                + UUID.randomUUID() + "\",\"event\":{\"type\":\"app_mention\",\"user\":\"U0ANA\",\"text\":\"" + text + "\",\"ts\":\"" + ts
-                + "\",\"channel\":\"C0REAL\"}}";
+                + UUID.randomUUID() + "\",\"event\":{\"type\":\"" + (threadTs == null ? "app_mention" : "message")
+                + "\",\"user\":\"U0ANA\",\"text\":\"" + text + "\",\"ts\":\"" + ts + "\",\"channel\":\"" + channel + "\""
+                + (threadTs == null ? "" : ",\"thread_ts\":\"" + threadTs + "\"") + "}}";
         long timestamp = System.currentTimeMillis() / 1000;
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SLACK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
