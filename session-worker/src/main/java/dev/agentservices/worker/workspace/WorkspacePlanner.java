@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.WebApplicationException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -26,7 +27,8 @@ import org.jboss.logging.Logger;
  * branch, or on the pull request's own branch when the conversation is a pull request of that repository. Its
  * briefing is the issue or pull request with its latest comments, read through the API (the webhook carries
  * only the comment). A session from Slack, Jira or the dashboard works on the repository its first message
- * names ({@code owner/name} or a GitHub address, when the agent's GitHub access reaches it), else its team's
+ * names ({@code owner/name} or a GitHub address, when the agent's GitHub access reaches it and its owner is one
+ * of the agent's {@code GITHUB_ALLOWED_ORGANIZATIONS}, if it names any), else its team's
  * one repository, else the agent's {@code DEFAULT_REPOSITORY}, else in an empty folder; a Slack session's
  * briefing is its thread so far. Blocks on GitHub and Slack.
  */
@@ -123,7 +125,8 @@ public class WorkspacePlanner {
     private Optional<String> named(Agent agent, Session session) {
         String text = session.messages().stream().filter(m -> m.role() == null || SessionMessage.PERSON.equals(m.role()))
                 .map(SessionMessage::text).filter(t -> t != null).findFirst().orElse("");
-        for (String name : namedRepositories(text)) {
+        Set<String> organizations = agent.github().map(Agent.GithubApp::allowedOrganizations).orElse(Set.of());
+        for (String name : withinOrganizations(namedRepositories(text), organizations)) {
             Optional<String> authorization = tokens.authorization(agent, name);
             if (authorization.isEmpty()) {
                 return Optional.empty();
@@ -155,6 +158,15 @@ public class WorkspacePlanner {
             }
         }
         return names;
+    }
+
+    /**
+     * The names whose owner is one of the agent's {@code GITHUB_ALLOWED_ORGANIZATIONS} (lower case), all when it names
+     * none: a request cannot send a run to a repository outside them.
+     */
+    static List<String> withinOrganizations(List<String> names, Set<String> organizations) {
+        return organizations.isEmpty() ? names
+                : names.stream().filter(name -> organizations.contains(name.split("/", 2)[0].toLowerCase(java.util.Locale.ROOT))).toList();
     }
 
     /** A Slack session's thread so far, people's messages only (the agent's own replies left out), oldest first. */

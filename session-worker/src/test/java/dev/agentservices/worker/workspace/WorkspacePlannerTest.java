@@ -57,4 +57,10 @@ class WorkspacePlannerTest {
         assertEquals("Slack thread in channel C0123, oldest first:\n\n--- <@U0ANA>:\n<@U0BUCK> fix the build\n"
                 + "\n--- <@U0BO>:\nit fails on main\n", thread);
     }
+
+    @Test
+    void aNamedRepositoryOutsideTheAgentsOrganizationsIsNotWorkedOn() {
+        assertEquals(List.of("Acme/api"), WorkspacePlanner.withinOrganizations(List.of("evil/api", "Acme/api"), java.util.Set.of("acme")));
+        assertEquals(List.of("evil/api"), WorkspacePlanner.withinOrganizations(List.of("evil/api"), java.util.Set.of()));
+    }
 }
