@@ -132,7 +132,7 @@ class EndToEndIT {
     /** The runs' credentials (the stand-in CLI, like the real one, needs some) and its turn length. */
     private static Path runEnvFile() throws IOException {
         Path file = Files.createTempFile("e2e-run-", ".env");
-        Files.writeString(file, "ANTHROPIC_API_KEY=sk-ant-e2e-run\nSTAND_IN_CLAUDE_SECONDS=3\n");
+        Files.writeString(file, "ANTHROPIC_API_KEY=sk-ant-e2e-run\nSTAND_IN_CLAUDE_SECONDS=3\nRUNNER_NO_OUTPUT_TIMEOUT=8\n");
         return file;
     }
 
@@ -246,6 +246,17 @@ class EndToEndIT {
         assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please exit with 3")));
         List<String> replies = awaitReplies(ts, 1);
         assertTrue(replies.get(0).startsWith("The turn failed: claude exited with 3"), replies.get(0));
+        // its last lines are in the reply, the run's key masked
+        assertTrue(replies.get(0).contains("stand-in: exiting with 3 as asked (key [masked])"), replies.get(0));
+        assertFalse(replies.get(0).contains("sk-ant-e2e-run"), replies.get(0));
+    }
+
+    @Test
+    void aTurnWhoseAgentPrintsNothingIsStoppedByTheWatchdogAndRepliedAsFailed() throws Exception {
+        String ts = newTs();
+        assertEquals(200, sendSlack(slackEvent("app_mention", ts, null, "<@U0BUCK> please hang quietly")));
+        List<String> replies = awaitReplies(ts, 1);
+        assertTrue(replies.get(0).startsWith("The turn failed: the agent printed nothing for 8s and was stopped"), replies.get(0));
     }
 
     @Test
