@@ -15,7 +15,8 @@
 # --resume <session_id> (or --continue); other commands get AGENT_CONTINUE_ARGS on later turns when set.
 # A turn whose agent printed nothing for RUNNER_NO_OUTPUT_TIMEOUT seconds (600) is stopped and fails; Claude
 # Code is stopped 15 s after its result if it has not exited; a failed turn's reply carries the agent's last
-# lines of output with the run's secrets masked. RUNNER_MODE=interactive: see interactive.sh.
+# lines of output with the run's secrets masked. While Claude Code works, its tool steps so far and the latest one go
+# to .../progress every RUNNER_PROGRESS_EVERY seconds (3) when they changed. RUNNER_MODE=interactive: see interactive.sh.
 #
 # A session on a repository works in its checkout (workspace.sh): cloned on the session's branch before the
 # first turn, committed and pushed after each. Claude Code runs unattended (claude-setup.sh): a home of the
@@ -53,9 +54,13 @@ export DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 # the longest prompt passed as one argument (Linux refuses a single argument over 128 KiB)
 max_argument_bytes=100000
 
+authorization() { # the pod token as a header line, for curl -H @<(authorization): never on a command line
+  printf 'Authorization: Bearer %s' "$RUNNER_TOKEN"
+}
+
 api() { # api CURL_ARGS...: the runner API with the pod token, retried while it is unreachable or 5xx
   curl -fsS --retry 8 --retry-all-errors --retry-delay 1 --max-time 30 \
-    -H "Authorization: Bearer $RUNNER_TOKEN" "${trace[@]}" "$@"
+    -H @<(authorization) "${trace[@]}" "$@"
 }
 
 post() { # post PATH JSON
@@ -72,6 +77,24 @@ eval "$(jq -r '@sh "run=\(.run) turn=\(.turn) agent_name=\(.agent) agent_session
   state_key=\(.state_key // "") state_url=\(.state_url // "") ws_repository=\(.workspace.repository // "")
   ws_branch=\(.workspace.branch // "") ws_base=\(.workspace.base_branch // "")"' <<<"$context")"
 jq -j '.prompt // ""' <<<"$context" >"$own/prompt"
+
+# files attached to the messages (Slack images): into attachments/ beside the checkout, named as the prompt says
+attachments_filter='.messages[]?.attachments[]? | select((.url // "") | test("^https?://"))
+  | [(.name // "" | split("/") | last | split("\\") | last | gsub("[^A-Za-z0-9._-]"; "_") | sub("^\\.+"; "")
+      | if . == "" then "file" else .[0:100] end), .url] | @tsv'
+fetch_attachments() { # fetch_attachments FILE: downloads the attachments its messages name, each once, 50 MB at most
+  local name url
+  grep -q '"attachments":\[{' "$1" 2>/dev/null || return 0 # none: no jq to start
+  mkdir -p "$work/attachments"
+  while IFS=$'\t' read -r name url; do
+    [ -n "$name" ] && [ ! -e "$work/attachments/$name" ] || continue
+    curl -fsS --retry 3 --max-time 120 --max-filesize 50000000 -o "$work/attachments/$name.part" "$url" \
+      && mv "$work/attachments/$name.part" "$work/attachments/$name" \
+      || { rm -f "$work/attachments/$name.part"; echo "could not fetch the attachment $name" >&2; }
+  done < <(jq -r "$attachments_filter" "$1" 2>/dev/null)
+}
+printf '%s' "$context" >"$own/context.json"
+fetch_attachments "$own/context.json"
 if [ -n "$state_url" ]; then
   "$here/save-state.sh" restore-url "$state_url" "$work" || echo "could not restore state $state_key; starting afresh" >&2
 elif [ -n "$state_key" ]; then
@@ -107,8 +130,16 @@ if [ "$(basename "${command[0]}")" = claude ]; then
   command+=("${permission_args[@]}")
 fi
 
-save_state() { # prints the key the work folder was saved under; fails when it could not be saved
-  "$here/save-state.sh" save "state/$SESSION_ID/run-$run.tar.gz" "$work"
+save_state() { # prints the key the work folder was saved under; fails, with why in $own/save-error, when it could not be
+  local code=0
+  "$here/save-state.sh" save "state/$SESSION_ID/run-$run.tar.gz" "$work" 2>"$own/save-error" || code=$?
+  cat "$own/save-error" >&2
+  return $code
+}
+
+save_error() { # why the last save failed, in a line, masked
+  { grep -v '^[[:space:]]*$' "$own/save-error" 2>/dev/null || echo "the state could not be saved"; } | tail -n 2 | tr '\n' ' ' \
+    | cut -c1-400 | mask
 }
 
 upload_outbox() { # prints the artifacts JSON of the files left in outbox/, moving each one out once uploaded
@@ -143,6 +174,10 @@ on_term() {
     post pause "$(jq -n --arg key "$key" --rawfile msg "${output:-/dev/null}" \
       '{state_key: $key, scrollback_key: null, last_assistant_message: $msg}')"
     echo "paused: state saved as $key"
+  else
+    post pause "$(jq -n --arg e "$(save_error)" --rawfile msg "${output:-/dev/null}" \
+      '{state_key: null, state_error: $e, last_assistant_message: $msg}')"
+    echo "paused, but the state could not be saved" >&2
   fi
   exit 143
 }
@@ -150,14 +185,18 @@ trap on_term TERM
 
 # What the terminal shows of a Claude Code turn: its text and each tool step, one line each (the JSON stream
 # itself is kept in the run's folder).
-progress_filter='fromjson? | select(type == "object")
+step_def='def step: "\(.name): \((.input.description // .input.command // .input.file_path // .input.pattern
+    // (.input | tostring)) | tostring | gsub("[\\n\\r\\t]+"; " ") | .[0:160])";'
+progress_filter="$step_def"'fromjson? | select(type == "object")
   | if .type == "assistant" then (.message.content[]?
       | if .type == "text" then .text
-        elif .type == "tool_use" then "\u2192 \(.name): \((.input.description // .input.command // .input.file_path // .input.pattern
-            // (.input | tostring)) | tostring | .[0:160])"
+        elif .type == "tool_use" then "\u2192 \(step)"
         else empty end)
     elif .type == "result" then "\u2713 \(.subtype // "done") after \(.num_turns // 0) steps"
     else empty end'
+# How far a Claude Code turn got, for the runner API: its tool steps so far and the latest one.
+report_filter="$step_def"'[inputs | fromjson? | select(type == "object" and .type == "assistant") | .message.content[]?
+  | select(.type == "tool_use")] | {turn: $turn, steps: length, step: (if length == 0 then null else (last | step) end)}'
 
 show_progress() { # show_progress PID FILE: follows what the agent prints until it exits
   if $claude; then
@@ -165,6 +204,23 @@ show_progress() { # show_progress PID FILE: follows what the agent prints until 
   else
     tail -n +1 -s 0.1 -f --pid="$1" "$2" 2>/dev/null
   fi
+}
+
+report_progress() { # report_progress PID FILE: tells the runner API how far the turn got, every few seconds while it
+  # changes (the dashboard shows it live, a Slack thread in one message); best effort: a report that fails is not retried
+  local pid=$1 file=$2 size last=-1 report steps reported=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep "${RUNNER_PROGRESS_EVERY:-3}" & wait $!
+    size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+    [ "$size" != "$last" ] || continue
+    last=$size
+    report=$(jq -cRn --argjson turn "$turn" "$report_filter" <"$file" 2>/dev/null | mask) || continue
+    [[ "$report" =~ \"steps\":([0-9]+) ]] && steps=${BASH_REMATCH[1]} || continue
+    [ "$steps" -gt "$reported" ] || continue # a new step since the last report
+    reported=$steps
+    curl -fsS --max-time 5 -o /dev/null -H @<(authorization) "${trace[@]}" -X POST \
+      -H 'Content-Type: application/json' --data-binary "$report" "$session_url/progress" 2>/dev/null
+  done
 }
 
 has_result() { # whether Claude Code's stream in FILE ends with its result
@@ -205,7 +261,7 @@ last_lines() { # the agent's last lines of output (its errors first), masked, fo
 }
 
 run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then posts the outcome
-  local args=("${command[@]}") code status error artifacts prompt_bytes raw errors ended lines shower watcher
+  local args=("${command[@]}") code status error artifacts prompt_bytes raw errors ended lines shower watcher reporter
   if $claude; then
     # a JSON object a line: each step shows as it happens, and the watchdog sees the agent is alive
     [[ " ${args[*]} " == *" --output-format "* ]] || args+=(--output-format stream-json --verbose)
@@ -233,11 +289,16 @@ run_turn() { # runs the agent on turn $turn with the prompt in $own/prompt, then
   shower=$!
   watch_turn "$agent" "$raw" &
   watcher=$!
+  reporter=
+  if $claude; then
+    report_progress "$agent" "$raw" &
+    reporter=$!
+  fi
   wait "$agent"
   code=$?
   agent=
-  kill "$watcher" 2>/dev/null # it writes why it ended the agent before it does
-  wait "$watcher" 2>/dev/null
+  kill "$watcher" $reporter 2>/dev/null # the watcher writes why it ended the agent before it does
+  wait "$watcher" $reporter 2>/dev/null
   wait "$shower" 2>/dev/null
   ended=$(cat "$own/ended" 2>/dev/null)
   if $claude; then
@@ -282,12 +343,12 @@ next_turn() { # waits for the run's next turn: 0 with $turn and $own/prompt set,
     left=$(( deadline - $(date +%s) ))
     [ "$left" -gt 0 ] || return 1
     wait_for=$(( left < 30 ? left : 30 ))
-    curl -sS --max-time $(( wait_for + 15 )) -o "$answer" -w '%{http_code}' -H "Authorization: Bearer $RUNNER_TOKEN" "${trace[@]}" \
+    curl -sS --max-time $(( wait_for + 15 )) -o "$answer" -w '%{http_code}' -H @<(authorization) "${trace[@]}" \
       "$session_url/next?after=$turn&wait=$wait_for" >"$own/next.code" 2>/dev/null &
     wait $!
     code=$(cat "$own/next.code" 2>/dev/null)
     case "$code" in
-      200) turn=$(jq -r '.turn' "$answer"); jq -j '.prompt // ""' "$answer" >"$own/prompt"; return 0 ;;
+      200) turn=$(jq -r '.turn' "$answer"); jq -j '.prompt // ""' "$answer" >"$own/prompt"; fetch_attachments "$answer"; return 0 ;;
       204) ;;
       401|403|404|410) echo "the run is over: $(jq -r '.message // empty' "$answer" 2>/dev/null)"; return 2 ;;
       *) sleep 2 & wait $! ;; # the runner API is unreachable for now: ask again until the window ends
@@ -308,8 +369,10 @@ while :; do
     2) exit 0 ;;
   esac
   echo "no turn for ${idle_timeout}s: saving the state and ending the run"
-  key=$(save_state) || key=
-  if post end "$(jq -n --argjson turn "$turn" --arg key "$key" '{last_turn: $turn, state_key: (if $key == "" then null else $key end)}')"; then
+  state_error=
+  key=$(save_state) || { key= state_error=$(save_error); }
+  if post end "$(jq -n --argjson turn "$turn" --arg key "$key" --arg e "$state_error" \
+    '{last_turn: $turn, state_key: (if $key == "" then null else $key end), state_error: (if $e == "" then null else $e end)}')"; then
     echo "run $run ended after turn $turn"
     exit 0
   fi

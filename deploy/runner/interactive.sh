@@ -2,7 +2,9 @@
 # context is fetched: Claude Code's TUI runs in the tmux pane, so a person attached from the dashboard
 # sees the real agent and can type into it. The end of each turn comes from Claude Code's Stop hook
 # (stop-hook.sh, named in a settings file given with --settings), which writes the turn's final assistant
-# message; a controller in the background posts it (with the workspace's pushed branch, as one-shot turns
+# message; a prompt a person types into the TUI after a turn ended becomes the next turn (prompt-hook.sh, the
+# UserPromptSubmit hook, reports it, and the controller waits for its Stop instead of pasting it again); a
+# controller in the background posts it (with the workspace's pushed branch, as one-shot turns
 # do), asks for the next turn and pastes it into the TUI (load-buffer/paste-buffer, then Enter; retried
 # once). The TUI runs in the session's checkout. On SIGTERM the pane's scrollback is saved too.
 
@@ -28,8 +30,9 @@ for word in "${command[@]}"; do
     *) tui+=("$word") ;;
   esac
 done
-jq -n --arg hook "$here/stop-hook.sh" \
-  '{hooks: {Stop: [{hooks: [{type: "command", command: $hook}]}]}}' >"$own/settings.json"
+jq -n --arg stop "$here/stop-hook.sh" --arg prompt "$here/prompt-hook.sh" \
+  '{hooks: {Stop: [{hooks: [{type: "command", command: $stop}]}],
+            UserPromptSubmit: [{hooks: [{type: "command", command: $prompt}]}]}}' >"$own/settings.json"
 tui+=(--settings "$own/settings.json")
 if [ "$turn" -gt 1 ]; then
   if [ -n "$agent_session" ]; then tui+=(--resume "$agent_session"); else tui+=(--continue); fi
@@ -61,6 +64,13 @@ await_stop() { # waits until the Stop hook reported turn $turn; fails when the T
     kill -0 "$agent" 2>/dev/null || return 1
     sleep 0.5
   done
+}
+
+typed_here() { # whether turn $turn is a prompt a person typed into the TUI (prompt-hook.sh reported it)
+  [ -f "$own/typed-$turn" ] || return 1
+  local first
+  first=$(head -n 1 "$own/typed-$turn")
+  [ -z "$first" ] || grep -qF -- "$first" "$own/prompt"
 }
 
 recently_active() { # whether someone worked in the pane within the idle window
@@ -101,6 +111,9 @@ controller() { # in the background: reports each turn, takes the next one, ends 
     case $outcome in
       0)
         printf '%s' "$turn" >"$own/turn"
+        if typed_here; then
+          continue # a person typed it into the TUI, which is already working on it
+        fi
         if ! deliver_with_retry; then
           post complete "$(jq -n --argjson turn "$turn" \
             '{status: "failed", turn: $turn, final_message: "", error: "the follow-up could not be typed into the agent"}')"
@@ -108,8 +121,10 @@ controller() { # in the background: reports each turn, takes the next one, ends 
         ;;
       1)
         echo "no turn for ${idle_timeout}s: saving the state and ending the run"
-        key=$(save_state) || key=
-        post end "$(jq -n --argjson turn "$turn" --arg key "$key" '{last_turn: $turn, state_key: (if $key == "" then null else $key end)}')"
+        state_error=
+        key=$(save_state) || { key= state_error=$(save_error); }
+        post end "$(jq -n --argjson turn "$turn" --arg key "$key" --arg e "$state_error" \
+          '{last_turn: $turn, state_key: (if $key == "" then null else $key end), state_error: (if $e == "" then null else $e end)}')"
         kill -TERM "$agent" 2>/dev/null
         exit 0
         ;;
@@ -132,6 +147,10 @@ on_term_interactive() {
     post pause "$(jq -n --arg key "$key" --arg sb "$scrollback_key" --rawfile msg "${output:-/dev/null}" \
       '{state_key: $key, scrollback_key: (if $sb == "" then null else $sb end), last_assistant_message: $msg}')"
     echo "paused: state saved as $key"
+  else
+    post pause "$(jq -n --arg e "$(save_error)" --arg sb "$scrollback_key" --rawfile msg "${output:-/dev/null}" \
+      '{state_key: null, state_error: $e, scrollback_key: (if $sb == "" then null else $sb end), last_assistant_message: $msg}')"
+    echo "paused, but the state could not be saved" >&2
   fi
   exit 143
 }

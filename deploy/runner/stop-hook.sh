@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Claude Code's Stop hook for the runner's interactive mode: Claude Code runs it when the agent has
-# finished answering, with {session_id, transcript_path, ...} on standard input. It reads the turn's final
-# assistant message and token usage from the transcript (the entries after the last prompt a person or the
-# runner typed) and leaves them for the runner as $RUNNER_STOP_DIR/stop-<turn>.json. It never blocks the stop.
+# finished answering, with {session_id, transcript_path, last_assistant_message, ...} on standard input. The
+# turn's answer is last_assistant_message (the transcript is written in batches and may not hold the last lines
+# yet); its token usage, and the answer of a CLI that does not send it, come from the transcript (the entries
+# after the last prompt a person or the runner typed). Both are left for the runner as
+# $RUNNER_STOP_DIR/stop-<turn>.json. It never blocks the stop.
 set -uo pipefail
 input=$(cat)
 dir=${RUNNER_STOP_DIR:?RUNNER_STOP_DIR is not set}
@@ -25,6 +27,9 @@ if [ -n "$transcript" ] && [ -f "$transcript" ]; then
                cache_read_tokens: total(.cache_read_input_tokens)}}' "$transcript" 2>/dev/null) \
     || answer='{"final_message": "", "usage": null}'
 fi
-jq --arg sid "$session_id" '. + {session_id: (if $sid == "" then null else $sid end)}' <<<"$answer" >"$dir/stop-$turn.json.tmp" \
+printf '%s' "$input" >"$dir/stop-input-$turn.json"
+jq --arg sid "$session_id" --slurpfile input "$dir/stop-input-$turn.json" '. + {session_id: (if $sid == "" then null else $sid end)}
+  + (if ($input[0].last_assistant_message // "") != "" then {final_message: $input[0].last_assistant_message} else {} end)' \
+  <<<"$answer" >"$dir/stop-$turn.json.tmp" \
   && mv "$dir/stop-$turn.json.tmp" "$dir/stop-$turn.json"
 exit 0

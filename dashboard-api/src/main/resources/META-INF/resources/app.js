@@ -170,6 +170,9 @@ function live(event) {
   $("detail-run").textContent = event.run ?? "";
   $("detail-turn").textContent = turnState(event);
   $("detail-waiting").textContent = event.status === "PENDING" ? WAITING[event.waiting_for] || "" : "";
+  $("detail-progress").textContent = event.progress
+    ? `${event.progress.steps} step${event.progress.steps === 1 ? "" : "s"} so far${event.progress.step ? ": " + event.progress.step : ""}`
+    : "";
   $("detail-last").textContent = event.last_assistant_message || "";
   $("detail-cost").textContent = usageText(event.usage);
   const tr = document.querySelector(`tr[data-id="${selected}"]`);
@@ -338,6 +341,17 @@ function editTeam(settings) {
   form.runnerMode.value = settings.runnerMode || "";
   form.monthlyBudgetUsd.value = settings.monthlyBudgetUsd || 0;
   form.agentPrompt.value = settings.agentPrompt || "";
+  form.repositories.value = Object.entries(settings.repositories || {}).map(([from, to]) => `${from} = ${to}`).join("\n");
+  form.runnerEnvSecret.value = settings.runnerEnvSecret || "";
+  form.permissionMode.value = settings.permissionMode || "";
+  form.allowedTools.value = settings.allowedTools || "";
+  form.disallowedTools.value = settings.disallowedTools || "";
+}
+
+// "C0123 = acme/api" lines: where a channel's or project's sessions work
+function mappings(text) {
+  return Object.fromEntries(text.split("\n").map((line) => line.split("=").map((part) => part.trim()))
+    .filter((pair) => pair.length === 2 && pair[0] && pair[1]));
 }
 
 $("team-settings").addEventListener("submit", async (e) => {
@@ -349,7 +363,9 @@ $("team-settings").addEventListener("submit", async (e) => {
       githubRepositories: csv(form.githubRepositories.value), concurrencyLimit: Number(form.concurrencyLimit.value) || 0,
       defaultRunnerImage: form.defaultRunnerImage.value, defaultInstructions: form.defaultInstructions.value,
       runnerMode: form.runnerMode.value, monthlyBudgetUsd: Number(form.monthlyBudgetUsd.value) || 0,
-      agentPrompt: form.agentPrompt.value } });
+      agentPrompt: form.agentPrompt.value, repositories: mappings(form.repositories.value),
+      runnerEnvSecret: form.runnerEnvSecret.value, permissionMode: form.permissionMode.value,
+      allowedTools: form.allowedTools.value, disallowedTools: form.disallowedTools.value } });
     await teams();
   } catch (error) {
     show(error);

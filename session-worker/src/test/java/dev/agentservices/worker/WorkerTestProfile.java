@@ -58,6 +58,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 Map.entry("session.local.work-dir", Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test").toString()),
                 Map.entry("runner.api-url", "http://127.0.0.1:1"),
                 Map.entry("worker.queue.check-interval", "500ms"),
+                Map.entry("session.progress-every", "1s"),
                 Map.entry("dashboard.url", DASHBOARD_URL),
                 Map.entry("worker.consumer.ack-wait", "2s"),
                 Map.entry("runner.token-secret", "a-test-secret-of-at-least-32-bytes-long"));

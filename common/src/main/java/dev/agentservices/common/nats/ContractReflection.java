@@ -8,12 +8,15 @@ import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.runner.RunProgress;
+import dev.agentservices.common.runner.RunTyped;
 import dev.agentservices.common.session.AgentConversation;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.ModelBlock;
 import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionQuery;
@@ -35,13 +38,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {
         ConversationEvent.class, ConversationEvent.SlackFile.class, SessionKey.class, SessionSource.class,
         WebhookEnvelope.class, WebhookSource.class,
-        RunEnd.class, RunOutcome.class, RunPause.class,
+        RunEnd.class, RunOutcome.class, RunPause.class, RunProgress.class, RunTyped.class,
         AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
         Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
-        Turn.class, Usage.class, Workspace.class,
-        TeamSettings.class })
+        Turn.class, Usage.class, Workspace.class, Progress.class,
+        TeamSettings.class, TeamSettings.Run.class })
 public final class ContractReflection {
 
     private ContractReflection() {

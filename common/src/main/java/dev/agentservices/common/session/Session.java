@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
  *                     pass-through policy
  * @param workspace    the repository the session works on, planned before its first run; null when it works on
  *                     none (an empty folder)
+ * @param progress     how far the current turn's agent got, as its run reported it; null before a report
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(
@@ -82,7 +83,8 @@ public record Session(
         long podMillis,
         String waitingFor,
         AgentConversation conversation,
-        Workspace workspace) {
+        Workspace workspace,
+        Progress progress) {
 
     /** The run waits for a free slot of its team's concurrency limit. */
     public static final String WAITING_FOR_SLOT = "slot";
@@ -122,7 +124,7 @@ public record Session(
     public static Session open(String id, SessionKey key, String team, String title, Origin origin, Instant now) {
         return new Session(VERSION, id, key.agent(), key.source(), key, team, title, origin, SessionStatus.PENDING, null, 0, 0,
                 false, List.of(), List.of(), null, null, null, List.of(), null, null, null, null, List.of(), now, null, null,
-                null, 0, 0, List.of(), null, 0, null, null, null);
+                null, 0, 0, List.of(), null, 0, null, null, null, null);
     }
 
     public boolean hasApplied(String dedupId) {
@@ -294,6 +296,16 @@ public record Session(
         return copy().instructions(newInstructions).build();
     }
 
+    /** The current turn's progress as its run reported it (see {@link Progress}). */
+    public Session withProgress(Progress newProgress) {
+        return copy().progress(newProgress).build();
+    }
+
+    /** The progress of turn {@code turnNumber} of the current run, if that is what was reported last. */
+    public java.util.Optional<Progress> progressOf(int turnNumber) {
+        return java.util.Optional.ofNullable(progress).filter(p -> p.run() == run && p.turn() == turnNumber);
+    }
+
     public Session withRepliedTurn(int replied) {
         return copy().repliedTurn(replied).build();
     }
@@ -372,6 +384,7 @@ public record Session(
         private String waitingFor;
         private AgentConversation conversation;
         private Workspace workspace;
+        private Progress progress;
 
         Builder(Session s) {
             this.s = s;
@@ -402,6 +415,7 @@ public record Session(
             waitingFor = s.waitingFor;
             conversation = s.conversation;
             workspace = s.workspace;
+            progress = s.progress;
         }
 
         Builder status(SessionStatus value) { status = value; return this; }
@@ -430,6 +444,7 @@ public record Session(
         Builder waitingFor(String value) { waitingFor = value; return this; }
         Builder conversation(AgentConversation value) { conversation = value; return this; }
         Builder workspace(Workspace value) { workspace = value; return this; }
+        Builder progress(Progress value) { progress = value; return this; }
 
         /** The run's pod is gone (or going): its time joins the session's pod time. */
         Builder endRun(Instant now) {
@@ -444,7 +459,7 @@ public record Session(
             return new Session(s.v, s.id, s.agent, s.source, s.key, s.team, s.title, s.origin, status, podName, run, turn,
                     runEnded, messages, queued, prompt, instructions, lastAssistantMessage, artifacts, stateKey, scrollbackKey,
                     agentSessionId, usage, turns, s.createdAt, startedAt, finishedAt, error, repliedTurn, replyIntentTurn, applied,
-                    runStartedAt, podMillis, waitingFor, conversation, workspace);
+                    runStartedAt, podMillis, waitingFor, conversation, workspace, progress);
         }
     }
 }

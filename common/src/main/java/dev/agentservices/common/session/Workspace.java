@@ -5,7 +5,8 @@ package dev.agentservices.common.session;
  * {@code branch} and every later turn and run keeps that checkout; what the agent changed is pushed to
  * {@code branch} and offered as one draft pull request per session.
  *
- * @param repository    {@code owner/name}
+ * @param repository    {@code owner/name}; null when the session works on no repository, in an empty folder (its
+ *                      record then keeps only the briefing)
  * @param baseBranch    the branch the work starts from: a pull request's head branch when the session is that
  *                      pull request's conversation; null for the repository's default branch
  * @param branch        where the run commits and pushes; never the default branch
@@ -25,6 +26,11 @@ public record Workspace(String repository, String baseBranch, String branch, Lon
         if (briefing != null && briefing.length() > BRIEFING_KEPT) {
             briefing = briefing.substring(0, BRIEFING_KEPT) + "\n[… cut: the rest is on the platform]";
         }
+    }
+
+    /** Whether the session works on a repository (else only its briefing is known). */
+    public boolean hasRepository() {
+        return repository != null;
     }
 
     public Workspace withPullRequest(long number, String url) {

@@ -79,10 +79,43 @@ public final class ObjectStorage {
         s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(), body);
     }
 
+    /** A multipart upload to {@code key} begun; its upload id. Throws {@link SdkException} when S3 refuses. */
+    public String beginMultipart(String key, String contentType) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    }
+
+    /** A URL that takes part {@code number} (from 1) of the upload with an HTTP PUT, for {@code presignedUrlTtl}. */
+    public String partUrl(String key, String uploadId, int number) {
+        return presigner.presignUploadPart(p -> p.signatureDuration(presignedUrlTtl)
+                .uploadPartRequest(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(number))).url().toString();
+    }
+
+    /** Joins the uploaded parts ({@code etags} by part number, from 1) into the object; throws {@link SdkException}. */
+    public void completeMultipart(String key, String uploadId, java.util.List<String> etags) {
+        java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < etags.size(); i++) {
+            parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(i + 1).eTag(etags.get(i)).build());
+        }
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+    }
+
+    /** Drops an upload that will not be completed, and the parts it holds; a failure is only logged. */
+    public void abortMultipart(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            LOG.infof("Could not abort upload %s of %s: %s", uploadId, key, e.getMessage());
+        }
+    }
+
+    /** A presigned GET URL of {@code key}, never a CloudFront one: for what only its own session may read. */
+    public String privateUrl(String key) {
+        return presigner.presignGetObject(p -> p.signatureDuration(presignedUrlTtl)
+                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+    }
+
     /** The link to hand out for {@code key}. */
     public String url(String key) {
-        return cloudfrontDomain.map(domain -> "https://" + domain + "/" + key)
-                .orElseGet(() -> presigner.presignGetObject(p -> p.signatureDuration(presignedUrlTtl)
-                        .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString());
+        return cloudfrontDomain.map(domain -> "https://" + domain + "/" + key).orElseGet(() -> privateUrl(key));
     }
 }

@@ -67,7 +67,7 @@ class SessionTest {
     void aVersionOneRecordIsReadAsOneTurnPerRun() {
         Session v1 = new Session(1, "s4", "buck", null, SessionKey.jira("buck", "OPS-4"), null, "t", Origin.jira("OPS-4"),
                 SessionStatus.SUCCEEDED, "pod", 3, 0, false, List.of(), List.of(), "p", null, "done", List.of(), null, null, null,
-                null, List.of(), NOW, NOW, NOW, null, 3, 0, List.of(), null, 0, null, null, null);
+                null, List.of(), NOW, NOW, NOW, null, 3, 0, List.of(), null, 0, null, null, null, null);
         assertEquals(3, v1.turn());
         assertTrue(v1.runEnded());
         assertEquals(Session.VERSION, v1.v());

@@ -12,13 +12,17 @@ import dev.agentservices.proto.api.v1.UpdateTeamSettingsRequest;
 import dev.agentservices.proto.api.v1.UpdateTeamSettingsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Teams and their settings in the {@code teams} bucket: members read their own teams', admins change any. */
 @Singleton
 public class TeamsApi {
 
     private static final Set<String> RUNNER_MODES = Set.of("", "one-shot", "interactive");
+    /** The longest list of tools a team may give. */
+    private static final int TOOLS_MAX = 2_000;
 
     private final TeamStore teams;
 
@@ -60,11 +64,34 @@ public class TeamsApi {
         if (settings.getAgentPrompt().length() > TeamSettings.AGENT_PROMPT_MAX) {
             throw ApiException.invalidArgument("agent_prompt is at most " + TeamSettings.AGENT_PROMPT_MAX + " characters");
         }
+        settings.getRepositoriesMap().forEach((from, repository) -> {
+            if (from.isBlank() || from.length() > 100 || !TeamSettings.REPOSITORY.matcher(repository).matches()) {
+                throw ApiException.invalidArgument("repositories maps a Slack channel id or a Jira project key to an owner/name, not '"
+                        + from + "' to '" + repository + "'");
+            }
+        });
+        String envSecret = settings.getRunnerEnvSecret().strip();
+        if (!envSecret.isEmpty() && !TeamSettings.SECRET_NAME.matcher(envSecret).matches()) {
+            throw ApiException.invalidArgument("runner_env_secret is the name of a Secret in the sessions namespace (lower case letters, "
+                    + "digits, '-' and '.'), or empty for the agent's");
+        }
+        if (!settings.getPermissionMode().isEmpty() && !TeamSettings.PERMISSION_MODES.contains(settings.getPermissionMode())) {
+            throw ApiException.invalidArgument("permission_mode is one of " + new TreeSet<>(TeamSettings.PERMISSION_MODES)
+                    + ", or empty for the agent's");
+        }
+        for (String tools : List.of(settings.getAllowedTools(), settings.getDisallowedTools())) {
+            if (tools.length() > TOOLS_MAX || tools.chars().anyMatch(Character::isISOControl)) {
+                throw ApiException.invalidArgument("allowed_tools and disallowed_tools are one line of at most " + TOOLS_MAX + " characters");
+            }
+        }
+        TeamSettings.Run run = new TeamSettings.Run(Calls.emptyToNull(envSecret), Calls.emptyToNull(settings.getPermissionMode()),
+                Calls.emptyToNull(settings.getAllowedTools().strip()), Calls.emptyToNull(settings.getDisallowedTools().strip()));
         TeamSettings stored = new TeamSettings(TeamSettings.VERSION, settings.getTeamId(), settings.getSlackChannelsList(),
                 settings.getJiraProjectsList(), settings.getGithubRepositoriesList(), settings.getConcurrencyLimit(),
                 Calls.emptyToNull(settings.getDefaultRunnerImage()), Calls.emptyToNull(settings.getDefaultInstructions()),
                 Calls.emptyToNull(settings.getRunnerMode()), settings.getMonthlyBudgetUsd(),
-                Calls.emptyToNull(settings.getAgentPrompt().strip()));
+                Calls.emptyToNull(settings.getAgentPrompt().strip()), settings.getRepositoriesMap(),
+                run.equals(new TeamSettings.Run(null, null, null, null)) ? null : run);
         return Calls.onWorker(() -> {
             teams.put(stored);
             return UpdateTeamSettingsResponse.newBuilder().setSettings(toProto(stored)).build();
@@ -87,6 +114,14 @@ public class TeamsApi {
         }
         if (team.agentPrompt() != null) {
             builder.setAgentPrompt(team.agentPrompt());
+        }
+        builder.putAllRepositories(team.repositories());
+        TeamSettings.Run run = team.run();
+        if (run != null) {
+            builder.setRunnerEnvSecret(run.envSecret() == null ? "" : run.envSecret())
+                    .setPermissionMode(run.permissionMode() == null ? "" : run.permissionMode())
+                    .setAllowedTools(run.allowedTools() == null ? "" : run.allowedTools())
+                    .setDisallowedTools(run.disallowedTools() == null ? "" : run.disallowedTools());
         }
         return builder.build();
     }

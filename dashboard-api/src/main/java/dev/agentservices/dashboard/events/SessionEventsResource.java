@@ -58,15 +58,23 @@ public class SessionEventsResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SessionEvent(String id, String status, String podName, int run, int turn, int queuedCount, boolean runLive,
             String waitingFor, String lastAssistantMessage, String error, EventUsage usage, Instant startedAt,
-            Instant finishedAt) {
+            Instant finishedAt, EventProgress progress) {
 
         static SessionEvent of(Session s) {
             Usage usage = s.usage() == null ? Usage.NONE : s.usage();
             return new SessionEvent(s.id(), s.status().name(), s.podName(), s.run(), s.turn(), s.queued().size(), s.runLive(),
                     s.waitingFor(), s.lastAssistantMessage(), s.error(), new EventUsage(usage.inputTokens(), usage.outputTokens(),
                             usage.cacheCreationTokens(), usage.cacheReadTokens(), usage.costUsd(), usage.durationMs(),
-                            s.podMillis(Instant.now()) / 1000.0), s.startedAt(), s.finishedAt());
+                            s.podMillis(Instant.now()) / 1000.0), s.startedAt(), s.finishedAt(),
+                    s.turnInProgress() ? s.progressOf(s.turn()).map(p -> new EventProgress(p.turn(), p.steps(), p.step(), p.at()))
+                            .orElse(null) : null);
         }
+    }
+
+    /** How far the turn going got, as its run reported it: its steps so far and the latest one; null between turns. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EventProgress(int turn, int steps, String step, Instant at) {
     }
 
     /** The session's usage as the runners reported it, summed, and its pod time so far. */

@@ -44,6 +44,9 @@ class ConnectResourceTest {
     @Inject
     SessionView view;
 
+    @Inject
+    dev.agentservices.common.team.TeamStore teams;
+
     @Test
     void getSessionInJsonAndInProto() throws Exception {
         Session session = newSession();
@@ -256,6 +259,29 @@ class ConnectResourceTest {
                 .post(BASE + "ListTeams").then().statusCode(200).body("teams.id", equalTo(java.util.List.of("team-a")));
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body("{\"teamId\":\"nobody\"}")
                 .post(BASE + "GetTeamSettings").then().statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void teamsMapChannelsToRepositoriesAndSetTheirRunsCredentialsAndPermissions() {
+        String settings = "{\"settings\":{\"teamId\":\"team-runs\",\"slackChannels\":[\"C0PAY\"],"
+                + "\"repositories\":{\"C0PAY\":\"acme/pay\",\"PAY\":\"acme/pay-jobs\"},\"runnerEnvSecret\":\"pay-model-key\","
+                + "\"permissionMode\":\"acceptEdits\",\"allowedTools\":\"Bash(git:*) Edit\",\"disallowedTools\":\"WebFetch\"}}";
+        String admin = DashboardTestProfile.adminToken();
+        given().auth().oauth2(admin).contentType("application/json").body(settings).post(BASE + "UpdateTeamSettings")
+                .then().statusCode(200).body("settings.repositories.C0PAY", equalTo("acme/pay"))
+                .body("settings.runnerEnvSecret", equalTo("pay-model-key")).body("settings.permissionMode", equalTo("acceptEdits"));
+        var stored = teams.get("team-runs").orElseThrow();
+        assertEquals("acme/pay-jobs", stored.repositoryFor("PAY").orElseThrow());
+        assertEquals(new dev.agentservices.common.team.TeamSettings.Run("pay-model-key", "acceptEdits", "Bash(git:*) Edit", "WebFetch"),
+                stored.run());
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(settings)
+                .post(BASE + "UpdateTeamSettings").then().statusCode(403);
+        for (String[] bad : new String[][] {{"acme/pay-jobs", "not a repo"}, {"pay-model-key", "../other"}, {"acceptEdits", "yolo"},
+                {"WebFetch", "WebFetch\\nBash"}}) {
+            given().auth().oauth2(admin).contentType("application/json").body(settings.replace(bad[0], bad[1]))
+                    .post(BASE + "UpdateTeamSettings").then().statusCode(400).body("code", equalTo("invalid_argument"));
+        }
+        assertEquals("pay-model-key", teams.get("team-runs").orElseThrow().run().envSecret());
     }
 
     private Session newSession() {

@@ -69,6 +69,24 @@ class SessionEventsResourceTest {
     }
 
     @Test
+    void theTurnsProgressIsLiveWhileItRunsAndGoneOnceItEnded() throws Exception {
+        Session session = new DashboardFixtures(store, view).session("team-a");
+        List<String> lines = open(session.id(), null);
+        Instant now = Instant.now();
+        store.update(session.id(), s -> s.withNextTurn(new dev.agentservices.common.session.SessionMessage("U0ANA", "go",
+                List.of(), now), now).withStatus(SessionStatus.RUNNING, "pod-progress", now));
+        store.update(session.id(), s -> s.withProgress(new dev.agentservices.common.session.Progress(s.run(), s.turn(), 4,
+                "Bash: npm test", now, null, null)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"progress\":{\"turn\":1,\"steps\":4,"
+                + "\"step\":\"Bash: npm test\"")));
+        long ended = store.update(session.id(), s -> s.withTurnOutcome(1, SessionStatus.SUCCEEDED, "Done.", List.of(), null, null, null,
+                "o", now)).revision();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("id:" + ended) && lines.size() > lines.indexOf("id:" + ended) + 2);
+        String data = lines.get(lines.indexOf("id:" + ended) + 2);
+        assertTrue(data.contains("SUCCEEDED") && !data.contains("\"steps\""), data);
+    }
+
+    @Test
     void manyClientsOnOneSessionAllHearTheChange() throws Exception {
         Session session = new DashboardFixtures(store, view).session("team-a");
         List<List<String>> clients = Stream.generate(() -> open(session.id(), null)).limit(20).toList();

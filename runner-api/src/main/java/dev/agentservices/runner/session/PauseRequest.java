@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** {@code POST .../pause}: where the pod saved its state. */
+/** {@code POST .../pause}: where the pod saved its state, or why it could not. */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record PauseRequest(String stateKey, String scrollbackKey, String lastAssistantMessage) {
+public record PauseRequest(String stateKey, String scrollbackKey, String lastAssistantMessage, String stateError) {
 }

@@ -43,7 +43,7 @@ public record RunnerContext(String sessionId, String agent, int run, int turn, S
         return new RunnerContext(session.id(), session.agent(), session.run(), session.turn(), session.source().token(),
                 session.key().toString(), session.title(), prompt, session.instructions(), session.messages(),
                 session.stateKey(), stateUrl, session.scrollbackKey(), scrollbackUrl, session.agentSessionId(),
-                workspace == null ? null : new WorkspaceCheckout(workspace.repository(), workspace.baseBranch(), workspace.branch()),
+                workspace == null || !workspace.hasRepository() ? null : new WorkspaceCheckout(workspace.repository(), workspace.baseBranch(), workspace.branch()),
                 new Configuration(session.origin(), "/api/upload", uploads.maxSize().asLongValue(),
                         uploads.allowedContentTypes(), base + "/complete", base + "/pause", base + "/next", base + "/end"));
     }

@@ -9,6 +9,9 @@ import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.runner.RunProgress;
+import dev.agentservices.common.runner.RunTyped;
+import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
@@ -16,7 +19,7 @@ import dev.agentservices.common.session.Usage;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
 import dev.agentservices.runner.upload.UploadConfig;
-import dev.agentservices.runner.upload.UploadStore;
+import dev.agentservices.runner.upload.StateStore;
 import dev.agentservices.runner.upload.Uploader;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -34,9 +37,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * The session pod's API: its context, how each turn ended, and that its run paused or ended. Reports are
- * published to {@code runner.{agent}.{id}.complete|pause|end} with one {@code Nats-Msg-Id} per turn (complete)
- * or per run (pause, end), answered 202 once
+ * The session pod's API: its context, how far a turn got, how each turn ended, and that its run paused or ended.
+ * Reports are published to {@code runner.{agent}.{id}.{run}.progress|complete|pause|end} with one {@code Nats-Msg-Id}
+ * per count of steps (progress), per turn (complete) or per run (pause, end), answered 202 once
  * JetStream acknowledged them. The methods block on NATS, so Quarkus REST runs them on worker threads
  * (they return plain values, not {@code Uni}).
  */
@@ -51,23 +54,25 @@ public class RunnerSessionResource {
 
     /** A turn's report becomes one NATS message, under its 1 MiB limit. */
     static final int MAX_REPORT_BYTES = 1024 * 1024 - 64 * 1024;
+    /** The most steps a progress report may count. */
+    static final int MAX_STEPS = 1_000_000;
 
     private final PodTokenVerifier tokens;
     private final SessionStore store;
     private final NatsConnection nats;
     private final JetStreamPublisher publisher;
     private final ObjectMapper mapper;
-    private final UploadStore uploads;
+    private final StateStore states;
     private final UploadConfig uploadConfig;
 
     public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, JetStreamPublisher publisher,
-            ObjectMapper mapper, UploadStore uploads, UploadConfig uploadConfig) {
+            ObjectMapper mapper, StateStore states, UploadConfig uploadConfig) {
         this.publisher = publisher;
         this.tokens = tokens;
         this.store = store;
         this.nats = nats;
         this.mapper = mapper;
-        this.uploads = uploads;
+        this.states = states;
         this.uploadConfig = uploadConfig;
     }
 
@@ -115,6 +120,53 @@ public class RunnerSessionResource {
         return Response.accepted().build();
     }
 
+    /**
+     * How far the current turn got. Best effort for the runner (it does not retry); stored like the other reports, so
+     * the worker updates the dashboard and the Slack progress message from it.
+     */
+    @POST
+    @Path("progress")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response progress(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        ProgressRequest request = parse(body, ProgressRequest.class);
+        if (request.turn() == null || request.turn() < 1) {
+            throw new RunnerApiException(400, "invalid_turn", "turn must be the number of the turn going (1 or more)");
+        }
+        if (request.steps() == null || request.steps() < 0 || request.steps() > MAX_STEPS) {
+            throw new RunnerApiException(400, "invalid_steps", "steps must be the count of steps taken so far (0 to " + MAX_STEPS + ")");
+        }
+        String step = request.step() == null ? null : request.step().replaceAll("\\p{Cntrl}+", " ").strip();
+        RunProgress progress = new RunProgress(RunProgress.VERSION, id, authorized.token().run(), request.turn(), request.steps(),
+                step == null || step.isEmpty() ? null : step.substring(0, Math.min(step.length(), Progress.STEP_KEPT)));
+        publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "progress"), progress.dedupId(),
+                authorized.sessionKey(), progress);
+        return Response.accepted().build();
+    }
+
+    /**
+     * A prompt a person typed into an interactive run's terminal once turn {@code after} had ended: it becomes the
+     * session's next turn in this run (the worker records it), so its answer goes back where the session came from.
+     */
+    @POST
+    @Path("typed")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response typed(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        TypedRequest request = parse(body, TypedRequest.class);
+        if (request.after() == null || request.after() < 1) {
+            throw new RunnerApiException(400, "invalid_turn", "after must be the number of the turn that had ended (1 or more)");
+        }
+        if (request.text() == null || request.text().isBlank()) {
+            throw new RunnerApiException(400, "missing_text", "text must be the prompt that was typed");
+        }
+        RunTyped typed = new RunTyped(RunTyped.VERSION, id, authorized.token().run(), request.after(), request.text());
+        publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "typed"), typed.dedupId(),
+                authorized.sessionKey(), typed);
+        return Response.accepted().build();
+    }
+
     @POST
     @Path("end")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -126,7 +178,8 @@ public class RunnerSessionResource {
             throw new RunnerApiException(400, "invalid_last_turn", "last_turn must be the number of the last turn the run took");
         }
         requireOwnKey(id, request.stateKey(), "state_key");
-        RunEnd end = new RunEnd(RunEnd.VERSION, id, authorized.token().run(), request.lastTurn(), request.stateKey());
+        RunEnd end = new RunEnd(RunEnd.VERSION, id, authorized.token().run(), request.lastTurn(), request.stateKey(),
+                request.stateKey() == null ? stateError(request.stateError()) : null);
         publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "end"), end.dedupId(), authorized.sessionKey(), end);
         return Response.accepted().build();
     }
@@ -138,15 +191,63 @@ public class RunnerSessionResource {
             byte[] body) {
         Authorized authorized = authorizedSession(id, authorization);
         PauseRequest request = parse(body, PauseRequest.class);
-        if (request.stateKey() == null || request.stateKey().isBlank()) {
-            throw new RunnerApiException(400, "missing_state_key", "A pause must say where the state was saved (state_key)");
+        String stateError = request.stateKey() == null ? stateError(request.stateError()) : null;
+        if ((request.stateKey() == null || request.stateKey().isBlank()) && stateError == null) {
+            throw new RunnerApiException(400, "missing_state_key", "A pause must say where the state was saved (state_key), or why it "
+                    + "could not be (state_error)");
         }
         requireOwnKey(id, request.stateKey(), "state_key");
         requireOwnKey(id, request.scrollbackKey(), "scrollback_key");
         RunPause pause = new RunPause(RunPause.VERSION, id, authorized.token().run(), request.stateKey(),
-                request.scrollbackKey(), request.lastAssistantMessage());
+                request.scrollbackKey(), request.lastAssistantMessage(), stateError);
         publish(Subjects.runner(authorized.session().agent(), id, authorized.token().run(), "pause"), pause.dedupId(), authorized.sessionKey(), pause);
         return Response.accepted().build();
+    }
+
+    /**
+     * Begins saving the run's state ({@code {"size": bytes}}): where it goes and a presigned URL for each part, which
+     * the runner PUTs to S3 itself, in order, keeping each part's {@code ETag} for {@code state/complete}.
+     */
+    @POST
+    @Path("state")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response beginState(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        Authorized authorized = authorizedSession(id, authorization);
+        StateRequest request = parse(body, StateRequest.class);
+        if (request.size() == null) {
+            throw new RunnerApiException(400, "missing_size", "size must be the archive's size in bytes");
+        }
+        StateStore.Plan plan = states.begin(id, authorized.token().run(), request.size());
+        return Response.status(201).entity(Map.of("key", plan.key(), "upload_id", plan.uploadId(), "part_size", plan.partSize(),
+                "part_urls", plan.partUrls())).build();
+    }
+
+    /** Joins the parts of a state begun with {@code state} ({@code key}, {@code upload_id}, {@code etags} in part order). */
+    @POST
+    @Path("state/complete")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, String> completeState(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body) {
+        authorizedSession(id, authorization);
+        StateCompleteRequest request = parse(body, StateCompleteRequest.class);
+        if (request.key() == null || !request.key().startsWith(StateStore.prefix(id)) || request.key().contains("..")
+                || request.uploadId() == null || request.etags() == null || request.etags().isEmpty()
+                || request.etags().size() > StateStore.MAX_PARTS || request.etags().stream().anyMatch(etag -> etag == null || etag.isBlank())) {
+            throw new RunnerApiException(400, "invalid_state", "key (this session's state, as state answered), upload_id and "
+                    + "etags (one a part, in order) are required");
+        }
+        states.complete(request.key(), request.uploadId(), request.etags());
+        return Map.of("key", request.key());
+    }
+
+    /** Why a run's state could not be saved, one line of at most 500 characters; null when it says nothing. */
+    private static String stateError(String error) {
+        if (error == null || error.isBlank()) {
+            return null;
+        }
+        String line = error.replaceAll("\\p{Cntrl}+", " ").strip();
+        return line.substring(0, Math.min(line.length(), 500));
     }
 
     /**
@@ -166,9 +267,12 @@ public class RunnerSessionResource {
         }
     }
 
-    /** A download URL for a key this session uploaded through {@code /api/upload}; none for a key anywhere else. */
+    /**
+     * A presigned download URL for a key this session stored (its saved state, or an upload through {@code /api/upload});
+     * none for a key anywhere else. Never a CloudFront link: a workspace is for its session's runs only.
+     */
     private String downloadUrl(String id, String key) {
-        return key != null && key.startsWith(Uploader.sessionPrefix(id)) ? uploads.urlFor(key).orElse(null) : null;
+        return key != null && key.startsWith(Uploader.sessionPrefix(id)) ? states.url(key).orElse(null) : null;
     }
 
     private record Authorized(PodTokenVerifier.PodToken token, Session session) {

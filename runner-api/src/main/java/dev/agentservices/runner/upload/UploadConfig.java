@@ -24,6 +24,17 @@ public interface UploadConfig {
     @WithDefault("25M")
     MemorySize maxSize();
 
+    /**
+     * The largest saved state (a run's workspace and its CLI's conversation, as one archive) a run may store; it goes
+     * to S3 directly, in parts, through presigned URLs ({@code UPLOAD_STATE_MAX_SIZE}).
+     */
+    @WithDefault("20G")
+    MemorySize stateMaxSize();
+
+    /** The size of each part of a saved state but the last (S3 takes 5 MiB to 5 GiB; {@code UPLOAD_STATE_PART_SIZE}). */
+    @WithDefault("64M")
+    MemorySize statePartSize();
+
     @WithDefault("image/png,image/jpeg,image/gif,image/webp,text/plain,text/markdown,text/csv,application/json,"
             + "application/pdf,application/zip,application/gzip,application/x-tar,application/octet-stream")
     List<String> allowedContentTypes();

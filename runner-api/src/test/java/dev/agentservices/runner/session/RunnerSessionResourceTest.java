@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -280,6 +281,74 @@ class RunnerSessionResourceTest {
             JsonNode end = mapper.readTree(stored.get(0).getData());
             assertEquals(1, end.get("lastTurn").asInt());
             assertEquals("state/" + session.id() + "/run-1.tar.gz", end.get("stateKey").asText());
+        }
+    }
+
+    @Test
+    void progressIsPublishedOncePerCountOfStepsWithItsStepOnOneLine() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            for (String body : List.of("{\"turn\":1,\"steps\":2,\"step\":\"Bash: npm test\\n\\u0007rm -rf /\"}",
+                    "{\"turn\":1,\"steps\":2,\"step\":\"Bash: npm test\"}", "{\"turn\":1,\"steps\":3,\"step\":\"" + "x".repeat(5_000) + "\"}")) {
+                given().auth().oauth2(token).contentType("application/json").body(body).post(path(session) + "/progress")
+                        .then().statusCode(202);
+            }
+            List<MessageInfo> stored = runner.messagesAfter(mark);
+            assertEquals(2, stored.size(), "the same count of steps twice is one report");
+            assertEquals("runner.buck." + session.id() + ".1.progress", stored.get(0).getSubject());
+            assertEquals("runner:" + session.id() + ":1:1:progress:2", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"));
+            assertEquals("Bash: npm test rm -rf /", mapper.readTree(stored.get(0).getData()).get("step").asText());
+            assertEquals(dev.agentservices.common.session.Progress.STEP_KEPT,
+                    mapper.readTree(stored.get(1).getData()).get("step").asText().length());
+
+            for (String bad : List.of("{\"steps\":1}", "{\"turn\":1,\"steps\":-4}", "{\"turn\":0,\"steps\":1}", "{\"turn\":1}", "[1")) {
+                given().auth().oauth2(token).contentType("application/json").body(bad).post(path(session) + "/progress")
+                        .then().statusCode(400).body("message", notNullValue());
+            }
+            given().contentType("application/json").body("{\"turn\":1,\"steps\":9}").post(path(session) + "/progress")
+                    .then().statusCode(401);
+            given().auth().oauth2(token(UUID.randomUUID().toString(), SECRET, 3600)).contentType("application/json")
+                    .body("{\"turn\":1,\"steps\":9}").post(path(session) + "/progress").then().statusCode(403);
+            assertEquals(2, runner.messagesAfter(mark).size(), "nothing refused was published");
+        }
+    }
+
+    @Test
+    void aPromptTypedInTheTerminalIsPublishedOnceAfterTheTurnThatEnded() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            for (int i = 0; i < 2; i++) {
+                given().auth().oauth2(token).contentType("application/json").body("{\"after\":1,\"text\":\"also note the time zone\"}")
+                        .post(path(session) + "/typed").then().statusCode(202);
+            }
+            for (String bad : List.of("{\"text\":\"x\"}", "{\"after\":1,\"text\":\"  \"}", "{\"after\":0,\"text\":\"x\"}")) {
+                given().auth().oauth2(token).contentType("application/json").body(bad).post(path(session) + "/typed")
+                        .then().statusCode(400).body("message", notNullValue());
+            }
+            List<MessageInfo> stored = runner.messagesAfter(mark);
+            assertEquals(1, stored.size());
+            assertEquals("runner.buck." + session.id() + ".1.typed", stored.get(0).getSubject());
+            JsonNode typed = mapper.readTree(stored.get(0).getData());
+            assertEquals(1, typed.get("after").asInt());
+            assertEquals("also note the time zone", typed.get("text").asText());
+        }
+    }
+
+    @Test
+    void aPauseWhoseStateCouldNotBeSavedSaysWhyInOneLine() throws Exception {
+        Session session = newSession();
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            given().auth().oauth2(token(session.id(), SECRET, 3600)).contentType("application/json")
+                    .body("{\"state_key\":null,\"state_error\":\"S3 did not take part 2 of 3\\nof the state\",\"last_assistant_message\":\"x\"}")
+                    .post(path(session) + "/pause").then().statusCode(202);
+            JsonNode pause = mapper.readTree(runner.messagesAfter(mark).get(0).getData());
+            assertTrue(pause.get("stateKey").isNull(), pause.toString());
+            assertEquals("S3 did not take part 2 of 3 of the state", pause.get("stateError").asText());
         }
     }
 

@@ -51,7 +51,9 @@ class UploadResourceTest {
                     "upload.github-oidc.audience", AUDIENCE,
                     "upload.github-oidc.allowed-repositories", "acme/api",
                     "upload.github-oidc.jwks-url", "${keycloak.url}/realms/quarkus/protocol/openid-connect/certs",
-                    "upload.max-size", "64K");
+                    "upload.max-size", "64K",
+                    "upload.state-part-size", "5M",
+                    "upload.state-max-size", "40M");
         }
 
         @Override

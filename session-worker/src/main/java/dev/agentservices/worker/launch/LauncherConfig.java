@@ -27,6 +27,10 @@ public interface LauncherConfig {
     @WithDefault("one-shot")
     String runnerMode();
 
+    /** How often a Slack thread's progress message may change while a turn runs ({@code SESSION_PROGRESS_EVERY}). */
+    @WithDefault("5s")
+    java.time.Duration progressEvery();
+
     /**
      * Where runs clone a session's repository from: {@code {git-url}/{owner}/{name}.git} ({@code GITHUB_GIT_URL};
      * GitHub Enterprise's address, or {@code file://} bare repositories in tests).

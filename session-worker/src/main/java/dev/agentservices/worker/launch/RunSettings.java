@@ -15,7 +15,9 @@ import java.util.Set;
  * How a session's run starts, from its team's settings first: the runner's mode (the team's, else the
  * agent's {@code RUNNER_MODE} / {@code DOLLY_RUNNER_MODE}, else {@code session.runner-mode}; {@code one-shot}
  * runs the agent CLI once per turn, {@code interactive} keeps the agent's TUI in the tmux pane for people to
- * type into) and the image (the team's {@code default_runner_image}, else {@code RUNNER_IMAGE}).
+ * type into) and the image (the team's {@code default_runner_image}, else {@code RUNNER_IMAGE}); the Secret of the
+ * run's environment and Claude Code's permission mode and tools (the team's {@code run}, else the agent's
+ * {@code RUNNER_ENV_SECRET}, {@code RUNNER_PERMISSION_MODE}, {@code RUNNER_ALLOWED_TOOLS}, {@code RUNNER_DISALLOWED_TOOLS}).
  */
 @Singleton
 public class RunSettings {
@@ -23,8 +25,7 @@ public class RunSettings {
     public static final String ONE_SHOT = "one-shot";
     public static final String INTERACTIVE = "interactive";
     private static final Set<String> MODES = Set.of(ONE_SHOT, INTERACTIVE);
-    /** Claude Code's permission modes. */
-    private static final Set<String> PERMISSION_MODES = Set.of("default", "acceptEdits", "bypassPermissions", "plan", "dontAsk");
+    private static final Set<String> PERMISSION_MODES = TeamSettings.PERMISSION_MODES;
 
     private final AgentsConfig agents;
     private final TeamStore teams;
@@ -67,13 +68,23 @@ public class RunSettings {
                 .flatMap(agent -> github.runToken(agent, repository)
                         .or(() -> agent.github().flatMap(app -> app.token()).map(token -> token.reveal())))
                 .orElse(null);
-        String envSecret = agentRunner.flatMap(AgentsConfig.RunnerSettings::envSecret).map(String::trim)
-                .filter(name -> !name.isEmpty()).orElse(null);
+        Optional<TeamSettings.Run> teamRun = team.map(TeamSettings::run);
+        String envSecret = teamRun.map(TeamSettings.Run::envSecret).flatMap(RunSettings::given)
+                .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::envSecret).flatMap(RunSettings::given)).orElse(null);
         SessionLauncher.AgentPermissions permissions = new SessionLauncher.AgentPermissions(
-                agentRunner.flatMap(AgentsConfig.RunnerSettings::permissionMode).orElse(SessionLauncher.AgentPermissions.DEFAULT.mode()),
-                agentRunner.flatMap(AgentsConfig.RunnerSettings::allowedTools).orElse(""),
-                agentRunner.flatMap(AgentsConfig.RunnerSettings::disallowedTools).orElse(""));
+                teamRun.map(TeamSettings.Run::permissionMode).flatMap(RunSettings::given).filter(PERMISSION_MODES::contains)
+                        .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::permissionMode))
+                        .orElse(SessionLauncher.AgentPermissions.DEFAULT.mode()),
+                teamRun.map(TeamSettings.Run::allowedTools).flatMap(RunSettings::given)
+                        .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::allowedTools)).orElse(""),
+                teamRun.map(TeamSettings.Run::disallowedTools).flatMap(RunSettings::given)
+                        .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::disallowedTools)).orElse(""));
         return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, tracing.currentTraceparent(), envSecret,
                 permissions);
+    }
+
+    /** {@code value} trimmed, when it says something. */
+    private static Optional<String> given(String value) {
+        return Optional.ofNullable(value).map(String::trim).filter(text -> !text.isEmpty());
     }
 }

@@ -35,6 +35,38 @@ public interface JiraApi {
     Comments comments(@HeaderParam("Authorization") String authorization, @PathParam("issueKey") String issueKey,
             @QueryParam("expand") String expand, @QueryParam("startAt") int startAt, @QueryParam("maxResults") int maxResults);
 
+    /** An issue with the fields a briefing quotes ({@code summary,description,reporter,comment}). */
+    @GET
+    @Path("issue/{issueKey}")
+    @Produces(MediaType.APPLICATION_JSON)
+    Issue issue(@HeaderParam("Authorization") String authorization, @PathParam("issueKey") String issueKey,
+            @QueryParam("fields") String fields);
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Issue(String key, IssueFields fields) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record IssueFields(String summary, String description, User reporter, IssueComments comment) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record IssueComments(int total, List<IssueComment> comments) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record IssueComment(User author, String body, String created) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record User(String displayName, String accountId) {
+    }
+
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record Comment(String body, List<Property> properties) {

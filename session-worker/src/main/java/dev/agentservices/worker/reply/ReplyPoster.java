@@ -2,17 +2,12 @@ package dev.agentservices.worker.reply;
 
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.session.Session;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.inject.Singleton;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -43,18 +38,16 @@ public class ReplyPoster {
     static final String NOTICE_PROPERTY = "agent-services.notice";
 
     private final SlackApi slack;
-    private final Optional<String> jiraApiUrl;
-    private final Map<String, JiraApi> jiraClients = new ConcurrentHashMap<>();
+    private final JiraSites jira;
     private final GithubApi github;
     private final GithubAppTokens githubTokens;
     private final Optional<String> dashboardUrl;
 
     public ReplyPoster(@RestClient SlackApi slack, @RestClient GithubApi github, GithubAppTokens githubTokens,
-            @ConfigProperty(name = "jira.api-url") Optional<String> jiraApiUrl,
-            @ConfigProperty(name = "dashboard.url") Optional<String> dashboardUrl) {
+            JiraSites jira, @ConfigProperty(name = "dashboard.url") Optional<String> dashboardUrl) {
         this.slack = slack;
         this.dashboardUrl = dashboardUrl;
-        this.jiraApiUrl = jiraApiUrl;
+        this.jira = jira;
         this.github = github;
         this.githubTokens = githubTokens;
     }
@@ -102,26 +95,17 @@ public class ReplyPoster {
                 .orElse("the whole answer is in session " + session.id() + " on the dashboard");
     }
 
-    /** A Jira client for the agent's site with its Basic authorization. */
-    private record JiraTarget(JiraApi client, String authorization) {
-    }
-
-    /** The agent's Jira credentials, or empty (and {@code text} logged instead) when it has none. */
-    private Optional<JiraTarget> jiraTarget(Agent agent, Session session, String text) {
-        Agent.JiraAccount jira = agent.jira().orElse(null);
-        String baseUrl = jiraApiUrl.or(() -> jira == null ? Optional.empty() : jira.baseUrl()).orElse(null);
-        if (jira == null || jira.email().isEmpty() || jira.apiToken().isEmpty() || baseUrl == null) {
+    /** The agent's Jira site, or empty (and {@code text} logged instead) when it has no Jira credentials. */
+    private Optional<JiraSites.Site> jiraTarget(Agent agent, Session session, String text) {
+        Optional<JiraSites.Site> site = jira.of(agent);
+        if (site.isEmpty()) {
             LOG.infof("Reply for %s (no JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN; not posted):%n%s", session.key(), text);
-            return Optional.empty();
         }
-        String credentials = jira.email().get() + ":" + jira.apiToken().get().reveal();
-        String authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        return Optional.of(new JiraTarget(jiraClients.computeIfAbsent(baseUrl,
-                url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url)).build(JiraApi.class)), authorization));
+        return site;
     }
 
     private void commentOnJira(Agent agent, Session session, ReplyMark mark, String text, boolean retry) {
-        JiraTarget target = jiraTarget(agent, session, text).orElse(null);
+        JiraSites.Site target = jiraTarget(agent, session, text).orElse(null);
         if (target == null) {
             return;
         }

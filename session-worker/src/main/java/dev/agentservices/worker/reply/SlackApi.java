@@ -27,6 +27,17 @@ public interface SlackApi {
     @Produces(MediaType.APPLICATION_JSON)
     SlackResponse postMessage(@HeaderParam("Authorization") String authorization, PostMessage message);
 
+    /** {@code chat.update}: the text of a message the app posted. */
+    @POST
+    @Path("chat.update")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    SlackResponse updateMessage(@HeaderParam("Authorization") String authorization, UpdateMessage message);
+
+    @RegisterForReflection
+    record UpdateMessage(String channel, String ts, String text) {
+    }
+
     @POST
     @Path("reactions.add")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -6,6 +6,11 @@ import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.runner.RunPause;
+import dev.agentservices.common.runner.RunProgress;
+import dev.agentservices.common.runner.RunTyped;
+import dev.agentservices.common.session.SessionMessage;
+import java.util.List;
+import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
@@ -14,16 +19,21 @@ import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.attachment.FullTexts;
 import dev.agentservices.worker.agent.AgentEvent;
 import dev.agentservices.worker.agent.SessionAgent;
+import dev.agentservices.worker.reply.ReplyPoster;
+import dev.agentservices.worker.reply.TurnProgress;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.session.SessionService;
 import dev.agentservices.worker.workspace.PullRequests;
 import io.nats.client.Message;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Runner reports from {@code RUNNER}. {@code complete}: records a turn's end, makes the follow-ups queued
+ * Runner reports from {@code RUNNER}. {@code typed}: a prompt typed into an interactive run's terminal becomes the
+ * run's next turn. {@code progress}: how far the turn going got, shown on the dashboard and in one
+ * Slack message ({@link TurnProgress}). {@code complete}: records a turn's end, makes the follow-ups queued
  * meanwhile the next turn in the same write, then hands the turn's outcome to the session's agent ({@link SessionAgent}) once
  * ({@code repliedTurn} is set only after the policy succeeded, so a failed post is retried with the message
  * and a redelivery after a successful one posts nothing; {@code replyIntentTurn}, stored before posting,
@@ -43,9 +53,14 @@ public class RunnerMessageHandler {
     private final TurnReactions reactions;
     private final FullTexts fullTexts;
     private final PullRequests pullRequests;
+    private final TurnProgress turnProgress;
+    private final ReplyPoster replies;
 
     public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
-            SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests) {
+            SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests,
+            TurnProgress turnProgress, ReplyPoster replies) {
+        this.replies = replies;
+        this.turnProgress = turnProgress;
         this.pullRequests = pullRequests;
         this.fullTexts = fullTexts;
         this.reactions = reactions;
@@ -79,6 +94,16 @@ public class RunnerMessageHandler {
                 RunPause pause = mapper.readValue(message.getData(), RunPause.class);
                 check(subject, pause.sessionId(), pause.run());
                 pause(pause, subject.agent());
+            }
+            case "progress" -> {
+                RunProgress progress = mapper.readValue(message.getData(), RunProgress.class);
+                check(subject, progress.sessionId(), progress.run());
+                progress(progress, subject.agent());
+            }
+            case "typed" -> {
+                RunTyped typed = mapper.readValue(message.getData(), RunTyped.class);
+                check(subject, typed.sessionId(), typed.run());
+                typed(typed, subject.agent());
             }
             default -> LOG.warnf("Ignored runner message on %s", message.getSubject());
         }
@@ -126,6 +151,7 @@ public class RunnerMessageHandler {
         LOG.infof("Session %s turn %d (run %d) %s; outcome handed to the session's agent", session.id(), outcome.turn(),
                 outcome.run(), status);
         reactions.ended(agent, session, outcome.turn(), status);
+        turnProgress.ended(agent, replied, outcome.turn(), status);
         if (replied.turn() > outcome.turn()) {
             reactions.started(agent, replied, replied.turn());
         }
@@ -158,27 +184,112 @@ public class RunnerMessageHandler {
                 outcome.agentSessionId());
     }
 
+    /**
+     * Keeps the report with the most steps of the turn going (an older or repeated one changes nothing), then shows it
+     * in the Slack thread when due; the message's {@code ts} is kept, so later reports change that one message.
+     */
+    private void progress(RunProgress report, String agentName) {
+        Instant now = Instant.now();
+        Session session = store.update(report.sessionId(), current -> {
+            if (ofAgent(current, agentName).run() != report.run() || current.turn() != report.turn()
+                    || current.status() != SessionStatus.RUNNING) {
+                return current;
+            }
+            Progress last = current.progressOf(report.turn()).orElse(null);
+            if (last != null && last.steps() >= report.steps()) {
+                return current;
+            }
+            return current.withProgress(new Progress(report.run(), report.turn(), report.steps(), report.step(), now,
+                    last == null ? null : last.slackTs(), last == null ? null : last.shownAt()));
+        }).session();
+        Progress kept = session.progressOf(report.turn()).filter(p -> p.steps() == report.steps()).orElse(null);
+        Agent agent = agents.byName(agentName).orElse(null);
+        if (kept == null || agent == null || !turnProgress.due(session, kept, now)) {
+            return;
+        }
+        String ts = turnProgress.show(agent, session, kept).orElse(null);
+        store.update(session.id(), current -> current.progressOf(report.turn())
+                .map(progress -> current.withProgress(progress.shown(ts, now))).orElse(current));
+    }
+
+    /**
+     * A prompt typed into the run's terminal after turn {@code after} ended becomes the next turn of that run, when
+     * the run is still the session's and nothing else became that turn meanwhile; else it is only shown in the record
+     * (the run works on it all the same, as part of what it does next).
+     */
+    private void typed(RunTyped typed, String agentName) {
+        Instant now = Instant.now();
+        SessionMessage message = new SessionMessage(RunTyped.AUTHOR, typed.text(), List.of(), now, null, SessionMessage.PERSON);
+        Session session = store.update(typed.sessionId(), current -> {
+            if (ofAgent(current, agentName).hasApplied(typed.dedupId()) || current.run() != typed.run()) {
+                return current;
+            }
+            if (current.turn() != typed.after() || current.turnInProgress() || !current.runLive()) {
+                return current.withMessage(message, typed.dedupId());
+            }
+            return current.withMessage(message, typed.dedupId()).withNextTurn(message, now);
+        }).session();
+        LOG.infof("Session %s run %d: a prompt typed in its terminal after turn %d; the session is on turn %d", typed.sessionId(),
+                typed.run(), typed.after(), session.turn());
+    }
+
     private void end(RunEnd end, String agentName) {
+        AtomicBoolean applied = new AtomicBoolean();
         Session session = store.update(end.sessionId(), current -> {
+            applied.set(false);
             if (ofAgent(current, agentName).hasApplied(end.dedupId()) || current.run() != end.run() || current.status() == SessionStatus.TERMINATED) {
                 return current;
             }
+            applied.set(true);
             Session ended = current.withRunEnded(end.stateKey(), end.dedupId(), Instant.now());
             // a turn given to this run after its last look for one: it goes to the next run
             return current.turn() > end.lastTurn() && current.turnInProgress() ? ended.withTurnInNewRun()
                     : ended.withQueuedAsNextTurn(Instant.now());
         }).session();
         LOG.infof("Session %s run %d ended after its idle window (last turn %d)", end.sessionId(), end.run(), end.lastTurn());
+        if (applied.get() && end.stateError() != null) {
+            unsaved(session, agentName, "The run stopped after its idle time", end.stateError());
+        }
         sessions.launchIfWaiting(session);
     }
 
     private void pause(RunPause pause, String agentName) {
-        Session session = store.update(pause.sessionId(), current -> ofAgent(current, agentName).hasApplied(pause.dedupId()) || current.run() != pause.run()
-                || current.status() == SessionStatus.TERMINATED ? current
-                : current.withPause(pause.stateKey(), pause.scrollbackKey(), pause.lastAssistantMessage(), pause.dedupId(),
-                        Instant.now())).session();
+        AtomicBoolean applied = new AtomicBoolean();
+        Session session = store.update(pause.sessionId(), current -> {
+            applied.set(false);
+            if (ofAgent(current, agentName).hasApplied(pause.dedupId()) || current.run() != pause.run()
+                    || current.status() == SessionStatus.TERMINATED) {
+                return current;
+            }
+            applied.set(true);
+            return current.withPause(pause.stateKey(), pause.scrollbackKey(), pause.lastAssistantMessage(), pause.dedupId(),
+                    Instant.now());
+        }).session();
         LOG.infof("Session %s run %d paused", pause.sessionId(), pause.run());
+        if (applied.get() && pause.stateError() != null) {
+            unsaved(session, agentName, "The run paused", pause.stateError());
+        }
         agents.byName(session.agent()).filter(sessionAgent::modelBacked)
                 .ifPresent(agent -> sessionAgent.handle(agent, new AgentEvent.Paused(session, pause.dedupId())));
+    }
+
+    /**
+     * Tells the thread, once, that a run's state could not be saved: what was pushed is safe, the rest (files left out of
+     * the branch, the agent's own conversation) is not, and the next run starts without it.
+     */
+    private void unsaved(Session session, String agentName, String what, String stateError) {
+        LOG.warnf("Session %s run %d could not save its state: %s", session.id(), session.run(), stateError);
+        String from = session.workspace() != null && session.workspace().hasRepository()
+                ? "from branch " + session.workspace().branch() + " as it was last pushed"
+                : "afresh";
+        String notice = what + ", but its workspace could not be saved (" + stateError + "). The next run starts " + from
+                + ", without what was not pushed and without the agent's memory of this conversation.";
+        agents.byName(agentName).ifPresent(agent -> {
+            try {
+                replies.notice(agent, session, notice);
+            } catch (RuntimeException e) {
+                LOG.infof("Could not tell session %s that its state was not saved: %s", session.id(), e.getMessage());
+            }
+        });
     }
 }

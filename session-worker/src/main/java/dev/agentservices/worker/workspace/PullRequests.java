@@ -50,7 +50,7 @@ public class PullRequests {
         Workspace workspace = session.workspace();
         Optional<Artifact> pushed = artifacts == null ? Optional.empty()
                 : artifacts.stream().filter(artifact -> BRANCH.equals(artifact.kind())).findFirst();
-        if (workspace == null || pushed.isEmpty() || artifacts.stream().anyMatch(a -> PULL_REQUEST.equals(a.kind()))) {
+        if (workspace == null || !workspace.hasRepository() || pushed.isEmpty() || artifacts.stream().anyMatch(a -> PULL_REQUEST.equals(a.kind()))) {
             return artifacts;
         }
         List<Artifact> all = new ArrayList<>(artifacts);

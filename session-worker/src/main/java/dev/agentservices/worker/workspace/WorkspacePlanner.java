@@ -28,9 +28,10 @@ import org.jboss.logging.Logger;
  * briefing is the issue or pull request with its latest comments, read through the API (the webhook carries
  * only the comment). A session from Slack, Jira or the dashboard works on the repository its first message
  * names ({@code owner/name} or a GitHub address, when the agent's GitHub access reaches it and its owner is one
- * of the agent's {@code GITHUB_ALLOWED_ORGANIZATIONS}, if it names any), else its team's
- * one repository, else the agent's {@code DEFAULT_REPOSITORY}, else in an empty folder; a Slack session's
- * briefing is its thread so far. Blocks on GitHub and Slack.
+ * of the agent's {@code GITHUB_ALLOWED_ORGANIZATIONS}, if it names any), else the one its team maps its Slack
+ * channel or Jira project to, else its team's one repository, else the agent's {@code DEFAULT_REPOSITORY}, else in
+ * an empty folder; a Slack session's briefing is its thread so far, a Jira session's its ticket (see
+ * {@link JiraTickets}). Blocks on GitHub, Slack and Jira.
  */
 @Singleton
 public class WorkspacePlanner {
@@ -52,9 +53,11 @@ public class WorkspacePlanner {
     private final SlackApi slack;
     private final TeamStore teams;
     private final AgentsConfig agents;
+    private final JiraTickets jira;
 
     public WorkspacePlanner(@RestClient GithubApi github, GithubAppTokens tokens, @RestClient SlackApi slack, TeamStore teams,
-            AgentsConfig agents) {
+            AgentsConfig agents, JiraTickets jira) {
+        this.jira = jira;
         this.github = github;
         this.tokens = tokens;
         this.slack = slack;
@@ -110,15 +113,38 @@ public class WorkspacePlanner {
         }
     }
 
-    /** A session from Slack, Jira or the dashboard: the repository its request names, its team's, or the agent's. */
+    /**
+     * A session from Slack, Jira or the dashboard: the repository its request names, the one its team maps its Slack
+     * channel or Jira project to, its team's only one, or the agent's.
+     */
     private Optional<Workspace> elsewhere(Agent agent, Session session) {
+        Optional<TeamSettings> team = Optional.ofNullable(session.team()).flatMap(teams::get);
         Optional<String> repository = named(agent, session)
-                .or(() -> Optional.ofNullable(session.team()).flatMap(teams::get).map(TeamSettings::githubRepositories)
-                        .filter(repositories -> repositories != null && repositories.size() == 1).map(repositories -> repositories.get(0)))
+                .or(() -> team.flatMap(settings -> settings.repositoryFor(channelOrProject(session.origin()))))
+                .or(() -> team.map(TeamSettings::githubRepositories)
+                        .filter(repositories -> repositories.size() == 1).map(repositories -> repositories.get(0)))
                 .or(() -> Optional.ofNullable(agents.byName().get(agent.name())).flatMap(config -> config.runner().defaultRepository())
-                        .map(String::trim).filter(name -> name.matches("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")));
+                        .map(String::trim))
+                .filter(name -> TeamSettings.REPOSITORY.matcher(name).matches());
+        Optional<String> briefing = slackThread(agent, session).or(() -> jira.ticket(agent, session));
+        if (repository.isEmpty()) {
+            // no repository: the run works in an empty folder, told what the thread or ticket says
+            return briefing.map(text -> new Workspace(null, null, null, null, null, text));
+        }
         return repository.map(name -> new Workspace(name, null, branchName(agent.name(), session.id()), null, null,
-                slackThread(agent, session).orElse(null)));
+                briefing.orElse(null)));
+    }
+
+    /** The Slack channel id or the Jira project key a session comes from, or null. */
+    static String channelOrProject(Origin origin) {
+        if (origin == null) {
+            return null;
+        }
+        if (origin.slackChannel() != null) {
+            return origin.slackChannel();
+        }
+        String issueKey = origin.jiraIssueKey();
+        return issueKey == null || issueKey.lastIndexOf('-') < 1 ? null : issueKey.substring(0, issueKey.lastIndexOf('-'));
     }
 
     /** The first repository the session's first message names that the agent's GitHub access reaches. */
@@ -234,7 +260,7 @@ public class WorkspacePlanner {
                 + (association == null ? "" : " (" + association.toLowerCase(java.util.Locale.ROOT) + ")");
     }
 
-    private static String cut(String text) {
+    static String cut(String text) {
         return text.length() <= COMMENT_KEPT ? text : text.substring(0, COMMENT_KEPT) + " [… cut]";
     }
 }

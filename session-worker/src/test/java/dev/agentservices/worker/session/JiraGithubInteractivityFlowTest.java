@@ -23,6 +23,8 @@ import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.team.TeamSettings;
+import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.worker.ThirdPartyApis;
 import dev.agentservices.worker.WorkerFixtures;
 import dev.agentservices.worker.WorkerTestProfile;
@@ -47,6 +49,9 @@ class JiraGithubInteractivityFlowTest {
 
     @Inject
     SessionStore store;
+
+    @Inject
+    TeamStore teams;
 
     private WorkerFixtures fixtures;
 
@@ -89,6 +94,31 @@ class JiraGithubInteractivityFlowTest {
                 .withHeader("Authorization", equalTo("Basic " + basic))
                 .withRequestBody(equalToJson("{\"body\":\"Fixed it.\",\"properties\":[{\"key\":\"agent-services.reply\","
                         + "\"value\":{\"session_id\":\"" + session.id() + "\",\"turn\":1,\"piece\":0}}]}")));
+    }
+
+    @Test
+    void aJiraSessionWorksOnItsTeamsRepositoryForTheProjectAndIsBriefedWithTheTicket() throws Exception {
+        teams.put(new TeamSettings(TeamSettings.VERSION, "team-jobs", List.of(), List.of("MAPX"), List.of("acme/jobs", "acme/web"), 0,
+                null, null, null, 0, null, java.util.Map.of("MAPX", "acme/jobs"), null));
+        String issue = "MAPX-" + (int) (Math.random() * 100_000);
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/jira/rest/api/2/issue/" + issue))
+                .withQueryParam("fields", equalTo("summary,description,reporter,comment"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"key\":\"" + issue + "\","
+                        + "\"fields\":{\"summary\":\"Nightly export times out\",\"description\":\"Since Tuesday the export job dies.\","
+                        + "\"reporter\":{\"displayName\":\"Ana Lima\"},\"comment\":{\"total\":1,\"comments\":["
+                        + "{\"author\":{\"displayName\":\"Bo Chen\"},\"body\":\"It is the 30 s query limit.\"}]}}}")));
+        SessionKey key = SessionKey.jira("buck", issue);
+        String dedupId = "buck:jira:" + UUID.randomUUID();
+        fixtures.publishWebhook(WebhookSource.JIRA, dedupId, key, "jira:issue_updated", new ConversationEvent(true,
+                Origin.jira(issue), issue + ": Nightly export times out", new SessionMessage("557058:ana", "please look", List.of(),
+                        Instant.now()), dedupId, List.of()));
+
+        Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        assertEquals("team-jobs", session.team());
+        assertEquals("acme/jobs", session.workspace().repository(), "the project's repository, not the team's first");
+        assertTrue(session.workspace().branch().startsWith("buck/"), session.workspace().branch());
+        assertEquals("Jira ticket " + issue + ": Nightly export times out\nReported by Ana Lima\n\nSince Tuesday the export job dies.\n"
+                + "\nLatest comments, oldest first:\n\n--- comment by Bo Chen:\nIt is the 30 s query limit.\n", session.workspace().briefing());
     }
 
     @Test

@@ -187,12 +187,9 @@ class SlackSessionFlowTest {
 
     @Test
     void aFollowUpAfterTheRunEndedStartsANewRunAndATurnTheEndedRunNeverTookMovesToOne() throws Exception {
-        String thread = thread();
-        publishSlack(mention(thread, thread, "<@U0BUCK> start"), "Ev" + UUID.randomUUID());
-        SessionKey key = SessionKey.slack("buck", "C0123", thread);
-        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
-        publishRunner(turn(session, 1, 1, "First answer."), null);
-        awaitSession(key, s -> s.repliedTurn() == 1);
+        Session session = withFirstTurnAnswered("<@U0BUCK> start", "First answer.");
+        String thread = session.origin().slackThreadTs();
+        SessionKey key = session.key();
 
         // the run waits for turns: a follow-up is its turn 2, but the run's idle window ended before it looked
         publishSlack(mention(thread(), thread, "one more thing").replace("app_mention", "message"), "Ev" + UUID.randomUUID());
@@ -213,6 +210,55 @@ class SlackSessionFlowTest {
         Session third = awaitSession(key, s -> s.run() == 3 && s.status() == SessionStatus.RUNNING);
         assertEquals(3, third.turn());
         assertEquals("state/" + session.id() + "/run-2.tar.gz", third.stateKey());
+    }
+
+    @Test
+    void aRunThatCouldNotSaveItsStateSaysSoInTheThreadOnceAndTheNextRunStartsWithoutIt() throws Exception {
+        Session session = withFirstTurnAnswered("<@U0BUCK> start", "First answer.");
+        SessionKey key = session.key();
+
+        RunEnd end = new RunEnd(RunEnd.VERSION, session.id(), 1, 1, null, "S3 did not take part 2 of 3 of the state");
+        publishRunnerMessage("end", session.id(), 1, end.dedupId(), mapper.writeValueAsBytes(end));
+        publishRunnerMessage("end", session.id(), 1, "again-" + UUID.randomUUID(), mapper.writeValueAsBytes(end));
+        awaitSession(key, s -> s.runEnded() && s.stateKey() == null);
+        fixtures().awaitIdle();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> ThirdPartyApis.server()
+                .verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock
+                        .containing("The run stopped after its idle time, but its workspace could not be saved (S3 did not take part 2 of 3 "
+                                + "of the state). The next run starts afresh"))));
+    }
+
+    @Test
+    void aPromptTypedInTheRunsTerminalBecomesTheNextTurnOfThatRunOnce() throws Exception {
+        Session session = withFirstTurnAnswered("<@U0BUCK> start", "First answer.");
+        String thread = session.origin().slackThreadTs();
+        SessionKey key = session.key();
+
+        var typed = new dev.agentservices.common.runner.RunTyped(dev.agentservices.common.runner.RunTyped.VERSION, session.id(), 1, 1,
+                "also note the time zone");
+        publishRunnerMessage("typed", session.id(), 1, typed.dedupId(), mapper.writeValueAsBytes(typed));
+        publishRunnerMessage("typed", session.id(), 1, "again-" + UUID.randomUUID(), mapper.writeValueAsBytes(typed));
+        Session next = awaitSession(key, s -> s.turn() == 2);
+        fixtures().awaitIdle();
+        next = store.get(session.id()).orElseThrow().session();
+        assertEquals(2, next.turn());
+        assertEquals(1, next.run(), "the run that has the TUI takes it");
+        assertEquals(SessionStatus.RUNNING, next.status());
+        assertEquals("also note the time zone", next.prompt());
+        assertEquals(1, next.messages().stream().filter(m -> "terminal".equals(m.author())).count());
+
+        publishRunner(turn(next, 1, 2, "Noted."), null);
+        awaitSession(key, s -> s.repliedTurn() == 2);
+    }
+
+    /** A new thread's session whose first turn was answered and replied, its run waiting for the next. */
+    private Session withFirstTurnAnswered(String mentionText, String answer) throws Exception {
+        String thread = thread();
+        publishSlack(mention(thread, thread, mentionText), "Ev" + UUID.randomUUID());
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
+        publishRunner(turn(session, 1, 1, answer), null);
+        return awaitSession(key, s -> s.repliedTurn() == 1);
     }
 
     private static RunOutcome turn(Session session, int run, int turn, String answer) {
@@ -329,12 +375,9 @@ class SlackSessionFlowTest {
 
     @Test
     void aRunThatStopsBetweenTurnsHasOnlyEndedAndNobodyIsTold() throws Exception {
-        String thread = thread();
-        publishSlack(mention(thread, thread, "<@U0BUCK> quick one"), "Ev" + UUID.randomUUID());
-        SessionKey key = SessionKey.slack("buck", "C0123", thread);
-        Session session = awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
-        publishRunner(turn(session, 1, 1, "Done."), null);
-        awaitSession(key, s -> s.repliedTurn() == 1);
+        Session session = withFirstTurnAnswered("<@U0BUCK> quick one", "Done.");
+        String thread = session.origin().slackThreadTs();
+        SessionKey key = session.key();
 
         new ProcessBuilder("tmux", "-L", WorkerTestProfile.TMUX_SOCKET, "kill-session", "-t", session.podName()).start().waitFor();
         Session ended = awaitSession(key, Session::runEnded);
@@ -416,6 +459,48 @@ class SlackSessionFlowTest {
                         + "\"Fixed the test.\\n\\n• pull_request: Fix flaky test https://github.com/acme/api/pull/7\","
                         + "\"metadata\":{\"event_type\":\"agent_services_reply\",\"event_payload\":{\"session_id\":\"" + session.id()
                         + "\",\"turn\":1,\"piece\":0}}}"))));
+    }
+
+    @Test
+    void aTurnsProgressIsOneSlackMessageChangedInPlaceAndSaysHowTheTurnEnded() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.update"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        String thread = thread();
+        publishSlack(mention(thread, thread, "<@U0BUCK> fix it"), "Ev" + UUID.randomUUID());
+        Session session = awaitSession(SessionKey.slack("buck", "C0123", thread), s -> s.status() == SessionStatus.RUNNING);
+
+        progress(session, 1, "Bash: ls");
+        awaitSession(session.key(), s -> s.progressOf(1).map(p -> "1.2".equals(p.slackTs())).orElse(false));
+        Thread.sleep(1_100); // session.progress-every: the message changes at most once a second in tests
+        progress(session, 3, "Edit: src/App.java");
+        progress(session, 2, "Read: an older report");
+        awaitSession(session.key(), s -> s.progressOf(1).map(p -> p.steps() == 3).orElse(false));
+        fixtures().awaitIdle();
+        assertEquals("Edit: src/App.java", store.get(session.id()).orElseThrow().session().progress().step(), "the older report changed nothing");
+
+        RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Fixed.", List.of(), null,
+                null, null);
+        publishRunner(outcome, outcome.dedupId());
+        awaitSession(session.key(), s -> s.repliedTurn() == 1);
+        progress(session, 9, "Bash: after the end");
+        fixtures().awaitIdle();
+
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.postMessage")).withRequestBody(equalToJson(
+                "{\"channel\":\"C0123\",\"thread_ts\":\"" + thread + "\",\"text\":\"Working… 1 step so far. Latest: Bash: ls\","
+                        + "\"metadata\":{\"event_type\":\"agent_services_progress\",\"event_payload\":{\"session_id\":\"" + session.id()
+                        + "\",\"run\":1,\"turn\":1}}}")));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.update")).withRequestBody(equalToJson(
+                "{\"channel\":\"C0123\",\"ts\":\"1.2\",\"text\":\"Working… 3 steps so far. Latest: Edit: src/App.java\"}")));
+        ThirdPartyApis.server().verify(1, postRequestedFor(urlEqualTo("/api/chat.update")).withRequestBody(equalToJson(
+                "{\"channel\":\"C0123\",\"ts\":\"1.2\",\"text\":\"Done after 3 steps.\"}")));
+        ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.postMessage")));
+        ThirdPartyApis.server().verify(2, postRequestedFor(urlEqualTo("/api/chat.update")));
+    }
+
+    private void progress(Session session, int steps, String step) throws Exception {
+        publishRunnerMessage("progress", session.id(), 1, "runner:" + session.id() + ":1:1:progress:" + steps, mapper.writeValueAsBytes(
+                new dev.agentservices.common.runner.RunProgress(dev.agentservices.common.runner.RunProgress.VERSION, session.id(), 1, 1,
+                        steps, step)));
     }
 
     @Test

@@ -103,7 +103,8 @@ class RealClaudeCodeIT {
 
         // what a local run may know: the model's address and key, nothing else of the worker's environment
         Path runEnv = Files.createTempFile("real-cli-run-", ".env");
-        Files.writeString(runEnv, "# the Messages API stand-in\nANTHROPIC_BASE_URL=" + model.baseUrl() + "\nANTHROPIC_API_KEY=sk-ant-real-cli-test\n");
+        Files.writeString(runEnv, "# the Messages API stand-in\nANTHROPIC_BASE_URL=" + model.baseUrl() + "\nANTHROPIC_API_KEY=sk-ant-real-cli-test\n"
+                + "# progress reports while a turn is still going, however quick the stand-in is\nRUNNER_PROGRESS_EVERY=0.2\n");
 
         gatewayPort = PackagedServices.freePort();
         int runnerPort = PackagedServices.freePort();
@@ -143,6 +144,9 @@ class RealClaudeCodeIT {
             return List.of(new MessagesApiStandIn.Text("ok")); // anything the CLI asks on the side
         }
         String shown = MessagesApiStandIn.shown(request);
+        if (shown.contains("please add a tui note") && shown.contains("also note the time zone")) {
+            return script(request, List.of("echo tz >> TUI.md", "Noted the time zone."), null, null);
+        }
         if (shown.contains("please add a tui note")) {
             return script(request, List.of("echo tui > TUI.md", "Added TUI.md."), "also mention leap days",
                     List.of("echo leap >> TUI.md", "Mentioned leap days."));
@@ -206,6 +210,7 @@ class RealClaudeCodeIT {
                 + "{\"ts\":\"1712345678.000200\",\"user\":\"U0BO\",\"text\":\"keep it short\"}]}")));
         github.stubFor(post(urlEqualTo("/api/chat.postMessage")).willReturn(okJson("{\"ok\":true,\"ts\":\"1712345679.000100\"}")));
         github.stubFor(post(urlEqualTo("/api/reactions.add")).willReturn(okJson("{\"ok\":true}")));
+        github.stubFor(post(urlEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true,\"ts\":\"1712345679.000100\"}")));
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/802/reactions")).willReturn(okJson("{}")));
     }
 
@@ -292,6 +297,13 @@ class RealClaudeCodeIT {
         String shown = MessagesApiStandIn.shown(first);
         assertTrue(shown.contains("the repository acme/api on branch " + branch), shown);
         assertTrue(shown.contains("Slack thread in channel C0REAL") && shown.contains("keep it short"), "the thread so far: " + shown);
+        // the turn's tool steps showed in one progress message of the thread, which said at the end how the turn went
+        List<String> progress = github.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).stream()
+                .map(request -> request.getBodyAsString()).filter(body -> body.contains(ts) && body.contains("agent_services_progress")).toList();
+        assertEquals(1, progress.size(), progress.toString());
+        assertTrue(progress.get(0).contains("so far. Latest: "), progress.get(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> github.findAll(postRequestedFor(urlEqualTo("/api/chat.update"))).stream()
+                .anyMatch(request -> request.getBodyAsString().matches("(?s).*\"text\":\"Done after [0-9]+ steps?\\.\".*")));
     }
 
     @Test
@@ -320,7 +332,40 @@ class RealClaudeCodeIT {
             throw new AssertionError("no answer to the follow-up; the run's terminal:\n" + terminal(SessionKey.slack("buck", "C0TUI", ts)), e);
         }
         assertEquals("tui\nleap\n", command(webBare, "git", "show", branch + ":TUI.md"));
+
+        // someone attached to the run's terminal (the dashboard's terminal is a tmux attach) types a prompt into the TUI:
+        // it becomes the session's next turn, and its answer goes to the thread like any other
+        SessionKey key = SessionKey.slack("buck", "C0TUI", ts);
+        await().atMost(Duration.ofSeconds(20)).until(() -> terminal(key).contains("Mentioned leap days."));
+        Thread.sleep(1_000); // the TUI takes input again once it drew the answer
+        tmux("send-keys", "-t", pane(key), "-l", "also note the time zone");
+        tmux("send-keys", "-t", pane(key), "Enter");
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> slackReplies(ts).stream().anyMatch(text -> text.contains("Noted the time zone.")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no answer to the typed prompt; the run's terminal:\n" + terminal(key), e);
+        }
+        assertEquals("tui\nleap\ntz\n", command(webBare, "git", "show", branch + ":TUI.md"));
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            String id = connection.keyValue("session-index").get(key.kvKey()).getValueAsString();
+            JsonNode record = JSON.readTree(connection.keyValue("sessions").get(id).getValue());
+            assertEquals(3, record.path("turn").asInt(), record.toString());
+            assertTrue(record.toString().contains("\"author\":\"terminal\",\"text\":\"also note the time zone\""), record.toString());
+        }
         github.verify(1, postRequestedFor(urlEqualTo("/repos/acme/web/pulls")));
+    }
+
+    /** The tmux target of the session's first run. */
+    private static String pane(SessionKey key) throws Exception {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(nats.localUrl())) {
+            return "session-" + connection.keyValue("session-index").get(key.kvKey()).getValueAsString().substring(0, 18) + "-1";
+        }
+    }
+
+    private static void tmux(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", TMUX_SOCKET));
+        command.addAll(List.of(arguments));
+        assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor(), String.join(" ", command));
     }
 
     /** What the run's terminal (its tmux pane) shows, scrollback included. */
