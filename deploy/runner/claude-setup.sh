@@ -24,6 +24,16 @@ seed_claude_home() { # seed_claude_home DIR: answers the first-run dialogs for D
   [ -n "${ANTHROPIC_API_KEY:-}" ] && key_suffix=${ANTHROPIC_API_KEY: -20}
   mkdir -p "$HOME/.claude"
   local config="$HOME/.claude.json"
+  if [ ! -f "$config" ] && [[ "$1$key_suffix" != *[\"\\]* ]]; then
+    # a new home (a session's first run): written as it is, without starting jq before the agent
+    local approved=""
+    [ -z "$key_suffix" ] || approved=',"customApiKeyResponses":{"approved":["'"$key_suffix"'"],"rejected":[]}'
+    printf '{"hasCompletedOnboarding":true,"theme":"dark","bypassPermissionsModeAccepted":true,"projects":{"%s":{"hasTrustDialogAccepted":true,"hasCompletedProjectOnboarding":true}}%s}\n' \
+      "$1" "$approved" >"$config"
+    chmod 600 "$config"
+    [ -f "$HOME/.claude/settings.json" ] || echo '{"autoUpdates": false, "includeCoAuthoredBy": false}' >"$HOME/.claude/settings.json"
+    return 0
+  fi
   [ -f "$config" ] || echo '{}' >"$config"
   jq --arg dir "$1" --arg key "$key_suffix" '
     .hasCompletedOnboarding = true

@@ -75,8 +75,9 @@ fi
 # the context's fields in one jq run (each start of jq costs tens of milliseconds, before the agent starts)
 eval "$(jq -r '@sh "run=\(.run) turn=\(.turn) agent_name=\(.agent) agent_session=\(.agent_session_id // "")
   state_key=\(.state_key // "") state_url=\(.state_url // "") ws_repository=\(.workspace.repository // "")
-  ws_branch=\(.workspace.branch // "") ws_base=\(.workspace.base_branch // "")"' <<<"$context")"
-jq -j '.prompt // ""' <<<"$context" >"$own/prompt"
+  ws_branch=\(.workspace.branch // "") ws_base=\(.workspace.base_branch // "") first_prompt=\(.prompt // "")"' <<<"$context")"
+printf '%s' "$first_prompt" >"$own/prompt"
+unset first_prompt
 
 # files attached to the messages (Slack images): into attachments/ beside the checkout, named as the prompt says
 attachments_filter='.messages[]?.attachments[]? | select((.url // "") | test("^https?://"))

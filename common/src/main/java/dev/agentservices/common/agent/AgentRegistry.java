@@ -31,6 +31,7 @@ public class AgentRegistry {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     private final Map<String, Agent> agents;
+    private final String defaultAgent;
 
     public AgentRegistry(AgentsConfig agentsConfig, AgentRegistryConfig registryConfig) {
         Set<String> names = new LinkedHashSet<>();
@@ -55,6 +56,7 @@ public class AgentRegistry {
             }
         }
         this.agents = Collections.unmodifiableMap(built);
+        this.defaultAgent = registryConfig.defaultAgent();
     }
 
     /** All agents with at least one source, in configuration order. */
@@ -64,6 +66,30 @@ public class AgentRegistry {
 
     public Optional<Agent> byName(String name) {
         return Optional.ofNullable(agents.get(name));
+    }
+
+    /**
+     * What each agent lets in from anywhere: a GitHub App without {@code GITHUB_ALLOWED_ORGANIZATIONS} or
+     * {@code GITHUB_ALLOWED_INSTALLATIONS}, a Slack app without {@code SLACK_ALLOWED_TEAMS}. One line each, for a
+     * warning at start-up: an operator who meant to limit them should not learn otherwise from an incident.
+     */
+    public List<String> openAllowLists() {
+        List<String> open = new ArrayList<>();
+        for (Agent agent : agents.values()) {
+            agent.github().filter(github -> github.allowedOrganizations().isEmpty() && github.allowedInstallations().isEmpty())
+                    .ifPresent(github -> open.add("agent " + agent.name() + " takes GitHub events from any organization and installation: "
+                            + "set " + variable(agent, "GITHUB_ALLOWED_ORGANIZATIONS") + " (or " + variable(agent, "GITHUB_ALLOWED_INSTALLATIONS")
+                            + ")"));
+            agent.slack().filter(slack -> slack.allowedTeams().isEmpty())
+                    .ifPresent(slack -> open.add("agent " + agent.name() + " takes Slack events from any workspace: set "
+                            + variable(agent, "SLACK_ALLOWED_TEAMS")));
+        }
+        return open;
+    }
+
+    /** The environment variable of {@code name} for {@code agent}: as it is for the default agent, {@code DOLLY_…} else. */
+    private String variable(Agent agent, String name) {
+        return agent.name().equals(defaultAgent) ? name : agent.name().toUpperCase(java.util.Locale.ROOT) + "_" + name;
     }
 
     /** The agents that answer on one source, e.g. {@code withSource(Agent::slack)}. */

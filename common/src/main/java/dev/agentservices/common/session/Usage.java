@@ -3,8 +3,8 @@ package dev.agentservices.common.session;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * What a turn consumed, as the runner reports it (Claude Code's JSON result: {@code usage} and
- * {@code total_cost_usd}); a session's usage is the sum over its turns.
+ * What a turn consumed: the tokens as the runner reports them (Claude Code's JSON result: {@code usage}) and the cost
+ * the worker computed from them (never the cost a run reports); a session's usage is the sum over its turns.
  *
  * @param cacheCreationTokens input tokens written to the prompt cache
  * @param cacheReadTokens     input tokens read from the prompt cache
@@ -15,6 +15,16 @@ public record Usage(long inputTokens, long outputTokens, long cacheCreationToken
         long durationMs) {
 
     public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0);
+
+    /** No figure of a record is negative (nor NaN): what a report said below zero counts as zero. */
+    public Usage {
+        inputTokens = Math.max(0, inputTokens);
+        outputTokens = Math.max(0, outputTokens);
+        cacheCreationTokens = Math.max(0, cacheCreationTokens);
+        cacheReadTokens = Math.max(0, cacheReadTokens);
+        costUsd = costUsd > 0 && !Double.isInfinite(costUsd) ? costUsd : 0;
+        durationMs = Math.max(0, durationMs);
+    }
 
     public Usage(long inputTokens, long outputTokens, double costUsd) {
         this(inputTokens, outputTokens, 0, 0, costUsd, 0);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * projects and GitHub repositories belong to it (so their sessions do), and its defaults.
  *
  * @param runnerMode {@code one-shot} or {@code interactive} for the team's runs; the agent's mode when null
- * @param monthlyBudgetUsd what the team's runs may cost per calendar month (UTC), as the runners report it; past it
+ * @param monthlyBudgetUsd what the team's runs may cost per calendar month (UTC), as the worker prices their tokens; past it
  *                   new runs wait. 0 for no budget
  * @param agentPrompt what the agent's model is told about the team (added to the agent's system prompt, for a
  *                   model-backed agent); null for nothing

@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 
 /**
- * What a team's runs cost in the current calendar month (UTC): the cost the runners reported for the
+ * What a team's runs cost in the current calendar month (UTC): the cost the worker computed for the
  * turns of its sessions that ended this month, and what their model conversations (the model-backed agent
  * policy) cost this month. Computed from the records' turns (the latest
  * {@link Session#TURNS_KEPT} of each session), by the worker before it starts a run and by the dashboard

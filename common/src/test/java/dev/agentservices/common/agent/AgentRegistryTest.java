@@ -34,6 +34,18 @@ class AgentRegistryTest {
     }
 
     @Test
+    void allowListsLeftOpenAreNamedWithTheVariableThatClosesThem() {
+        AgentRegistry registry = registryFromEnvironment(Map.of(
+                "SLACK_SIGNING_SECRET", "buck-slack", "GITHUB_WEBHOOK_SECRET", "gh-secret",
+                "DOLLY_GITHUB_WEBHOOK_SECRET", "dolly-gh", "DOLLY_GITHUB_ALLOWED_ORGANIZATIONS", "acme",
+                "DOLLY_SLACK_SIGNING_SECRET", "dolly-slack", "DOLLY_SLACK_ALLOWED_TEAMS", "T0ACME"), Map.of());
+
+        assertEquals(List.of("agent buck takes GitHub events from any organization and installation: set GITHUB_ALLOWED_ORGANIZATIONS "
+                + "(or GITHUB_ALLOWED_INSTALLATIONS)", "agent buck takes Slack events from any workspace: set SLACK_ALLOWED_TEAMS"),
+                registry.openAllowLists());
+    }
+
+    @Test
     void agentWithoutAnySettingsIsNotRegistered() {
         AgentRegistry registry = registryFromEnvironment(Map.of("SLACK_SIGNING_SECRET", "s"), Map.of());
         assertTrue(registry.byName("dolly").isEmpty());

@@ -9,12 +9,26 @@ import java.util.Optional;
 
 /**
  * Claude Code's {@code --output-format json} result, when that is what the agent printed: one JSON object
- * with {@code "type":"result"}, the answer in {@code result}, {@code is_error}, {@code total_cost_usd},
+ * with {@code "type":"result"}, the answer in {@code result}, {@code is_error},
  * {@code usage} (input, output, cache creation and cache read tokens), {@code session_id},
- * {@code num_turns} and {@code duration_ms}. The reply is then {@code result}, never the raw JSON.
+ * {@code num_turns} and {@code duration_ms}. The reply is then {@code result}, never the raw JSON. Its
+ * {@code total_cost_usd} is not read: the worker prices the tokens.
  */
 public record AgentResult(String result, boolean error, String subtype, Usage usage, String sessionId, int numTurns,
-        List<String> deniedTools) {
+        List<String> deniedTools, boolean plausibleUsage) {
+
+    /** More tokens than any one turn uses: a report that claims them is not believed. */
+    public static final long MAX_TOKENS = 1_000_000_000L;
+
+    /** Whether every count is a count a turn can have: 0 to {@link #MAX_TOKENS}. */
+    public static boolean plausible(long... counts) {
+        for (long count : counts) {
+            if (count < 0 || count > MAX_TOKENS) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * The answer as the reply shows it: {@code result}, and when the CLI refused tool uses
@@ -63,12 +77,13 @@ public record AgentResult(String result, boolean error, String subtype, Usage us
                 return Optional.empty();
             }
             JsonNode usage = node.path("usage");
-            Usage used = new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-                    usage.path("cache_creation_input_tokens").asLong(0), usage.path("cache_read_input_tokens").asLong(0),
-                    node.path("total_cost_usd").asDouble(0), node.path("duration_ms").asLong(0));
+            long[] tokens = {usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+                usage.path("cache_creation_input_tokens").asLong(0), usage.path("cache_read_input_tokens").asLong(0)};
+            // the cost it reports is not taken: the worker prices the tokens
+            Usage used = new Usage(tokens[0], tokens[1], tokens[2], tokens[3], 0, node.path("duration_ms").asLong(0));
             return Optional.of(new AgentResult(node.path("result").asText(""), node.path("is_error").asBoolean(false),
                     node.path("subtype").asText(null), used, node.hasNonNull("session_id") ? node.path("session_id").asText() : null,
-                    node.path("num_turns").asInt(0), deniedTools(node.path("permission_denials"))));
+                    node.path("num_turns").asInt(0), deniedTools(node.path("permission_denials")), plausible(tokens)));
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -98,13 +98,23 @@ public class RunnerSessionResource {
         if (turn < 1) {
             throw new RunnerApiException(400, "invalid_turn", "turn must be the number of the turn the runner took (1 or more)");
         }
-        Usage usage = request.usage() == null ? null
-                : new Usage(request.usage().inputTokens(), request.usage().outputTokens(), request.usage().cacheCreationTokens(),
-                        request.usage().cacheReadTokens(), request.usage().costUsd(), request.usage().durationMs());
+        CompleteRequest.Usage reported = request.usage();
+        if (reported != null && !AgentResult.plausible(reported.inputTokens(), reported.outputTokens(), reported.cacheCreationTokens(),
+                reported.cacheReadTokens(), reported.durationMs())) {
+            throw new RunnerApiException(400, "invalid_usage", "usage counts tokens: each 0 to " + AgentResult.MAX_TOKENS
+                    + "; send the outcome again with the counts the turn had (or without usage)");
+        }
+        // a cost a run reports is never taken: the worker prices the tokens
+        Usage usage = reported == null ? null : new Usage(reported.inputTokens(), reported.outputTokens(),
+                reported.cacheCreationTokens(), reported.cacheReadTokens(), 0, reported.durationMs());
         String finalMessage = request.finalMessage();
         String error = request.error();
         String agentSessionId = request.agentSessionId();
         AgentResult result = AgentResult.parse(mapper, finalMessage).orElse(null);
+        if (result != null && !result.plausibleUsage()) {
+            throw new RunnerApiException(400, "invalid_usage", "the result's usage counts tokens below 0 or over "
+                    + AgentResult.MAX_TOKENS + "; send the outcome again with the counts the turn had");
+        }
         if (result != null) {
             finalMessage = result.answer();
             usage = usage == null ? result.usage() : usage;

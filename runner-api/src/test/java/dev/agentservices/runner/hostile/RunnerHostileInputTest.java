@@ -95,6 +95,9 @@ class RunnerHostileInputTest {
         endpoints.put("end", new String[] {"POST", base + "/end", "application/json", "{\"last_turn\":1}"});
         endpoints.put("pause", new String[] {"POST", base + "/pause", "application/json", "{\"state_key\":\"state/x.tar.gz\"}"});
         endpoints.put("next", new String[] {"GET", base + "/next?after=1&wait=0", null, null});
+        endpoints.put("progress", new String[] {"POST", base + "/progress", "application/json", "{\"turn\":1,\"steps\":1}"});
+        endpoints.put("typed", new String[] {"POST", base + "/typed", "application/json", "{\"after\":1,\"text\":\"x\"}"});
+        endpoints.put("state", new String[] {"POST", base + "/state", "application/json", "{\"size\":10}"});
         endpoints.put("upload", new String[] {"POST", "/api/upload", "multipart/form-data; boundary=b",
                 "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nx\r\n--b--\r\n"});
         for (var endpoint : endpoints.entrySet()) {
@@ -118,6 +121,9 @@ class RunnerHostileInputTest {
         bodies.put("huge turn", "{\"status\":\"succeeded\",\"turn\":99999999999999999999999}".getBytes(StandardCharsets.UTF_8));
         bodies.put("negative turn", "{\"status\":\"succeeded\",\"turn\":-1}".getBytes(StandardCharsets.UTF_8));
         bodies.put("unknown status", "{\"status\":\"hacked\",\"turn\":1}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("negative tokens", "{\"status\":\"succeeded\",\"usage\":{\"input_tokens\":-1000000}}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("absurd tokens in the CLI's result", ("{\"status\":\"succeeded\",\"final_message\":\"{\\\"type\\\":\\\"result\\\","
+                + "\\\"result\\\":\\\"ok\\\",\\\"usage\\\":{\\\"output_tokens\\\":5000000000000}}\"}").getBytes(StandardCharsets.UTF_8));
         bodies.put("invalid UTF-8", new byte[] {'{', '"', 's', 't', 'a', 't', 'u', 's', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
         bodies.put("over 1 MiB", ("{\"status\":\"succeeded\",\"final_message\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8));
         bodies.forEach((name, body) -> cases.add(new Case("complete: " + name, "POST", base + "/complete", TokenKind.VALID,
@@ -132,6 +138,15 @@ class RunnerHostileInputTest {
         cases.add(new Case("pause: a state key outside the session", "POST", base + "/pause", TokenKind.VALID, "application/json",
                 "{\"state_key\":\"../../state/other/run-1.tar.gz\"}".getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("pause: no state key", "POST", base + "/pause", TokenKind.VALID, "application/json", "{}".getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("progress: negative steps", "POST", base + "/progress", TokenKind.VALID, "application/json",
+                "{\"turn\":1,\"steps\":-3}".getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("typed: no text", "POST", base + "/typed", TokenKind.VALID, "application/json",
+                "{\"after\":1}".getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("state: larger than the state limit", "POST", base + "/state", TokenKind.VALID, "application/json",
+                "{\"size\":999999999999999}".getBytes(StandardCharsets.UTF_8)));
+        cases.add(new Case("state: completing another session's state", "POST", base + "/state/complete", TokenKind.VALID,
+                "application/json", ("{\"key\":\"uploads/sessions/" + UUID.randomUUID() + "/state/run-1-0.tar.gz\",\"upload_id\":\"u\","
+                        + "\"etags\":[\"e\"]}").getBytes(StandardCharsets.UTF_8)));
         cases.add(new Case("next: after not a number", "GET", base + "/next?after=x", TokenKind.VALID, null, null));
         cases.add(new Case("next: wait not a number", "GET", base + "/next?after=1&wait=forever", TokenKind.VALID, null, null));
         cases.add(new Case("upload: bad multipart", "POST", "/api/upload", TokenKind.VALID, "multipart/form-data; boundary=b",

@@ -130,8 +130,32 @@ class RunnerSessionResourceTest {
         assertEquals(450, usage.get("outputTokens").asLong());
         assertEquals(300, usage.get("cacheCreationTokens").asLong());
         assertEquals(9000, usage.get("cacheReadTokens").asLong());
-        assertEquals(0.0421, usage.get("costUsd").asDouble(), 1e-9);
+        assertEquals(0, usage.get("costUsd").asDouble(), "the cost the CLI reports is not taken: the worker prices the tokens");
         assertEquals(5120, usage.get("durationMs").asLong());
+    }
+
+    @Test
+    void negativeOrAbsurdTokenCountsAre400AndNothingIsPublishedAndAReportedCostIsNeverTaken() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
+            long mark = runner.lastSequence();
+            given().auth().oauth2(token).contentType("application/json")
+                    .body("{\"status\":\"succeeded\",\"usage\":{\"input_tokens\":-5,\"output_tokens\":10}}")
+                    .post(path(session) + "/complete").then().statusCode(400).body("error", equalTo("invalid_usage"));
+            String absurd = "{\"type\":\"result\",\"result\":\"ok\",\"usage\":{\"input_tokens\":99000000000000,\"output_tokens\":1}}";
+            given().auth().oauth2(token).contentType("application/json")
+                    .body("{\"status\":\"succeeded\",\"final_message\":" + mapper.writeValueAsString(absurd) + "}")
+                    .post(path(session) + "/complete").then().statusCode(400).body("error", equalTo("invalid_usage"));
+            assertEquals(List.of(), runner.messagesAfter(mark), "nothing refused was published");
+
+            given().auth().oauth2(token).contentType("application/json")
+                    .body("{\"status\":\"succeeded\",\"final_message\":\"ok\",\"usage\":{\"input_tokens\":10,\"output_tokens\":5,\"cost_usd\":-1000}}")
+                    .post(path(session) + "/complete").then().statusCode(202);
+            JsonNode usage = mapper.readTree(runner.messagesAfter(mark).get(0).getData()).get("usage");
+            assertEquals(10, usage.get("inputTokens").asLong());
+            assertEquals(0, usage.get("costUsd").asDouble(), "a reported cost is never taken");
+        }
     }
 
     @Test

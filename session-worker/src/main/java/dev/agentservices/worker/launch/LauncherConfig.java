@@ -27,6 +27,28 @@ public interface LauncherConfig {
     @WithDefault("one-shot")
     String runnerMode();
 
+    /**
+     * What a run's tokens cost: the worker prices each turn from the tokens its run reported, never from a cost the run
+     * or its CLI reports ({@code SESSION_PRICING_INPUT_USD_PER_MILLION}, …; the defaults are Claude Sonnet's list prices).
+     */
+    Pricing pricing();
+
+    interface Pricing {
+        @WithDefault("3.0")
+        double inputUsdPerMillion();
+
+        @WithDefault("15.0")
+        double outputUsdPerMillion();
+
+        /** Input tokens written to the prompt cache. */
+        @WithDefault("3.75")
+        double cacheWriteUsdPerMillion();
+
+        /** Input tokens read from the prompt cache. */
+        @WithDefault("0.30")
+        double cacheReadUsdPerMillion();
+    }
+
     /** How often a Slack thread's progress message may change while a turn runs ({@code SESSION_PROGRESS_EVERY}). */
     @WithDefault("5s")
     java.time.Duration progressEvery();

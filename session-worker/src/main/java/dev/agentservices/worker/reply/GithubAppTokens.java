@@ -63,7 +63,15 @@ public class GithubAppTokens {
         return github.flatMap(Agent.GithubApp::token).map(secret -> "Bearer " + secret.reveal());
     }
 
-    /** A token for one run, limited to {@code repository}; empty without a GitHub App. */
+    /**
+     * What a run's token may do, and no more: read and write the code, pull requests and issues (comments, labels),
+     * read the repository's metadata; the permissions of the App's manifest ({@code deploy/github/app-manifest.json}),
+     * asked for explicitly so that an App given more (administration, workflows, secrets) never lends it to a run.
+     */
+    static final Map<String, String> RUN_PERMISSIONS = Map.of("contents", "write", "pull_requests", "write", "issues", "write",
+            "metadata", "read");
+
+    /** A token for one run, limited to {@code repository} and {@link #RUN_PERMISSIONS}; empty without a GitHub App. */
     public Optional<String> runToken(Agent agent, String repository) {
         Optional<Agent.AppCredentials> app = agent.github().flatMap(Agent.GithubApp::app);
         if (app.isEmpty()) {
@@ -72,7 +80,7 @@ public class GithubAppTokens {
         long installation = installation(app.get(), repository);
         String name = repository.substring(repository.indexOf('/') + 1);
         return Optional.of(api.accessToken("Bearer " + appJwt(app.get()), ACCEPT, installation,
-                new GithubAppApi.TokenRequest(List.of(name), Map.of())).token());
+                new GithubAppApi.TokenRequest(List.of(name), RUN_PERMISSIONS)).token());
     }
 
     private long installation(Agent.AppCredentials app, String repository) {

@@ -23,6 +23,7 @@ import dev.agentservices.worker.reply.ReplyPoster;
 import dev.agentservices.worker.reply.TurnProgress;
 import dev.agentservices.worker.reply.TurnReactions;
 import dev.agentservices.worker.session.SessionService;
+import dev.agentservices.worker.session.TurnPricing;
 import dev.agentservices.worker.workspace.PullRequests;
 import io.nats.client.Message;
 import jakarta.inject.Singleton;
@@ -55,10 +56,12 @@ public class RunnerMessageHandler {
     private final PullRequests pullRequests;
     private final TurnProgress turnProgress;
     private final ReplyPoster replies;
+    private final TurnPricing pricing;
 
     public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
             SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests,
-            TurnProgress turnProgress, ReplyPoster replies) {
+            TurnProgress turnProgress, ReplyPoster replies, TurnPricing pricing) {
+        this.pricing = pricing;
         this.replies = replies;
         this.turnProgress = turnProgress;
         this.pullRequests = pullRequests;
@@ -127,7 +130,7 @@ public class RunnerMessageHandler {
 
     private void complete(RunOutcome received, String agentName) {
         Instant now = Instant.now();
-        RunOutcome outcome = withPullRequest(withWholeAnswerLinked(received), agentName);
+        RunOutcome outcome = withPullRequest(withWholeAnswerLinked(priced(received)), agentName);
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
         Session session = store.update(outcome.sessionId(), current -> ofAgent(current, agentName).hasApplied(outcome.dedupId())
                 || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
@@ -174,6 +177,13 @@ public class RunnerMessageHandler {
         var artifacts = pullRequests.withPullRequest(agent, session, outcome.artifacts());
         return new RunOutcome(outcome.v(), outcome.sessionId(), outcome.run(), outcome.turn(), outcome.status(),
                 outcome.finalMessage(), artifacts, outcome.usage(), outcome.error(), outcome.agentSessionId());
+    }
+
+    /** The outcome with its cost computed from its tokens, whatever the run said it cost. */
+    private RunOutcome priced(RunOutcome outcome) {
+        return outcome.usage() == null ? outcome : new RunOutcome(outcome.v(), outcome.sessionId(), outcome.run(), outcome.turn(),
+                outcome.status(), outcome.finalMessage(), outcome.artifacts(), pricing.priced(outcome.usage()), outcome.error(),
+                outcome.agentSessionId());
     }
 
     /** The outcome, with a link to its whole answer among the artifacts when the record will show it cut. */

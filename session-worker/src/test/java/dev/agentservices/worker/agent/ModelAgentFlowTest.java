@@ -121,7 +121,7 @@ class ModelAgentFlowTest {
         awaitPosted(key, "On it.");
 
         RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, running.id(), 1, 1, SessionStatus.SUCCEEDED,
-                "Fixed FooTest; opened PR #7.", List.of(), new Usage(1200, 300, 0.05), null, null);
+                "Fixed FooTest; opened PR #7.", List.of(), new Usage(1200, 300, 0.05) /* priced by the worker: $0.0081 */, null, null);
         fixtures.publishOutcome("molly", outcome, outcome.dedupId());
         awaitPosted(key, "The build is green again: PR #7.");
 
@@ -133,7 +133,7 @@ class ModelAgentFlowTest {
                  {"role":"assistant","content":[{"type":"text","text":"On it."},{"type":"tool_use","id":"toolu_run1",
                    "name":"start_run","input":{"instructions":"Run mvn verify and fix the failing test."}}]},
                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_run1","content":
-                   "The coding agent finished turn 1: SUCCEEDED.\\nIts final message:\\nFixed FooTest; opened PR #7.\\nUsage: 1200 input tokens, 300 output tokens, $0.0500."}]}]
+                   "The coding agent finished turn 1: SUCCEEDED.\\nIts final message:\\nFixed FooTest; opened PR #7.\\nUsage: 1200 input tokens, 300 output tokens, $0.0081."}]}]
                 """), second);
         Session done = fixtures.awaitSession(key, s -> s.conversation().actedCall() == 2);
         assertEquals(List.of("person", "agent", "agent", "runner", "agent"), done.messages().stream()

@@ -123,7 +123,8 @@ class GithubAppTest {
         // one installation lookup, one token per run, one installation token for both replies (cached)
         github.verify(1, getRequestedFor(urlEqualTo("/github/repos/acme/app/installation")));
         github.verify(2, postRequestedFor(urlEqualTo("/github/app/installations/777/access_tokens"))
-                .withRequestBody(equalToJson("{\"repositories\":[\"app\"]}")));
+                .withRequestBody(equalToJson("{\"repositories\":[\"app\"],\"permissions\":{\"contents\":\"write\","
+                        + "\"pull_requests\":\"write\",\"issues\":\"write\",\"metadata\":\"read\"}}")));
         github.verify(1, postRequestedFor(urlEqualTo("/github/app/installations/777/access_tokens"))
                 .withRequestBody(equalToJson("{}")));
     }

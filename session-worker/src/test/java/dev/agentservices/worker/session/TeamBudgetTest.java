@@ -61,7 +61,8 @@ class TeamBudgetTest {
         Session first = fixtures.mention(channel, "1712388888.000001");
         first = fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.RUNNING);
         RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
-                new Usage(120_000, 4_000, 1.25), null, null);
+                // $1.25 at the default prices ($3 and $15 a million); what the run says it cost does not count
+                new Usage(250_000, 33_334, -1000), null, null);
         fixtures.publishOutcome(costly, costly.dedupId());
         fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED);
 

@@ -36,7 +36,8 @@ import java.util.concurrent.CompletionStage;
  * {@code POST /webhooks/jira}: the agent is the one whose secret signed the body ({@code X-Hub-Signature:
  * sha256=...}) or, for a webhook without signing, whose secret the URL carries as {@code ?token=} or a
  * bearer token. Assignments to the agent and comments by others are stored on {@code webhooks.{agent}.jira}
- * with the session key {@code {agent}:jira:{issueKey}}, deduplicated by {@code X-Atlassian-Webhook-Identifier}.
+ * with the session key {@code {agent}:jira:{issueKey}}, deduplicated by the SHA-256 of the (signed) body; the
+ * unsigned {@code X-Atlassian-Webhook-Identifier} is kept in the envelope's headers, never trusted for dedup.
  */
 @Path(WebhookEndpoint.JIRA)
 public class JiraWebhookResource {
@@ -78,8 +79,9 @@ public class JiraWebhookResource {
         if (payload.issue() == null || payload.issue().key() == null || payload.issue().key().isBlank()) {
             throw WebhookRejection.badRequest("missing_issue_key", "A Jira " + payload.webhookEvent() + " webhook must carry issue.key");
         }
-        String identifier = headers.getHeaderString(IDENTIFIER_HEADER);
-        String key = identifier != null && !identifier.isBlank() ? identifier : Deliveries.sha256(body);
+        // the body's own hash, not the unsigned X-Atlassian-Webhook-Identifier: a signed body replayed with other
+        // identifiers is still one delivery (Jira's retries send the same body; two events differ in their timestamp)
+        String key = Deliveries.sha256(body);
         return publisher.publish(Deliveries.envelope(agent, WebhookSource.JIRA, key,
                 SessionKey.jira(agent, payload.issue().key()), payload.webhookEvent(), headers, KEPT_HEADERS,
                 conversationEvent(payload, event, Deliveries.dedupId(agent, WebhookSource.JIRA, key))))

@@ -33,7 +33,8 @@ class JiraWebhookResourceTest {
 
         WebhooksStream.Stored stored = stream.onlyOneSinceMark();
         assertEquals("webhooks.buck.jira", stored.subject());
-        assertEquals("buck:jira:" + identifier, stored.msgId());
+        assertEquals("buck:jira:" + dev.agentservices.gateway.http.Deliveries.sha256(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                stored.msgId(), "the signed body's hash, not the unsigned identifier");
         assertEquals("buck:jira:OPS-7", stored.envelope().get("sessionKey").asText());
         assertEquals("jira:issue_updated", stored.envelope().get("eventType").asText());
         assertEquals(identifier, stored.envelope().get("headers").get("X-Atlassian-Webhook-Identifier").asText());
@@ -57,6 +58,16 @@ class JiraWebhookResourceTest {
                 .header("X-Atlassian-Webhook-Retry", "1").post(PATH).then().statusCode(200);
 
         assertEquals("buck:jira:OPS-8", stream.onlyOneSinceMark().envelope().get("sessionKey").asText());
+    }
+
+    @Test
+    void oneSignedBodySentWithThreeIdentifiersIsStoredOnce() {
+        String body = comment("OPS-10", "557058:" + UUID.randomUUID());
+        for (int i = 0; i < 3; i++) {
+            signed(GatewayTestProfile.BUCK_JIRA_SECRET, body).header("X-Atlassian-Webhook-Identifier", UUID.randomUUID().toString())
+                    .post(PATH).then().statusCode(200);
+        }
+        stream.onlyOneSinceMark();
     }
 
     @Test
