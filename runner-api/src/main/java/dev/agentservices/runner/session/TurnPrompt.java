@@ -29,7 +29,7 @@ public final class TurnPrompt {
         if (session.workspace() == null) {
             return session.prompt();
         }
-        String tag = HexFormat.of().formatHex(RANDOM.generateSeed(6));
+        String tag = randomHex(6);
         return session.turn() <= 1 ? first(session, tag) : followUp(session, tag);
     }
 
@@ -131,5 +131,12 @@ public final class TurnPrompt {
 
     private static void quote(StringBuilder prompt, String tag, String text) {
         prompt.append("<<<DATA ").append(tag).append('\n').append(text.strip()).append("\nDATA ").append(tag).append(">>>\n\n");
+    }
+
+    /** {@code bytes} random bytes as hex: a tag no text can guess. */
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 }

@@ -59,7 +59,7 @@ public class StateStore {
                     + " parts of " + partSize + " bytes; raise UPLOAD_STATE_PART_SIZE");
         }
         ObjectStorage bucket = bucket();
-        String key = prefix(sessionId) + "run-" + run + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)) + ".tar.gz";
+        String key = prefix(sessionId) + "run-" + run + "-" + randomHex(4) + ".tar.gz";
         try {
             String uploadId = bucket.beginMultipart(key, "application/gzip");
             List<String> urls = new ArrayList<>();
@@ -104,5 +104,12 @@ public class StateStore {
 
     private static RunnerApiException unavailable() {
         return new RunnerApiException(503, "storage_unavailable", "S3 cannot take the state right now; retry later");
+    }
+
+    /** {@code bytes} random bytes as hex: a tag no text can guess. */
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 }

@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,8 +102,9 @@ class ModelAgentFlowTest {
         assertEquals("2023-06-01", request.getHeader("anthropic-version"));
         JsonNode body = mapper.readTree(request.getBodyAsString());
         assertEquals("claude-test-model", body.get("model").asText());
-        assertEquals(mapper.readTree("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<@U0ANA> wrote:\\n"
-                + "what is 2+2?\"}]}]"), body.get("messages"));
+        assertEquals(mapper.readTree("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<<<MESSAGE TAG from <@U0ANA>\\nwhat is 2+2?\\nMESSAGE TAG>>>\"}]}]"),
+                untagged(body.get("messages")));
+        assertFalse(body.get("system").asText().contains("2+2"), "what people wrote is never in the system prompt");
         assertEquals(List.of("start_run", "ask", "reply", "pause", "finish"), body.get("tools").findValuesAsText("name"));
         assertTrue(body.get("system").asText().startsWith("You are molly"), body.get("system").asText());
         assertEquals(List.of(SessionMessage.AGENT), session.messages().stream().skip(1).map(SessionMessage::role).toList());
@@ -129,12 +131,12 @@ class ModelAgentFlowTest {
         assertEquals(2, calls.size());
         JsonNode second = mapper.readTree(calls.get(1).getBodyAsString()).get("messages");
         assertEquals(mapper.readTree("""
-                [{"role":"user","content":[{"type":"text","text":"<@U0ANA> wrote:\\nfix the build"}]},
+                [{"role":"user","content":[{"type":"text","text":"<<<MESSAGE TAG from <@U0ANA>\\nfix the build\\nMESSAGE TAG>>>"}]},
                  {"role":"assistant","content":[{"type":"text","text":"On it."},{"type":"tool_use","id":"toolu_run1",
                    "name":"start_run","input":{"instructions":"Run mvn verify and fix the failing test."}}]},
                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_run1","content":
-                   "The coding agent finished turn 1: SUCCEEDED.\\nIts final message:\\nFixed FooTest; opened PR #7.\\nUsage: 1200 input tokens, 300 output tokens, $0.0081."}]}]
-                """), second);
+                   "The coding agent finished turn 1: SUCCEEDED.\\nIts final message:\\n<<<RUN TAG final message\\nFixed FooTest; opened PR #7.\\nRUN TAG>>>\\nUsage: 1200 input tokens, 300 output tokens, $0.0081."}]}]
+                """), untagged(second));
         Session done = fixtures.awaitSession(key, s -> s.conversation().actedCall() == 2);
         assertEquals(List.of("person", "agent", "agent", "runner", "agent"), done.messages().stream()
                 .map(m -> m.role() == null ? "person" : m.role()).toList());
@@ -167,7 +169,8 @@ class ModelAgentFlowTest {
         JsonNode second = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))).get(1)
                 .getBodyAsString()).get("messages");
         assertEquals(mapper.readTree("{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_ask1\","
-                + "\"content\":\"<@U0ANA> wrote:\\nana chose *Staging* (action `ask_0`)\"}]}"), second.get(2));
+                + "\"content\":\"<<<MESSAGE TAG from <@U0ANA>\\nana chose *Staging* (action `ask_0`)\\nMESSAGE TAG>>>\"}]}"),
+                untagged(second.get(2)));
         assertEquals(0, fixtures.awaitSession(key, s -> true).run());
     }
 
@@ -257,7 +260,8 @@ class ModelAgentFlowTest {
         assertEquals("Messages wait in line.", session.messages().get(1).text());
         String system = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo(MESSAGES))
                 .withRequestBody(containing("write a haiku about queues"))).get(0).getBodyAsString()).get("system").asText();
-        assertTrue(system.contains("This conversation is a session started from the dashboard (Haiku)."), system);
+        assertTrue(system.contains("This conversation is a session started from the dashboard."), system);
+        assertFalse(system.contains("Haiku"), "the title people gave is not in the system prompt: " + system);
     }
 
     @Test
@@ -286,7 +290,7 @@ class ModelAgentFlowTest {
         assertEquals(2, calls.size(), "one call per sealed call, none asked twice");
         JsonNode second = mapper.readTree(calls.get(1).getBodyAsString()).get("messages");
         assertEquals(3, second.size());
-        assertEquals("ana@example.com wrote:\nsecond thought", second.get(2).at("/content/0/text").asText());
+        assertEquals("<<<MESSAGE TAG from ana@example.com\nsecond thought\nMESSAGE TAG>>>", untag(second.get(2).at("/content/0/text").asText()));
     }
 
     private SessionKey mention(String text) throws Exception {
@@ -321,5 +325,14 @@ class ModelAgentFlowTest {
                         .withHeader("Authorization", equalTo("Bearer " + WorkerTestProfile.MOLLY_BOT_TOKEN))
                         .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))
                         .withRequestBody(matchingJsonPath("$.text", equalTo(text)))));
+    }
+
+    /** {@code text} with the random tags of its quotes as {@code TAG}. */
+    static String untag(String text) {
+        return text.replaceAll("(<<<(?:TITLE|MESSAGE|RUN) )[0-9a-f]{12}", "$1TAG").replaceAll("((?:TITLE|MESSAGE|RUN) )[0-9a-f]{12}>>>", "$1TAG>>>");
+    }
+
+    private JsonNode untagged(JsonNode node) throws Exception {
+        return mapper.readTree(untag(node.toString()));
     }
 }
