@@ -12,15 +12,18 @@ import java.util.Map;
 public class DashboardTestProfile implements QuarkusTestProfile {
 
     public static final String ISSUER = "https://issuer.example.com/oauth2/default";
-    /** What Okta's default authorization server puts in its access tokens, and the dashboard's default audience. */
+    /** What Okta's default authorization server puts in its access tokens. */
     public static final String AUDIENCE = "api://default";
+    /** The Okta app the tokens were issued to ({@code cid}), the dashboard's own. */
+    public static final String CLIENT = "0oa-dashboard-test";
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        // no audience set: the default (OKTA_AUDIENCE unset) must accept the tokens of Okta's default server
         return Map.of(
                 "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
-                "quarkus.oidc.token.issuer", ISSUER);
+                "quarkus.oidc.token.issuer", ISSUER,
+                "quarkus.oidc.token.audience", AUDIENCE,
+                "dashboard.api-client-ids", CLIENT);
     }
 
     @Override
@@ -30,7 +33,7 @@ public class DashboardTestProfile implements QuarkusTestProfile {
 
     /** A member of team-a, signed with the test issuer's key. */
     public static String token(String issuer, String audience, long validSeconds) {
-        return Jwt.issuer(issuer).audience(audience).subject("ana").upn("ana@example.com").groups("team-a")
+        return Jwt.issuer(issuer).audience(audience).subject("ana").upn("ana@example.com").groups("team-a").claim("cid", CLIENT)
                 .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(validSeconds))
                 .jws().keyId("1").sign("privateKey.jwk");
     }
@@ -38,6 +41,7 @@ public class DashboardTestProfile implements QuarkusTestProfile {
     /** A member of the admin group, who sees and manages every team. */
     public static String adminToken() {
         return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("root").upn("root@example.com").groups("agent-services-admins")
+                .claim("cid", CLIENT)
                 .issuedAt(Instant.now().minusSeconds(700)).expiresAt(Instant.now().plusSeconds(300))
                 .jws().keyId("1").sign("privateKey.jwk");
     }

@@ -24,7 +24,9 @@ public class LocalSignInTestProfile implements QuarkusTestProfile {
                 "quarkus.oidc.auth-server-url", "http://localhost:" + PORT + "/local",
                 "quarkus.oidc.discovery-enabled", "false",
                 "quarkus.oidc.jwks-path", "jwks",
-                "quarkus.oidc.token.issuer", LocalSignInResource.ISSUER);
+                "quarkus.oidc.token.issuer", LocalSignInResource.ISSUER,
+                "quarkus.oidc.token.audience", "urn:agent-services:local-dashboard",
+                "dashboard.client-check", "false");
     }
 
     @Override

@@ -123,7 +123,9 @@ class EndToEndIT {
                 "QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:" + dashboardPort + "/local",
                 "QUARKUS_OIDC_DISCOVERY_ENABLED", "false",
                 "QUARKUS_OIDC_JWKS_PATH", "jwks",
-                "QUARKUS_OIDC_TOKEN_ISSUER", "urn:agent-services:local-sign-in"));
+                "QUARKUS_OIDC_TOKEN_ISSUER", "urn:agent-services:local-sign-in",
+                "QUARKUS_OIDC_TOKEN_AUDIENCE", "urn:agent-services:local-dashboard",
+                "DASHBOARD_CLIENT_CHECK", "false"));
         for (int port : List.of(gatewayPort, runnerPort, workerPort, dashboardPort)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(port));
         }

@@ -1,6 +1,7 @@
 package dev.agentservices.dashboard.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
@@ -71,7 +72,8 @@ class DashboardHostileInputTest {
     }
 
     enum Caller {
-        NONE, MEMBER, GARBAGE, EXPIRED, OTHER_ISSUER, OTHER_AUDIENCE, ALG_NONE, OTHER_KEY, NOT_YET_VALID, NO_GROUPS
+        NONE, MEMBER, GARBAGE, EXPIRED, OTHER_ISSUER, OTHER_AUDIENCE, OTHER_CLIENT, NO_CLIENT, ALG_NONE, OTHER_KEY, NOT_YET_VALID,
+        NO_GROUPS
     }
 
     @ParameterizedTest(name = "{0}")
@@ -175,6 +177,36 @@ class DashboardHostileInputTest {
         return cases.stream();
     }
 
+    /**
+     * A Connect call that declares a 20 MB body, with no token or a forged one, is answered 401 before any of the body
+     * is sent: the body is never read, so many of them at once cannot fill the heap.
+     */
+    @Test
+    void aConnectBodyFromNobodyIsRefusedBeforeItIsRead() throws Exception {
+        for (String authorization : new String[] {null, "Bearer " + DashboardTestProfile.token("https://evil.example.com", "api://default", 300),
+                "Bearer not.a.token"}) {
+            try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+                socket.setSoTimeout(10_000);
+                String head = "POST " + API + "ListSessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 20000000\r\n" + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                // not a byte of the body sent: an answer now means the body was not waited for
+                StringBuilder answer = new StringBuilder();
+                byte[] chunk = new byte[4096];
+                while (!answer.toString().contains("}")) {
+                    int read = socket.getInputStream().read(chunk);
+                    if (read < 0) {
+                        break;
+                    }
+                    answer.append(new String(chunk, 0, read, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                assertTrue(answer.toString().startsWith("HTTP/1.1 401"), authorization + ": " + answer);
+                assertTrue(answer.toString().contains("\"code\":\"unauthenticated\""), answer.toString());
+            }
+        }
+    }
+
     /** The terminal's upgrade: refused without a token, with a foreign one, for another team, from another origin. */
     @Test
     void theTerminalRefusesStrangersForeignTokensOtherTeamsAndOtherOrigins() throws Exception {
@@ -207,11 +239,17 @@ class DashboardHostileInputTest {
             case EXPIRED -> DashboardTestProfile.token(DashboardTestProfile.ISSUER, DashboardTestProfile.AUDIENCE, -600);
             case OTHER_ISSUER -> DashboardTestProfile.token("https://evil.example.com/oauth2/default", DashboardTestProfile.AUDIENCE, 300);
             case OTHER_AUDIENCE -> DashboardTestProfile.token(DashboardTestProfile.ISSUER, "api://another-app", 300);
+            // the organization's other apps get tokens of the same audience: only the dashboard's own clients count
+            case OTHER_CLIENT -> Jwt.issuer(DashboardTestProfile.ISSUER).audience(DashboardTestProfile.AUDIENCE).subject("ana")
+                    .groups("team-a").claim("cid", "0oa-another-app").issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(300))
+                    .jws().keyId("1").sign("privateKey.jwk");
+            case NO_CLIENT -> Jwt.issuer(DashboardTestProfile.ISSUER).audience(DashboardTestProfile.AUDIENCE).subject("ana")
+                    .groups("team-a").issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(300)).jws().keyId("1").sign("privateKey.jwk");
             case NO_GROUPS -> Jwt.issuer(DashboardTestProfile.ISSUER).audience(DashboardTestProfile.AUDIENCE).subject("nobody")
-                    .upn("nobody@example.com").issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(300))
+                    .upn("nobody@example.com").claim("cid", DashboardTestProfile.CLIENT).issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(300))
                     .jws().keyId("1").sign("privateKey.jwk");
             case NOT_YET_VALID -> Jwt.issuer(DashboardTestProfile.ISSUER).audience(DashboardTestProfile.AUDIENCE).subject("ana")
-                    .groups("team-a").issuedAt(now.plusSeconds(3600)).claim("nbf", now.plusSeconds(3600).getEpochSecond())
+                    .groups("team-a").claim("cid", DashboardTestProfile.CLIENT).issuedAt(now.plusSeconds(3600)).claim("nbf", now.plusSeconds(3600).getEpochSecond())
                     .expiresAt(now.plusSeconds(7200)).jws().keyId("1").sign("privateKey.jwk");
             case ALG_NONE -> Hostile.unsigned(claims(now));
             case OTHER_KEY -> Hostile.signedByAnotherKey(claims(now), "1");
