@@ -13,6 +13,7 @@ ensure_command tmux tmux
 ensure_command jq jq
 ensure_command curl curl
 ensure_command git git
+ensure_command squid squid # the session egress proxy, run by KubernetesInstallIT
 ensure_command script bsdutils
 ensure_command node nodejs
 ensure_command npm npm

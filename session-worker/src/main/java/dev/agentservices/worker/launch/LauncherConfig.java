@@ -106,6 +106,13 @@ public interface LauncherConfig {
 
         /** The agent command passed to the runner ({@code AGENT_COMMAND}); the image's default when unset. */
         Optional<String> agentCommand();
+
+        /**
+         * The egress proxy session pods go out through, {@code host:port} ({@code SESSION_KUBERNETES_EGRESS_PROXY}; the
+         * chart's {@code session-egress}): runs get HTTPS_PROXY and HTTP_PROXY naming it, with the session id as the
+         * proxy user (its access log is per session), and NO_PROXY for runner-api and the cluster. Unset: no proxy.
+         */
+        Optional<String> egressProxy();
     }
 
     /** The local launcher: the reference runner as a process inside tmux. */

@@ -1,5 +1,8 @@
 package dev.agentservices.worker.launch;
 
+import java.net.URI;
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -83,6 +86,16 @@ final class RunManifests {
             fromSecret(env, GITHUB_TOKEN_KEY, name);
         }
         value(env, "GITHUB_GIT_URL", gitUrl);
+        config.egressProxy().map(String::trim).filter(proxy -> !proxy.isEmpty()).ifPresent(proxy -> {
+            // env entries win over envFrom: the operator's Secret cannot turn the proxy off
+            String url = "http://" + session.id() + ":run@" + proxy;
+            String direct = URI.create(apiUrl).getHost() + ",localhost,127.0.0.1,.svc,.cluster.local";
+            for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
+                value(env, variable, url);
+            }
+            value(env, "NO_PROXY", direct);
+            value(env, "no_proxy", direct);
+        });
         value(env, "RUNNER_PERMISSION_MODE", options.permissions().mode());
         value(env, "RUNNER_ALLOWED_TOOLS", options.permissions().allowedTools());
         value(env, "RUNNER_DISALLOWED_TOOLS", options.permissions().disallowedTools());

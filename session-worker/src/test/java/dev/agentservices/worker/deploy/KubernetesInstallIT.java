@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -172,13 +173,12 @@ class KubernetesInstallIT {
                     String namespace = peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name");
                     assertTrue(Set.of("agent-services", "kube-system").contains(namespace), "session pods reach " + namespace);
                     if (namespace.equals("agent-services")) {
-                        assertEquals(Map.of("app.kubernetes.io/name", "runner-api"), peer.getPodSelector().getMatchLabels(),
-                                "of the services, session pods reach runner-api only");
+                        assertTrue(Set.of(Map.of("app.kubernetes.io/name", "runner-api"), Map.of("app.kubernetes.io/name", "session-egress"))
+                                .contains(peer.getPodSelector().getMatchLabels()),
+                                "of the release's pods, session pods reach runner-api and the egress proxy only");
                     }
                 } else {
-                    assertNotNull(peer.getIpBlock(), "session pods' other egress is by address");
-                    assertTrue(peer.getIpBlock().getExcept().containsAll(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")),
-                            "the cluster's private ranges (NATS, the services) are not in the session pods' egress");
+                    fail("session pods reach nothing by address (0.0.0.0/0 or other): only through the egress proxy; " + peer);
                 }
             }
             assertTrue(rule.getPorts().stream().noneMatch(port -> port.getPort().getIntVal() != null && port.getPort().getIntVal() == 4222),
@@ -192,6 +192,96 @@ class KubernetesInstallIT {
         }
         NetworkPolicy nats = one(NetworkPolicy.class, "services-to-nats-and-dns");
         assertEquals(4222, nats.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+    }
+
+    @Test
+    void sessionPodsGoOutThroughSquidWhichLetsOnlyItsAllowListThroughAndLogsEachSession() {
+        Deployment proxy = one(Deployment.class, "session-egress");
+        PodSpec pod = proxy.getSpec().getTemplate().getSpec();
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals(Boolean.TRUE, pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem());
+        assertTrue(pod.getContainers().get(0).getImage().contains("squid"), pod.getContainers().get(0).getImage());
+        String squid = one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf");
+        assertTrue(squid.contains("acl allowed dstdomain api.anthropic.com .github.com"), squid);
+        assertTrue(squid.contains("http_access deny !session") && squid.contains("http_access deny all"), squid);
+        assertTrue(squid.contains("logformat session %ts.%03tu session=%un"), squid);
+        assertEquals("session-egress.agent-services.svc.cluster.local:3128",
+                one(io.fabric8.kubernetes.api.model.ConfigMap.class, "agent-services").getData().get("SESSION_KUBERNETES_EGRESS_PROXY"));
+        NetworkPolicy policy = one(NetworkPolicy.class, "session-egress");
+        assertEquals(SESSIONS, policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels()
+                .get("kubernetes.io/metadata.name"), "only session pods reach the proxy");
+        assertTrue(policy.getSpec().getEgress().stream().flatMap(rule -> rule.getTo().stream()).filter(peer -> peer.getIpBlock() != null)
+                .allMatch(peer -> peer.getIpBlock().getExcept().containsAll(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))),
+                "the proxy itself reaches no private address (NATS, the services)");
+    }
+
+    /**
+     * The chart's squid.conf, run by a real Squid (Debian's): a request without the session's name is refused (407), one
+     * to a domain off the allow-list is refused (403), one to an allowed domain goes through, and the access log names
+     * the session of each. Only what a test needs differs from the chart's: its port and files, and a local site added
+     * to the allow-list (and its port to the safe ones) in place of the public ones this machine cannot reach.
+     */
+    @Test
+    void theProxyLetsOnlyItsAllowListThroughAndLogsTheSessionOfEachRequest() throws Exception {
+        Path squid = Path.of("/usr/sbin/squid");
+        assertTrue(Files.isExecutable(squid), "squid is missing: deploy/test.sh installs it (apt-get install squid)");
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", exchange -> {
+            byte[] body = "inside".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        site.start();
+        Path dir = Files.createTempDirectory("squid-");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String conf = one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf")
+                .replace("http_port 3128", "http_port 127.0.0.1:" + port)
+                .replace("pid_filename /tmp/squid.pid", "pid_filename " + dir.resolve("squid.pid"))
+                .replace("coredump_dir /tmp", "coredump_dir " + dir)
+                .replace("access_log stdio:/dev/stdout", "access_log stdio:" + dir.resolve("access.log"))
+                .replace("cache_log stdio:/dev/stderr", "cache_log stdio:" + dir.resolve("cache.log"))
+                .replace("acl allowed dstdomain ", "acl allowed dstdomain localhost ")
+                .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
+        Files.writeString(dir.resolve("squid.conf"), conf);
+        Process proxy = new ProcessBuilder(squid.toString(), "-N", "-d", "1", "-f", dir.resolve("squid.conf").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("squid.out").toFile()).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            String local = "http://localhost:" + site.getAddress().getPort() + "/";
+            assertEquals("407", curl("http://127.0.0.1:" + port, local), "a request that names no session");
+            assertEquals("200", curl("http://0f3a9c2e-1111:run@127.0.0.1:" + port, local), "an allowed domain");
+            assertEquals("403", curl("http://0f3a9c2e-1111:run@127.0.0.1:" + port, "http://example.org/"), "a domain off the list");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("access.log"))
+                    && Files.readString(dir.resolve("access.log")).contains("example.org"));
+            String log = Files.readString(dir.resolve("access.log"));
+            assertTrue(log.lines().anyMatch(line -> line.contains("session=0f3a9c2e-1111") && line.contains(local) && line.contains(" 200 ")), log);
+            assertTrue(log.lines().anyMatch(line -> line.contains("session=0f3a9c2e-1111") && line.contains("example.org") && line.contains(" 403 ")), log);
+        } finally {
+            proxy.destroy();
+            proxy.waitFor(10, TimeUnit.SECONDS);
+            proxy.destroyForcibly();
+            site.stop(0);
+        }
+    }
+
+    /** The HTTP status of GET {@code url} through {@code proxy}. */
+    private static String curl(String proxy, String url) throws IOException, InterruptedException {
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-x", proxy, url)
+                .redirectErrorStream(true).start();
+        String code = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        curl.waitFor();
+        return code;
     }
 
     @Test

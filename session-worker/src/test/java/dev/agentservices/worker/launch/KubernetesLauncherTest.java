@@ -66,7 +66,8 @@ class KubernetesLauncherTest {
                     Map.entry("worker.reconcile.interval", "300ms"),
                     Map.entry("session.kubernetes.finished-pod-grace", "2s"),
                     Map.entry("agents.buck.runner.env-secret", "buck-model-credentials"),
-                    Map.entry("agents.buck.runner.permission-mode", "acceptEdits"));
+                    Map.entry("agents.buck.runner.permission-mode", "acceptEdits"),
+                    Map.entry("session.kubernetes.egress-proxy", "session-egress.agent-services.svc.cluster.local:3128"));
         }
 
         @Override
@@ -125,6 +126,12 @@ class KubernetesLauncherTest {
         assertEquals(Boolean.FALSE, container.getEnvFrom().get(0).getSecretRef().getOptional());
         assertEquals("acceptEdits", env.get("RUNNER_PERMISSION_MODE").getValue());
         assertEquals("https://github.com", env.get("GITHUB_GIT_URL").getValue());
+        // out only through the egress proxy, named by the session for its access log; runner-api directly
+        String proxy = "http://" + session.id() + ":run@session-egress.agent-services.svc.cluster.local:3128";
+        for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
+            assertEquals(proxy, env.get(variable).getValue(), variable);
+        }
+        assertTrue(env.get("NO_PROXY").getValue().startsWith("runner-api.agent-services.svc,"), env.get("NO_PROXY").getValue());
 
         Secret secret = kubernetes.secrets().inNamespace(NAMESPACE).withName(name).get();
         String token = secret.getStringData() != null && secret.getStringData().containsKey("RUNNER_TOKEN")
