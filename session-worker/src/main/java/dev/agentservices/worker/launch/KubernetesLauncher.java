@@ -25,15 +25,7 @@ public class KubernetesLauncher implements SessionLauncher {
     static final String AGENT_LABEL = "agent-services.dev/agent";
     static final String SESSION_LABEL = "agent-services.dev/session-id";
     static final String RUN_LABEL = "agent-services.dev/run";
-    /** Sets each run's Secret's owner after the launch (one patch each, in the order the pods were requested). */
-    private static final java.util.concurrent.ExecutorService OWNERS = java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "secret-owner");
-        thread.setDaemon(true);
-        return thread;
-    });
     private static final long PAUSE_GRACE_SECONDS = 120;
-    /** A pod name or uid as Kubernetes writes them (lower-case letters, digits, dashes): safe inside JSON text. */
-    private static final java.util.regex.Pattern KUBERNETES_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]*");
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
 
@@ -60,38 +52,11 @@ public class KubernetesLauncher implements SessionLauncher {
         String name = SessionLauncher.podName(session);
         Map<String, String> labels = labels(session);
         api.create("secrets", manifests.secret(name, labels, options), false);
-        SessionsNamespaceApi.Created pod = api.create("pods", manifests.pod(session, name, labels, options), true);
-        // launched before (a redelivery after a crash): the pod is there already, and so is its uid
-        String uid = pod.existed() ? existingUid(name) : pod.uid();
-        // off the launch's path: the pod is requested, the message can be acknowledged; removeFinished and
-        // terminate delete the Secret by name anyway, the owner only makes Kubernetes do it too
-        OWNERS.execute(() -> {
-            try {
-                ownSecretByPod(name, uid);
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not make pod %s/%s the owner of its Secret: %s", namespace, name, e.toString());
-            }
-        });
+        api.create("pods", manifests.pod(session, name, labels, options), true);
+        // no owner reference: that would take a patch right on every Secret of the namespace, the operators' model
+        // credentials among them; removeFinished and terminate delete the run's Secret by its name instead
         LOG.infof("Requested pod %s/%s for run %d of session %s", namespace, name, session.run(), session.id());
         return new Launched(name, SessionStatus.PENDING);
-    }
-
-    private String existingUid(String name) {
-        Pod existing = client.pods().inNamespace(namespace).withName(name).get();
-        return existing == null || existing.getMetadata() == null ? null : existing.getMetadata().getUid();
-    }
-
-    /**
-     * The Secret belongs to its pod: Kubernetes removes it with the pod, whoever deletes the pod. One merge
-     * patch with the uid the pod's creation answered (no read of the pod or the Secret first).
-     */
-    private void ownSecretByPod(String name, String uid) {
-        if (uid == null || !KUBERNETES_NAME.matcher(uid).matches() || !KUBERNETES_NAME.matcher(name).matches()) {
-            return;
-        }
-        String patch = "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"" + name
-                + "\",\"uid\":\"" + uid + "\"}]}}";
-        api.mergePatch("secrets", name, patch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
@@ -162,15 +127,17 @@ public class KubernetesLauncher implements SessionLauncher {
     }
 
     /**
-     * Removes every pod and Secret of the session, of every run: listed by label and deleted one by one, so
-     * the worker's Role needs no {@code deletecollection}.
+     * Removes every pod and Secret of the session, of every run: pods listed by label, Secrets by the names the runs
+     * gave them (the worker may not read Secrets), each deleted one by one, so the Role needs no
+     * {@code deletecollection}.
      */
     @Override
     public void terminate(Session session) {
         client.pods().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).list().getItems()
                 .forEach(pod -> client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete());
-        client.secrets().inNamespace(namespace).withLabel(SESSION_LABEL, session.id()).list().getItems()
-                .forEach(secret -> client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).delete());
+        for (int run = 1; run <= Math.max(1, session.run()); run++) {
+            client.secrets().inNamespace(namespace).withName(SessionLauncher.podName(session.id(), run)).delete();
+        }
     }
 
     static Map<String, String> labels(Session session) {

@@ -78,6 +78,11 @@ public interface SessionLauncher {
 
     /** The name of a run's pod or local tmux session: stable for one session and run. */
     static String podName(Session session) {
-        return "session-" + session.id().substring(0, Math.min(18, session.id().length())).toLowerCase() + "-" + session.run();
+        return podName(session.id(), session.run());
+    }
+
+    /** The name of run {@code run}'s pod and Secret. */
+    static String podName(String sessionId, int run) {
+        return "session-" + sessionId.substring(0, Math.min(18, sessionId.length())).toLowerCase() + "-" + run;
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates and patches core objects (pods, Secrets) in the sessions namespace with JSON written by the caller,
+ * Creates core objects (pods, Secrets) in the sessions namespace with JSON written by the caller,
  * through the Kubernetes client's own HTTP client, so its configuration, credentials and retries apply, and
  * reads of an answer only the object's uid. The typed calls serialised a model for every request and parsed
  * every answer back into one, which was most of a launch's CPU (docs/benchmarks.md). Blocks: call it from
@@ -25,7 +25,6 @@ final class SessionsNamespaceApi {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_TYPE = "application/json";
-    private static final String MERGE_PATCH_TYPE = "application/merge-patch+json";
     private static final int CONFLICT = 409;
 
     private final HttpClient http;
@@ -59,14 +58,6 @@ final class SessionsNamespaceApi {
         }
         requireSuccess(answer, "POST", plural);
         return new Created(false, wantsUid ? uid(answer.body()) : null);
-    }
-
-    /** Applies a JSON merge patch to the named object. */
-    void mergePatch(String plural, String name, byte[] patch) {
-        String path = plural + "/" + name;
-        HttpRequest request = http.newHttpRequestBuilder().uri(base + path).method("PATCH", MERGE_PATCH_TYPE,
-                new String(patch, StandardCharsets.UTF_8)).timeout(timeoutMillis, TimeUnit.MILLISECONDS).build();
-        requireSuccess(send(request, "PATCH", path), "PATCH", path);
     }
 
     private HttpResponse<byte[]> send(HttpRequest request, String method, String path) {

@@ -143,7 +143,7 @@ class KubernetesInstallIT {
             }
         }
         assertEquals(Map.of("pods", Set.of("create", "get", "list", "watch", "delete"),
-                "secrets", Set.of("create", "get", "list", "watch", "delete", "patch")), rights(one(Role.class, "session-worker")));
+                "secrets", Set.of("create", "delete")), rights(one(Role.class, "session-worker")));
         assertEquals(Map.of("pods", Set.of("get"), "pods/exec", Set.of("create")), rights(one(Role.class, "dashboard-api")));
         for (RoleBinding binding : all(RoleBinding.class)) {
             assertEquals(SESSIONS, binding.getMetadata().getNamespace());

@@ -323,17 +323,11 @@ class KubernetesLauncherTest {
     }
 
     @Test
-    void theSecretBelongsToItsPodAndAFinishedRunsPodIsRemovedAfterItsGrace() throws Exception {
+    void theWorkerNeverReadsNorPatchesASecretAndAFinishedRunsPodAndSecretAreRemovedAfterItsGrace() throws Exception {
         Session session = startSession();
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
-        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
-        // set just after the launch, off its path
-        var owners = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
-                () -> kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences(),
-                references -> references != null && !references.isEmpty());
-        assertEquals(1, owners.size());
-        assertEquals("Pod", owners.get(0).getKind());
-        assertEquals(pod.getMetadata().getUid(), owners.get(0).getUid());
+        assertTrue(kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences()
+                .isEmpty(), "no owner: that would take a patch right on every Secret of the namespace");
 
         // the turn answered, the run ends after its idle window and its pod stops
         setPhase(session.podName(), "Running", null);
@@ -372,12 +366,7 @@ class KubernetesLauncherTest {
         assertEquals(1, kubernetes.pods().inNamespace(NAMESPACE).withLabel("agent-services.dev/session-id", session.id()).list()
                 .getItems().size());
         assertEquals(uid, kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getUid());
-        var owners = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
-                () -> kubernetes.secrets().inNamespace(NAMESPACE).withName(session.podName()).get().getMetadata().getOwnerReferences(),
-                references -> references != null && !references.isEmpty());
-        assertEquals(uid, owners.get(0).getUid(), "the pod that was there owns the Secret");
-        assertTrue(requestPaths().stream().anyMatch(path -> path.equals("/api/v1/namespaces/" + NAMESPACE + "/pods/" + session.podName())),
-                "the existing pod was read for its uid");
+        assertTrue(requestPaths().stream().noneMatch(path -> path.contains("/secrets/")), "no Secret is read or patched");
     }
 
     @Test
