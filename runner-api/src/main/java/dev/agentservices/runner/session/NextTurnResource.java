@@ -33,7 +33,9 @@ import org.jboss.logging.Logger;
  * here. 200 with the turn as soon as the worker gave this run a turn after {@code N}; 204 when none came
  * within {@code wait} seconds (at most 60), so the runner asks again until its idle window is over; 410
  * when the run has nothing more to do (the session moved on to another run, or was terminated or
- * deleted). Waits on a KV watch of the one session, holding no thread.
+ * deleted). Waits on a KV watch of the one session, holding no thread. Each watch is a JetStream consumer, so a run may
+ * have {@value #WAITS_PER_RUN} waits open at once (429 past that) and the service {@code runner.max-waits} (503 past
+ * that, with Retry-After): a token cannot make consumers without end.
  */
 @Path("/api/runner/sessions/{id}/next")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +43,8 @@ public class NextTurnResource {
 
     private static final Logger LOG = Logger.getLogger(NextTurnResource.class);
     static final int MAX_WAIT_SECONDS = 60;
+    /** The waits one run may have open at once: its own, and one left over from a connection it lost. */
+    static final int WAITS_PER_RUN = 2;
 
     /** The turn a run takes next. */
     @RegisterForReflection
@@ -50,10 +54,15 @@ public class NextTurnResource {
 
     private final PodTokenVerifier tokens;
     private final SessionStore store;
+    private final int maxWaits;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> openPerRun = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
-    public NextTurnResource(PodTokenVerifier tokens, SessionStore store) {
+    public NextTurnResource(PodTokenVerifier tokens, SessionStore store,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "runner.max-waits", defaultValue = "2000") int maxWaits) {
         this.tokens = tokens;
         this.store = store;
+        this.maxWaits = maxWaits;
     }
 
     @GET
@@ -65,6 +74,17 @@ public class NextTurnResource {
         }
         if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
             throw new RunnerApiException(400, "invalid_wait", "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
+        }
+        String run = id + ":" + token.run();
+        if (openPerRun.merge(run, 1, Integer::sum) > WAITS_PER_RUN) {
+            release(run);
+            throw new RunnerApiException(429, "too_many_waits", "This run already waits for its next turn " + WAITS_PER_RUN
+                    + " times; wait for those answers before asking again");
+        }
+        if (open.incrementAndGet() > maxWaits) {
+            open.decrementAndGet();
+            release(run);
+            throw new RunnerApiException(503, "too_many_waits", "The runner API has " + maxWaits + " runs waiting; ask again shortly");
         }
         AtomicReference<AutoCloseable> watch = new AtomicReference<>();
         AtomicBoolean answered = new AtomicBoolean();
@@ -83,9 +103,17 @@ public class NextTurnResource {
         return answer.ifNoItem().after(Duration.ofSeconds(waitSeconds).plusMillis(waitSeconds == 0 ? 200 : 0))
                 .recoverWithItem(() -> Response.noContent().build())
                 .onTermination().invoke(() -> {
-                    answered.set(true);
+                    if (!answered.getAndSet(true)) {
+                        open.decrementAndGet();
+                        release(run);
+                    }
                     close(watch.getAndSet(null));
                 });
+    }
+
+    /** One wait of {@code run} is over. */
+    private void release(String run) {
+        openPerRun.computeIfPresent(run, (key, count) -> count <= 1 ? null : count - 1);
     }
 
     /** The answer for the session as it now is, or null to keep waiting. */

@@ -340,6 +340,24 @@ class RunnerSessionResourceTest {
     }
 
     @Test
+    void oneRunMayWaitForItsNextTurnTwiceAtOnceNotMore() throws Exception {
+        Session session = newSession();
+        String token = token(session.id(), SECRET, 3600);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest wait = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                + io.restassured.RestAssured.port + path(session) + "/next?after=1&wait=4")).header("Authorization", "Bearer " + token).build();
+        var first = http.sendAsync(wait, java.net.http.HttpResponse.BodyHandlers.ofString());
+        var second = http.sendAsync(wait, java.net.http.HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(3)).until(() -> watches(session.id()) >= 2);
+        given().auth().oauth2(token).get(path(session) + "/next?after=1&wait=4").then().statusCode(429)
+                .body("error", equalTo("too_many_waits"));
+        assertEquals(2, watches(session.id()), "no third consumer");
+        assertEquals(204, first.get().statusCode());
+        assertEquals(204, second.get().statusCode());
+        given().auth().oauth2(token).get(path(session) + "/next?after=1&wait=0").then().statusCode(204);
+    }
+
+    @Test
     void aPromptTypedInTheTerminalIsPublishedOnceAfterTheTurnThatEnded() throws Exception {
         Session session = newSession();
         String token = token(session.id(), SECRET, 3600);
