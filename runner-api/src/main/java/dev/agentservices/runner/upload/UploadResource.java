@@ -76,9 +76,14 @@ public class UploadResource {
     private Uploader uploader(String token) {
         var pod = podTokens.verify(token);
         if (pod.isPresent()) {
-            sessions.get(pod.get().sessionId()).filter(s -> s.session().status() != SessionStatus.TERMINATED)
+            var session = sessions.get(pod.get().sessionId()).filter(s -> s.session().status() != SessionStatus.TERMINATED)
                     .orElseThrow(() -> new RunnerApiException(403, "session_terminated",
-                            "The token's session does not exist or was terminated"));
+                            "The token's session does not exist or was terminated")).session();
+            // bound to its run, as every other call of a pod: an earlier run's token uploads nothing
+            if (pod.get().run() != session.run()) {
+                throw new RunnerApiException(403, "run_over", "This token is for run " + pod.get().run() + "; the session is on run "
+                        + session.run() + ": stop this one");
+            }
             return Uploader.pod(pod.get().sessionId());
         }
         if (github.enabled()) {
