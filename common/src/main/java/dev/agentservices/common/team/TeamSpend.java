@@ -19,12 +19,15 @@ public final class TeamSpend {
     private TeamSpend() {
     }
 
-    /** The cost in USD of the turns of {@code team}'s sessions that ended from the start of {@code now}'s month. */
+    /**
+     * The cost in USD of the turns of {@code team}'s sessions that ended from the start of {@code now}'s month; with
+     * {@code team} null, of the sessions without a team.
+     */
     public static double monthToDate(Collection<Session> sessions, String team, Instant now) {
         Instant monthStart = monthStart(now);
         double cost = 0;
         for (Session session : sessions) {
-            if (!team.equals(session.team())) {
+            if (!java.util.Objects.equals(team, session.team())) {
                 continue;
             }
             if (session.conversation() != null) {

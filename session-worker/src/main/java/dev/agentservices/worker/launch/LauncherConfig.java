@@ -49,6 +49,13 @@ public interface LauncherConfig {
         double cacheReadUsdPerMillion();
     }
 
+    /**
+     * What the sessions without a team may cost together per calendar month (UTC), in USD, as the worker prices their
+     * tokens ({@code SESSION_TEAMLESS_MONTHLY_BUDGET_USD}); past it their new runs wait. 0 for no budget.
+     */
+    @WithDefault("50")
+    double teamlessMonthlyBudgetUsd();
+
     /** How often a Slack thread's progress message may change while a turn runs ({@code SESSION_PROGRESS_EVERY}). */
     @WithDefault("5s")
     java.time.Duration progressEvery();

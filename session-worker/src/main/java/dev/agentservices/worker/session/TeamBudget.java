@@ -29,10 +29,14 @@ public class TeamBudget {
     private final SessionView view;
     private final TeamStore teams;
     private final Clock clock = Clock.systemUTC();
+    private final double teamlessBudget;
+    /** How the notice names the sessions without a team. */
+    static final String TEAMLESS = "(no team)";
 
-    public TeamBudget(SessionView view, TeamStore teams) {
+    public TeamBudget(SessionView view, TeamStore teams, dev.agentservices.worker.launch.LauncherConfig config) {
         this.view = view;
         this.teams = teams;
+        this.teamlessBudget = config.teamlessMonthlyBudgetUsd();
     }
 
     /** A team past its budget: what it spent this month and what it may. */
@@ -40,25 +44,33 @@ public class TeamBudget {
 
         /** The reply the waiting request gets. */
         public String notice() {
+            if (TEAMLESS.equals(team)) {
+                return String.format(Locale.ROOT, "Sessions without a team have spent $%.2f of their $%.2f monthly budget, so this "
+                        + "request waits. It starts when an admin raises SESSION_TEAMLESS_MONTHLY_BUDGET_USD or gives this "
+                        + "channel, project or repository a team, or on %s (UTC) when the budget is fresh.", spentUsd, budgetUsd,
+                        MONTH_DAY.format(freshAt));
+            }
             return String.format(Locale.ROOT, "Team %s has spent $%.2f of its $%.2f monthly budget, so this request waits. "
                     + "It starts when an admin raises the team's budget on the dashboard, or on %s (UTC) when the "
                     + "budget is fresh.", team, spentUsd, budgetUsd, MONTH_DAY.format(freshAt));
         }
     }
 
-    /** The session's team when it has a budget and has spent it; empty when the run may start. */
+    /**
+     * The session's team when it has a budget and has spent it; empty when the run may start. Sessions without a team
+     * share one budget, {@code SESSION_TEAMLESS_MONTHLY_BUDGET_USD}.
+     */
     public Optional<Spent> overBudget(Session session) {
-        if (session.team() == null) {
-            return Optional.empty();
-        }
-        double budget = teams.get(session.team()).map(TeamSettings::monthlyBudgetUsd).orElse(0.0);
+        double budget = session.team() == null ? teamlessBudget
+                : teams.get(session.team()).map(TeamSettings::monthlyBudgetUsd).orElse(0.0);
         if (budget <= 0) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        SessionQuery ofTeam = new SessionQuery(Set.of(), Set.of(), Set.of(), Set.of(session.team()), null, null, null);
-        double spent = TeamSpend.monthToDate(view.matching(ofTeam), session.team(), now);
-        return spent >= budget ? Optional.of(new Spent(session.team(), spent, budget, TeamSpend.nextMonthStart(now)))
-                : Optional.empty();
+        var sessions = session.team() == null ? view.matching(SessionQuery.ALL)
+                : view.matching(new SessionQuery(Set.of(), Set.of(), Set.of(), Set.of(session.team()), null, null, null));
+        double spent = TeamSpend.monthToDate(sessions, session.team(), now);
+        return spent >= budget ? Optional.of(new Spent(session.team() == null ? TEAMLESS : session.team(), spent, budget,
+                TeamSpend.nextMonthStart(now))) : Optional.empty();
     }
 }

@@ -87,6 +87,34 @@ class TeamBudgetTest {
         assertEquals(null, started.waitingFor());
     }
 
+    @Test
+    void sessionsWithoutATeamShareTheDefaultMonthlyBudget() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        String channel = "C0NT" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(); // no team claims it
+        Session first = fixtures.awaitSession(fixtures.mention(channel, "1712399999.000001").key(),
+                s -> s.status() == SessionStatus.RUNNING);
+        assertEquals(null, first.team());
+        try {
+            // $60 at the default prices, past the default $50 of the sessions without a team
+            RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                    new Usage(20_000_000, 0, 0), null, null);
+            fixtures.publishOutcome(costly, costly.dedupId());
+            fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED);
+
+            String thread = "1712399999.000002";
+            Session second = fixtures.mention(channel, thread);
+            fixtures.awaitSession(second.key(), s -> Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
+            String notice = mapper.readTree(ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                    .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))).get(0).getBodyAsString()).path("text").asText();
+            assertTrue(notice.startsWith("Sessions without a team have spent $60.00 of their $50.00 monthly budget"), notice);
+        } finally {
+            // the spend is counted from the records: without this one, later tests' teamless sessions start again
+            store.delete(store.get(first.id()).orElseThrow().session());
+        }
+    }
+
     private static TeamSettings budget(String team, String channel, double usd) {
         return new TeamSettings(TeamSettings.VERSION, team, List.of(channel), List.of(), List.of(), 0, null, null, null, usd);
     }
