@@ -47,8 +47,10 @@ class CloudFrontUploadTest {
     @Test
     void uploadUrlIsOnTheCloudFrontDomain() {
         SessionKey key = SessionKey.slack("buck", "C0CDN", "1712345678." + UUID.randomUUID().toString().substring(0, 6));
-        String id = store.open(key, newId -> Session.open(newId, key, null, "cdn", Origin.slack("C0CDN", "1"), Instant.now()))
-                .versioned().session().id();
+        // a session on its run 1, whose pod holds the token of run 1
+        String id = store.open(key, newId -> Session.open(newId, key, null, "cdn", Origin.slack("C0CDN", "1"), Instant.now())
+                .withNextTurn(new dev.agentservices.common.session.SessionMessage("U0ANA", "upload", List.of(), Instant.now()),
+                        Instant.now())).versioned().session().id();
         String token = Jwt.issuer("agent-services").audience("runner-api").subject(id).claim("run", 1)
                 .expiresAt(Instant.now().plusSeconds(600)).jws().algorithm(SignatureAlgorithm.HS256)
                 .signWithSecret(UploadResourceTest.SECRET);
