@@ -314,6 +314,9 @@ class RealClaudeCodeIT {
                     + "\"githubRepositories\":[\"acme/web\"],\"concurrencyLimit\":0,\"runnerMode\":\"interactive\"}")
                     .getBytes(StandardCharsets.UTF_8));
         }
+        // the worker reads teams from its watched copy of the bucket: let the watch deliver the new team before the
+        // mention that must find it (on a loaded machine the mention was once faster, and ran one-shot without a team)
+        Thread.sleep(3_000);
         String ts = "1712345678.000500";
         assertEquals(200, sendSlackMention(ts, "<@U0BUCK> please add a tui note", "C0TUI", null));
 
