@@ -218,9 +218,9 @@ report_progress() { # report_progress PID FILE: tells the runner API how far the
     report=$(jq -cRn --argjson turn "$turn" "$report_filter" <"$file" 2>/dev/null | mask) || continue
     [[ "$report" =~ \"steps\":([0-9]+) ]] && steps=${BASH_REMATCH[1]} || continue
     [ "$steps" -gt "$reported" ] || continue # a new step since the last report
-    reported=$steps
+    # taken (a report dropped, e.g. sooner than a second after the last, goes again with the next look)
     curl -fsS --max-time 5 -o /dev/null -H @<(authorization) "${trace[@]}" -X POST \
-      -H 'Content-Type: application/json' --data-binary "$report" "$session_url/progress" 2>/dev/null
+      -H 'Content-Type: application/json' --data-binary "$report" "$session_url/progress" 2>/dev/null && reported=$steps
   done
 }
 

@@ -56,6 +56,9 @@ public class RunnerSessionResource {
     static final int MAX_REPORT_BYTES = 1024 * 1024 - 64 * 1024;
     /** The most steps a progress report may count. */
     static final int MAX_STEPS = 1_000_000;
+    /** When each run (session id and run) last had a progress report taken, from {@link System#nanoTime()}. */
+    private static final java.util.Map<String, Long> LAST_PROGRESS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
     private final PodTokenVerifier tokens;
     private final SessionStore store;
@@ -147,6 +150,17 @@ public class RunnerSessionResource {
         if (request.steps() == null || request.steps() < 0 || request.steps() > MAX_STEPS) {
             throw new RunnerApiException(400, "invalid_steps", "steps must be the count of steps taken so far (0 to " + MAX_STEPS + ")");
         }
+        // each report is a stored message and a write of the record: a run gets one a second, not a flood
+        long now = System.nanoTime();
+        Long last = LAST_PROGRESS.get(id + ":" + authorized.token().run());
+        if (last != null && now - last < PROGRESS_EVERY_NANOS) {
+            throw new RunnerApiException(429, "too_many_reports", "A run reports its progress at most once a second; this one "
+                    + "was dropped, send the next one later");
+        }
+        if (LAST_PROGRESS.size() > 10_000) {
+            LAST_PROGRESS.clear(); // the runs of long ago; at worst a run may report once more a second early
+        }
+        LAST_PROGRESS.put(id + ":" + authorized.token().run(), now);
         String step = request.step() == null ? null : request.step().replaceAll("\\p{Cntrl}+", " ").strip();
         RunProgress progress = new RunProgress(RunProgress.VERSION, id, authorized.token().run(), request.turn(), request.steps(),
                 step == null || step.isEmpty() ? null : step.substring(0, Math.min(step.length(), Progress.STEP_KEPT)));

@@ -314,13 +314,17 @@ class RunnerSessionResourceTest {
         String token = token(session.id(), SECRET, 3600);
         try (JetStreamProbe runner = new JetStreamProbe(NatsTestServer.url(), "RUNNER")) {
             long mark = runner.lastSequence();
-            for (String body : List.of("{\"turn\":1,\"steps\":2,\"step\":\"Bash: npm test\\n\\u0007rm -rf /\"}",
-                    "{\"turn\":1,\"steps\":2,\"step\":\"Bash: npm test\"}", "{\"turn\":1,\"steps\":3,\"step\":\"" + "x".repeat(5_000) + "\"}")) {
-                given().auth().oauth2(token).contentType("application/json").body(body).post(path(session) + "/progress")
-                        .then().statusCode(202);
-            }
+            given().auth().oauth2(token).contentType("application/json")
+                    .body("{\"turn\":1,\"steps\":2,\"step\":\"Bash: npm test\\n\\u0007rm -rf /\"}").post(path(session) + "/progress")
+                    .then().statusCode(202);
+            // one report a second: the next one, at once, is dropped; a second later it is taken
+            String next = "{\"turn\":1,\"steps\":3,\"step\":\"" + "x".repeat(5_000) + "\"}";
+            given().auth().oauth2(token).contentType("application/json").body(next).post(path(session) + "/progress")
+                    .then().statusCode(429).body("error", equalTo("too_many_reports"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> given().auth().oauth2(token).contentType("application/json").body(next)
+                    .post(path(session) + "/progress").statusCode() == 202);
             List<MessageInfo> stored = runner.messagesAfter(mark);
-            assertEquals(2, stored.size(), "the same count of steps twice is one report");
+            assertEquals(2, stored.size(), "the dropped report was not stored");
             assertEquals("runner.buck." + session.id() + ".1.progress", stored.get(0).getSubject());
             assertEquals("runner:" + session.id() + ":1:1:progress:2", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"));
             assertEquals("Bash: npm test rm -rf /", mapper.readTree(stored.get(0).getData()).get("step").asText());
