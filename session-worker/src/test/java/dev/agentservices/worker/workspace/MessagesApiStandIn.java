@@ -25,8 +25,14 @@ import java.util.function.Function;
  */
 final class MessagesApiStandIn implements AutoCloseable {
 
-    /** What the model says: text, or a tool call (the tool's name and its input as JSON). */
-    sealed interface Block permits Text, ToolUse {
+    /**
+     * What the model says: text, or a tool call (the tool's name and its input as JSON); or how long it thinks
+     * before its answer starts, as a real model does (a turn that must last long enough to be seen going).
+     */
+    sealed interface Block permits Text, ToolUse, Thinking {
+    }
+
+    record Thinking(java.time.Duration duration) implements Block {
     }
 
     record Text(String text) implements Block {
@@ -89,12 +95,20 @@ final class MessagesApiStandIn implements AutoCloseable {
                 return;
             }
             requests.add(request);
-            List<Block> blocks = script.apply(request);
+            List<Block> blocks = new java.util.ArrayList<>(script.apply(request));
+            for (Block block : blocks) {
+                if (block instanceof Thinking thinking) {
+                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(thinking.duration().toMillis());
+                }
+            }
+            blocks.removeIf(block -> block instanceof Thinking);
             if (request.path("stream").asBoolean(false)) {
                 respond(exchange, 200, "text/event-stream", stream(request, blocks));
             } else {
                 respond(exchange, 200, "application/json", message(request, blocks).toString());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

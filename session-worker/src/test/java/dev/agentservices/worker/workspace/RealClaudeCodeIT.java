@@ -152,7 +152,11 @@ class RealClaudeCodeIT {
                     List.of("echo leap >> TUI.md", "Mentioned leap days."));
         }
         if (shown.contains("please add a note to acme/api")) {
-            return script(request, List.of("echo 'a note' > NOTE.md", "Added NOTE.md."), null, null);
+            List<MessagesApiStandIn.Block> answer = script(request, List.of("echo 'a note' > NOTE.md", "Added NOTE.md."), null, null);
+            // the answer after the tool call takes the model a while, so the turn is seen going (a quick machine once
+            // ran the whole turn between two of the runner's looks, and no progress was reported)
+            return answer.get(0) instanceof MessagesApiStandIn.Text
+                    ? List.of(new MessagesApiStandIn.Thinking(Duration.ofMillis(1500)), answer.get(0)) : answer;
         }
         return script(request, List.of("printf 'days = 366 if leap else 365\\n' > LEAP.md", "Wrote LEAP.md with the leap-day rule."),
                 "also add a changelog entry", List.of("echo '- login test: leap days' >> CHANGELOG.md", "Added the changelog entry."));
