@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
+import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStore;
@@ -95,6 +96,11 @@ public final class WorkerFixtures {
     public void publishOutcome(String agent, RunOutcome outcome, String msgId) throws Exception {
         publish("runner." + agent + "." + outcome.sessionId() + "." + outcome.run() + ".complete", msgId, new Headers(),
                 mapper.writeValueAsBytes(outcome));
+    }
+
+    /** Publishes that a run ended after its idle window, as runner-api does. */
+    public void publishEnd(RunEnd end) throws Exception {
+        publish("runner.buck." + end.sessionId() + "." + end.run() + ".end", end.dedupId(), new Headers(), mapper.writeValueAsBytes(end));
     }
 
     public Session awaitSession(SessionKey key, Predicate<Session> condition) {

@@ -26,6 +26,7 @@ import dev.agentservices.common.session.SessionView;
 import dev.agentservices.common.session.Turn;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.common.session.Workspace;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.team.TeamSettings;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -44,7 +45,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
         Turn.class, Usage.class, Workspace.class, Progress.class,
-        TeamSettings.class, TeamSettings.Run.class })
+        TeamSettings.class, TeamSettings.Run.class, SpendLedger.Charge.class, SpendLedger.Totals.class })
 public final class ContractReflection {
 
     private ContractReflection() {

@@ -101,7 +101,7 @@ public interface NatsConfig {
         Duration duplicateWindow();
     }
 
-    /** The four KeyValue buckets of the contract. */
+    /** The KeyValue buckets of the contract. */
     interface Buckets {
         BucketSettings sessions();
 
@@ -110,6 +110,9 @@ public interface NatsConfig {
         BucketSettings processed();
 
         BucketSettings teams();
+
+        /** The spend ledger: one entry a charge ({@code SpendLedger}). */
+        BucketSettings spend();
     }
 
     /** Name and limits of one bucket. */

@@ -130,7 +130,17 @@ class NatsPermissionsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(v -> v.contains("s-da")));
         }
         assertNotNull(dashboard.connection().jetStreamManagement().getStreamInfo("DEADLETTER"));
+        // the spend ledger: the worker charges, the dashboard reads the month and can change no charge
+        bucket(worker, "spend").put("202612.team-a.s-da.turn-1-1", "{\"costUsd\":1}".getBytes(StandardCharsets.UTF_8));
+        List<String> charges = new CopyOnWriteArrayList<>();
+        try (var watch = bucket(dashboard, "spend").watch("202612.>", watcher(charges))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> charges.stream().anyMatch(v -> v.contains("costUsd")));
+        }
 
+        assertThrows(Exception.class, () -> dashboard.connection().jetStream(FAST).publish("$KV.spend.202612.team-a.s-da.turn-1-1",
+                new byte[0]));
+        assertThrows(Exception.class, () -> runnerApi.connection().jetStream(FAST).publish("$KV.spend.202612.team-a.s-da.turn-1-2",
+                new byte[0]));
         assertThrows(Exception.class, () -> dashboard.connection().jetStream(FAST).publish("$KV.sessions.s-da", new byte[0]));
         assertThrows(Exception.class, () -> bucket(dashboard, "processed").get("x"));
         assertThrows(Exception.class, () -> dashboard.connection().jetStreamManagement().deleteStream("WEBHOOKS"));

@@ -4,7 +4,7 @@ import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.team.TeamSettings;
-import dev.agentservices.common.team.TeamSpend;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.proto.api.v1.TeamBudget;
 import java.util.ArrayList;
@@ -28,24 +28,26 @@ public class MetricsApi {
 
     private final SessionView view;
     private final TeamStore teams;
+    private final SpendLedger ledger;
 
-    public MetricsApi(SessionView view, TeamStore teams) {
+    public MetricsApi(SessionView view, TeamStore teams, SpendLedger ledger) {
         this.view = view;
         this.teams = teams;
+        this.ledger = ledger;
     }
 
     private static Usage usage(SessionMetrics.Spend spend) {
         return ProtoSessions.usage(spend.usage(), spend.podMillis());
     }
 
-    /** The budgets of the visible teams ({@code teams} empty: all) that have one, with this month's spend. */
+    /** The budgets of the visible teams ({@code teams} empty: all) that have one, with this month's spend (the ledger's). */
     private List<TeamBudget> budgets(List<Session> sessions, Set<String> visibleTeams, Instant now) {
         List<TeamBudget> budgets = new ArrayList<>();
         for (TeamSettings team : Calls.nats(teams::all)) {
             if (team.monthlyBudgetUsd() <= 0 || !(visibleTeams.isEmpty() || visibleTeams.contains(team.teamId()))) {
                 continue;
             }
-            double spent = TeamSpend.monthToDate(sessions, team.teamId(), now);
+            double spent = ledger.monthToDate(team.teamId(), now).costUsd();
             int waiting = (int) sessions.stream().filter(s -> team.teamId().equals(s.team())
                     && s.status() == SessionStatus.PENDING && Session.WAITING_FOR_BUDGET.equals(s.waitingFor())).count();
             budgets.add(TeamBudget.newBuilder().setTeam(team.teamId()).setMonthlyBudgetUsd(team.monthlyBudgetUsd())

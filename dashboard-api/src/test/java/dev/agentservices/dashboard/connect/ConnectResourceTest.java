@@ -47,6 +47,9 @@ class ConnectResourceTest {
     @Inject
     dev.agentservices.common.team.TeamStore teams;
 
+    @Inject
+    dev.agentservices.common.team.SpendLedger ledger;
+
     @Test
     void getSessionInJsonAndInProto() throws Exception {
         Session session = newSession();
@@ -207,6 +210,8 @@ class ConnectResourceTest {
                         new dev.agentservices.common.session.Usage(1200, 340, 500, 7000, 0.75, 9000), null, "claude-1", "o1",
                         now.plusSeconds(30)));
         org.awaitility.Awaitility.await().until(() -> view.get(session.id()).orElseThrow().session().usage() != null);
+        // the worker's charge of that turn in the spend ledger, which budgets read (not the record)
+        ledger.charge(dev.agentservices.common.team.SpendLedger.Charge.turn(team, session.id(), 1, 1, 0.75, 8540, now.plusSeconds(30)));
         String admin = DashboardTestProfile.adminToken();
 
         given().auth().oauth2(admin).contentType("application/json").body("{\"id\":\"" + session.id() + "\"}")

@@ -72,6 +72,9 @@ class WebUiTest {
     @Inject
     TeamStore teams;
 
+    @Inject
+    dev.agentservices.common.team.SpendLedger ledger;
+
     @AfterAll
     static void stopTmux() throws Exception {
         new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
@@ -116,6 +119,8 @@ class WebUiTest {
                         store.update(id, s -> s.withTurnOutcome(s.turn(), SessionStatus.SUCCEEDED, "Done from the worker.",
                                 List.of(new Artifact("pull_request", "Fix the build", "https://github.com/acme/api/pull/7")),
                                 new Usage(1200, 340, 0.75), null, null, "ui-test-" + UUID.randomUUID(), Instant.now()));
+                        // and what it charges to the spend ledger, which the budget panel reads
+                        ledger.charge(dev.agentservices.common.team.SpendLedger.Charge.turn("team-a", id, 1, 1, 0.75, 1540, Instant.now()));
                     }
                 }
             }

@@ -10,10 +10,9 @@ import dev.agentservices.common.session.ModelBlock;
 import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
-import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
-import dev.agentservices.common.session.SessionView;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,7 +76,7 @@ public class ModelAgentPolicy implements AgentPolicy {
 
     private final SessionStore store;
     private final SessionService sessions;
-    private final SessionView view;
+    private final SpendLedger ledger;
     private final ModelAgents models;
     private final ModelClient client;
     private final ModelConfig config;
@@ -91,7 +89,7 @@ public class ModelAgentPolicy implements AgentPolicy {
     private final Clock clock = Clock.systemUTC();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    public ModelAgentPolicy(SessionStore store, SessionService sessions, SessionView view, ModelAgents models,
+    public ModelAgentPolicy(SessionStore store, SessionService sessions, SpendLedger ledger, ModelAgents models,
             ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget, TeamStore teams, FullTexts fullTexts, ObjectMapper mapper, ModelMetrics metrics) {
         this.metrics = metrics;
         this.fullTexts = fullTexts;
@@ -99,7 +97,7 @@ public class ModelAgentPolicy implements AgentPolicy {
         this.teams = teams;
         this.store = store;
         this.sessions = sessions;
-        this.view = view;
+        this.ledger = ledger;
         this.models = models;
         this.client = client;
         this.config = config;
@@ -211,6 +209,10 @@ public class ModelAgentPolicy implements AgentPolicy {
         try {
             answer = client.call(model, systemPrompt(session, model), conversation.request(), TOOLS);
             metrics.answered(agent.name(), Duration.ofNanos(System.nanoTime() - started), answer.usage());
+            // charged before anything else: the call is money spent, whatever happens to its answer
+            Usage used = answer.usage();
+            ledger.charge(SpendLedger.Charge.model(session.team(), session.id(), call, used.costUsd(), used.inputTokens()
+                    + used.outputTokens() + used.cacheCreationTokens() + used.cacheReadTokens(), clock.instant()));
         } catch (ModelUnavailableException e) {
             metrics.unavailable(agent.name());
             store.update(sessionId, current -> current.conversation() != null && current.conversation().claimedCall() == call
@@ -433,14 +435,7 @@ public class ModelAgentPolicy implements AgentPolicy {
                     + " model tokens, so it cannot go on; start a new one, or ask an admin to raise agent-model.session-token-budget.");
         }
         if (session.team() != null && config.teamMonthlyTokenBudget() > 0) {
-            Instant now = clock.instant();
-            long teamTokens = 0;
-            for (Session other : view.matching(new SessionQuery(Set.of(), Set.of(), Set.of(), Set.of(session.team()), null, null, null))) {
-                if (other.conversation() != null) {
-                    Usage month = other.conversation().usageIn(now);
-                    teamTokens += month.inputTokens() + month.outputTokens() + month.cacheCreationTokens() + month.cacheReadTokens();
-                }
-            }
+            long teamTokens = ledger.monthToDate(session.team(), clock.instant()).modelTokens();
             if (teamTokens >= config.teamMonthlyTokenBudget()) {
                 return Optional.of("Team " + session.team() + " has used its " + config.teamMonthlyTokenBudget()
                         + " model tokens this month, so this message waits until the month turns or an admin raises "

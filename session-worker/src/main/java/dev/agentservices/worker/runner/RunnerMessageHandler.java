@@ -14,6 +14,8 @@ import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Turn;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.attachment.FullTexts;
@@ -34,8 +36,8 @@ import org.jboss.logging.Logger;
 /**
  * Runner reports from {@code RUNNER}. {@code typed}: a prompt typed into an interactive run's terminal becomes the
  * run's next turn. {@code progress}: how far the turn going got, shown on the dashboard and in one
- * Slack message ({@link TurnProgress}). {@code complete}: records a turn's end, makes the follow-ups queued
- * meanwhile the next turn in the same write, then hands the turn's outcome to the session's agent ({@link SessionAgent}) once
+ * Slack message ({@link TurnProgress}). {@code complete}: records a turn's end, charges it to the spend ledger, makes
+ * the follow-ups queued meanwhile the next turn when the team's budget allows, then hands the turn's outcome to the session's agent ({@link SessionAgent}) once
  * ({@code repliedTurn} is set only after the policy succeeded, so a failed post is retried with the message
  * and a redelivery after a successful one posts nothing; {@code replyIntentTurn}, stored before posting,
  * tells a redelivery after a crash mid-post to look at what was posted first). {@code end}: the run stopped after its idle
@@ -57,11 +59,13 @@ public class RunnerMessageHandler {
     private final TurnProgress turnProgress;
     private final ReplyPoster replies;
     private final TurnPricing pricing;
+    private final SpendLedger ledger;
 
     public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
             SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests,
-            TurnProgress turnProgress, ReplyPoster replies, TurnPricing pricing) {
+            TurnProgress turnProgress, ReplyPoster replies, TurnPricing pricing, SpendLedger ledger) {
         this.pricing = pricing;
+        this.ledger = ledger;
         this.replies = replies;
         this.turnProgress = turnProgress;
         this.pullRequests = pullRequests;
@@ -132,12 +136,17 @@ public class RunnerMessageHandler {
         Instant now = Instant.now();
         RunOutcome outcome = withPullRequest(withWholeAnswerLinked(priced(received)), agentName);
         SessionStatus status = outcome.status() == SessionStatus.SUCCEEDED ? SessionStatus.SUCCEEDED : SessionStatus.FAILED;
-        Session session = store.update(outcome.sessionId(), current -> ofAgent(current, agentName).hasApplied(outcome.dedupId())
+        Session applied = store.update(outcome.sessionId(), current -> ofAgent(current, agentName).hasApplied(outcome.dedupId())
                 || current.run() != outcome.run() || current.turn() != outcome.turn() || !current.turnInProgress()
                 ? current
                 : current.withTurnOutcome(outcome.turn(), status, outcome.finalMessage(), outcome.artifacts(), outcome.usage(),
-                        outcome.error(), outcome.agentSessionId(), outcome.dedupId(), now).withQueuedAsNextTurn(now)).session();
-        if (!session.hasApplied(outcome.dedupId()) || session.repliedTurn() >= outcome.turn()) {
+                        outcome.error(), outcome.agentSessionId(), outcome.dedupId(), now)).session();
+        if (!applied.hasApplied(outcome.dedupId())) {
+            return;
+        }
+        charge(applied, outcome, now);
+        Session session = withFollowUpsAsNextTurn(applied, now);
+        if (session.repliedTurn() >= outcome.turn()) {
             return;
         }
         Agent agent = agents.byName(session.agent()).orElseThrow(
@@ -159,6 +168,39 @@ public class RunnerMessageHandler {
             reactions.started(agent, replied, replied.turn());
         }
         sessions.launchIfWaiting(replied);
+    }
+
+    /**
+     * The follow-ups that came while the turn went, as the run's next turn, once the turn just ended is charged and
+     * when the team's budget allows; else they wait for the run's end, and go to a new run (which waits for the budget).
+     * A redelivered outcome finds them taken, or held again.
+     */
+    private Session withFollowUpsAsNextTurn(Session session, Instant now) {
+        if (session.queued().isEmpty() || session.turnInProgress() || !session.runLive()) {
+            return session;
+        }
+        var spent = sessions.overBudget(session);
+        if (spent.isPresent()) {
+            sessions.held(session, spent.get());
+            return session;
+        }
+        return store.update(session.id(), current -> current.turnInProgress() || !current.runLive() ? current
+                : current.withQueuedAsNextTurn(now)).session();
+    }
+
+    /**
+     * Charges the turn's cost to the spend ledger, in the month it ended; a redelivered outcome (applied before, maybe
+     * by a worker that stopped before charging) is charged under the same name, so once.
+     */
+    private void charge(Session session, RunOutcome outcome, Instant now) {
+        if (outcome.usage() == null) {
+            return;
+        }
+        Instant ended = session.turns().stream().filter(turn -> turn.number() == outcome.turn() && turn.finishedAt() != null)
+                .map(Turn::finishedAt).findFirst().orElse(now);
+        var usage = outcome.usage();
+        ledger.charge(SpendLedger.Charge.turn(session.team(), session.id(), outcome.run(), outcome.turn(), usage.costUsd(),
+                usage.inputTokens() + usage.outputTokens() + usage.cacheCreationTokens() + usage.cacheReadTokens(), ended));
     }
 
     /**

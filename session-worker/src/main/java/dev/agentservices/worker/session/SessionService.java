@@ -81,6 +81,11 @@ public class SessionService {
         NEXT_TURN,
         /** A turn is going: the message waits on the session for the next one. */
         QUEUED,
+        /**
+         * The run is live but the team has spent its budget: the message waits on the session, and becomes the turn of
+         * the session's next run (which waits for the budget) when this one ends.
+         */
+        HELD_FOR_BUDGET,
         ALREADY_APPLIED,
         SESSION_TERMINATED
     }
@@ -94,6 +99,8 @@ public class SessionService {
         }
         Instant now = clock.instant();
         SessionStore.Versioned opened = open(key, origin, title);
+        // a turn inside a live run costs as a new run does: it is checked against the budget too
+        Optional<TeamBudget.Spent> spent = opened.session().runLive() ? budget.overBudget(opened.session()) : Optional.empty();
         Applied[] applied = {Applied.ALREADY_APPLIED};
         // from the version open just read or wrote: one read less per message
         SessionStore.Versioned updated = store.update(opened, current -> {
@@ -104,6 +111,10 @@ public class SessionService {
             Session next = current.withMessage(message, dedupId);
             if (current.turnInProgress()) {
                 applied[0] = Applied.QUEUED;
+                return next.withQueued(message);
+            }
+            if (current.runLive() && spent.isPresent()) {
+                applied[0] = Applied.HELD_FOR_BUDGET;
                 return next.withQueued(message);
             }
             applied[0] = current.runLive() ? Applied.NEXT_TURN : Applied.STARTED_RUN;
@@ -121,7 +132,25 @@ public class SessionService {
         if (applied[0] == Applied.STARTED_RUN || applied[0] == Applied.NEXT_TURN) {
             agents.byName(session.agent()).ifPresent(agent -> reactions.started(agent, session, session.turn()));
         }
+        if (applied[0] == Applied.HELD_FOR_BUDGET) {
+            held(session, spent.get());
+        }
         return applied[0];
+    }
+
+    /**
+     * The session's follow-ups wait, though its run is live: its team has spent its budget. They become the turn of the
+     * next run when this one ends; the thread is told now.
+     */
+    public void held(Session session, TeamBudget.Spent spent) {
+        LOG.infof("Session %s (%s) run %d: a follow-up waits, team %s spent $%.2f of its $%.2f monthly budget", session.id(),
+                session.key(), session.run(), spent.team(), spent.spentUsd(), spent.budgetUsd());
+        agents.byName(session.agent()).ifPresent(agent -> poster.notice(agent, session, spent.notice()));
+    }
+
+    /** Why the session's next turn may not start now, in its live run or a new one: its team's spent budget. */
+    public Optional<TeamBudget.Spent> overBudget(Session session) {
+        return budget.overBudget(session);
     }
 
     /**

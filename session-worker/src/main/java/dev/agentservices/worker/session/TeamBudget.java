@@ -1,40 +1,38 @@
 package dev.agentservices.worker.session;
 
 import dev.agentservices.common.session.Session;
-import dev.agentservices.common.session.SessionQuery;
-import dev.agentservices.common.session.SessionView;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.team.TeamSettings;
-import dev.agentservices.common.team.TeamSpend;
 import dev.agentservices.common.team.TeamStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A team's monthly budget ({@code monthlyBudgetUsd} in its settings): once the cost its runners reported
- * this month (UTC) reaches it, its new runs wait (PENDING, no pod) with one reply in the thread, until an
- * admin raises the budget or the month turns ({@link QueuedRunStarter} looks again). A turn of a run
- * already going is not stopped. Like the concurrency limit, the check reads the session view.
+ * A team's monthly budget ({@code monthlyBudgetUsd} in its settings): once what its turns and model calls cost
+ * this month (UTC), as the {@link SpendLedger} counted it, reaches it, its new runs wait (PENDING, no pod) with one
+ * reply in the thread, and a follow-up for a run already going waits for that run to end, until an admin raises the
+ * budget or the month turns ({@link QueuedRunStarter} looks again). A turn already going is not stopped.
  */
 @Singleton
 public class TeamBudget {
 
     private static final DateTimeFormatter MONTH_DAY = DateTimeFormatter.ofPattern("MMMM d", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    private final SessionView view;
+    private final SpendLedger ledger;
     private final TeamStore teams;
     private final Clock clock = Clock.systemUTC();
     private final double teamlessBudget;
     /** How the notice names the sessions without a team. */
     static final String TEAMLESS = "(no team)";
 
-    public TeamBudget(SessionView view, TeamStore teams, dev.agentservices.worker.launch.LauncherConfig config) {
-        this.view = view;
+    public TeamBudget(SpendLedger ledger, TeamStore teams, dev.agentservices.worker.launch.LauncherConfig config) {
+        this.ledger = ledger;
         this.teams = teams;
         this.teamlessBudget = config.teamlessMonthlyBudgetUsd();
     }
@@ -67,10 +65,13 @@ public class TeamBudget {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        var sessions = session.team() == null ? view.matching(SessionQuery.ALL)
-                : view.matching(new SessionQuery(Set.of(), Set.of(), Set.of(), Set.of(session.team()), null, null, null));
-        double spent = TeamSpend.monthToDate(sessions, session.team(), now);
+        double spent = ledger.monthToDate(session.team(), now).costUsd();
         return spent >= budget ? Optional.of(new Spent(session.team() == null ? TEAMLESS : session.team(), spent, budget,
-                TeamSpend.nextMonthStart(now))) : Optional.empty();
+                nextMonthStart(now))) : Optional.empty();
+    }
+
+    /** The first instant of the month after {@code now}'s, UTC: when a spent budget is fresh again. */
+    static Instant nextMonthStart(Instant now) {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 }
