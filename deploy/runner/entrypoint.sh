@@ -24,7 +24,8 @@
 #
 # Environment: SESSION_ID, RUNNER_API_URL, RUNNER_TOKEN (a pod gets them from its Secret; the local
 # launcher passes them through RUNNER_ENV_FILE, read once and deleted), AGENT_COMMAND, RUNNER_MODE,
-# RUNNER_PERMISSION_MODE, RUNNER_ALLOWED_TOOLS, RUNNER_DISALLOWED_TOOLS, GITHUB_GIT_URL, GITHUB_TOKEN, the model's
+# RUNNER_PERMISSION_MODE, RUNNER_ALLOWED_TOOLS, RUNNER_DISALLOWED_TOOLS, GITHUB_GIT_URL, GITHUB_TOKEN,
+# GITHUB_TOKEN_REVOKE_URL (set for a GitHub App's run token: revoked as the run exits, github-token.sh), the model's
 # credentials (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, CLAUDE_CODE_OAUTH_TOKEN, ANTHROPIC_BASE_URL, Bedrock, Vertex),
 # RUNNER_IDLE_TIMEOUT (seconds, default 600), RUNNER_WORK_DIR, TRACEPARENT (the W3C trace context of what
 # started the run: sent as the traceparent header of every runner-API call, so runner-api continues the trace).
@@ -43,6 +44,8 @@ trace=() # the run's trace context on every call, when it is a well-formed W3C t
 [[ "${TRACEPARENT:-}" =~ ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$ ]] && trace=(-H "traceparent: $TRACEPARENT")
 work=${RUNNER_WORK_DIR:-$PWD}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/github-token.sh"
+trap revoke_github_token EXIT # the run's GitHub App token ends with the run, however it ends
 session_url="$RUNNER_API_URL/api/runner/sessions/$SESSION_ID"
 own="$work/.runner" # the runner's own files: outputs, hook settings; never part of the saved state
 mkdir -p "$own"

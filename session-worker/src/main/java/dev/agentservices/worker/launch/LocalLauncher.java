@@ -75,6 +75,9 @@ public class LocalLauncher implements SessionLauncher {
             if (options.githubToken() != null) {
                 lines.add("GITHUB_TOKEN=" + quote(options.githubToken()));
             }
+            if (options.githubTokenRevokeUrl() != null) {
+                lines.add("GITHUB_TOKEN_REVOKE_URL=" + quote(options.githubTokenRevokeUrl()));
+            }
             if (options.traceparent() != null) {
                 lines.add("TRACEPARENT=" + quote(options.traceparent()));
             }

@@ -85,6 +85,9 @@ final class RunManifests {
         if (options.githubToken() != null) {
             fromSecret(env, GITHUB_TOKEN_KEY, name);
         }
+        if (options.githubTokenRevokeUrl() != null) {
+            value(env, "GITHUB_TOKEN_REVOKE_URL", options.githubTokenRevokeUrl());
+        }
         value(env, "GITHUB_GIT_URL", gitUrl);
         config.egressProxy().map(String::trim).filter(proxy -> !proxy.isEmpty()).ifPresent(proxy -> {
             // env entries win over envFrom: the operator's Secret cannot turn the proxy off

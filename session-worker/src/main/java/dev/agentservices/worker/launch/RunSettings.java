@@ -1,5 +1,6 @@
 package dev.agentservices.worker.launch;
 
+import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.agent.AgentsConfig;
 import dev.agentservices.worker.reply.GithubAppTokens;
@@ -9,6 +10,7 @@ import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.common.trace.MessageTracing;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Set;
 
 /**
@@ -33,10 +35,12 @@ public class RunSettings {
     private final AgentRegistry registry;
     private final GithubAppTokens github;
     private final MessageTracing tracing;
+    private final String githubApiUrl;
 
     public RunSettings(AgentsConfig agents, TeamStore teams, LauncherConfig config, AgentRegistry registry, GithubAppTokens github,
-            MessageTracing tracing) {
+            MessageTracing tracing, @ConfigProperty(name = "github.api-url") String githubApiUrl) {
         this.tracing = tracing;
+        this.githubApiUrl = githubApiUrl;
         this.registry = registry;
         this.github = github;
         this.agents = agents;
@@ -61,13 +65,15 @@ public class RunSettings {
         String image = team.map(TeamSettings::defaultRunnerImage).filter(value -> !value.isBlank()).orElse(null);
         Optional<AgentsConfig.RunnerSettings> agentRunner = Optional.ofNullable(agents.byName().get(session.agent()))
                 .map(AgentsConfig.AgentConfig::runner);
-        // a run on a repository gets a token of the agent's GitHub App for that one repository (an hour), else GITHUB_TOKEN
+        // a run on a repository gets a token of the agent's GitHub App for that one repository (an hour, and the run
+        // revokes it when it ends), else GITHUB_TOKEN (which no run may revoke)
         String repository = session.workspace() != null ? session.workspace().repository()
                 : session.origin() == null ? null : session.origin().githubRepository();
-        String githubToken = repository == null ? null : registry.byName(session.agent())
-                .flatMap(agent -> github.runToken(agent, repository)
-                        .or(() -> agent.github().flatMap(app -> app.token()).map(token -> token.reveal())))
-                .orElse(null);
+        Optional<Agent> agent = repository == null ? Optional.empty() : registry.byName(session.agent());
+        String runToken = agent.flatMap(a -> github.runToken(a, repository)).orElse(null);
+        String githubToken = runToken != null ? runToken
+                : agent.flatMap(a -> a.github().flatMap(app -> app.token())).map(token -> token.reveal()).orElse(null);
+        String revokeUrl = runToken == null ? null : githubApiUrl.replaceAll("/+$", "") + "/installation/token";
         Optional<TeamSettings.Run> teamRun = team.map(TeamSettings::run);
         String envSecret = teamRun.map(TeamSettings.Run::envSecret).flatMap(RunSettings::given)
                 .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::envSecret).flatMap(RunSettings::given)).orElse(null);
@@ -79,8 +85,8 @@ public class RunSettings {
                         .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::allowedTools)).orElse(""),
                 teamRun.map(TeamSettings.Run::disallowedTools).flatMap(RunSettings::given)
                         .or(() -> agentRunner.flatMap(AgentsConfig.RunnerSettings::disallowedTools)).orElse(""));
-        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, tracing.currentTraceparent(), envSecret,
-                permissions);
+        return new SessionLauncher.RunOptions(podToken, mode, image, githubToken, revokeUrl, tracing.currentTraceparent(),
+                envSecret, permissions);
     }
 
     /** {@code value} trimmed, when it says something. */

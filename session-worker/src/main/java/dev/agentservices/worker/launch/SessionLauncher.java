@@ -26,11 +26,11 @@ public interface SessionLauncher {
      *                    credentials: {@code RUNNER_ENV_SECRET}); null for none
      * @param permissions what the agent CLI may do without asking
      */
-    record RunOptions(String podToken, String mode, String image, String githubToken, String traceparent, String envSecret,
-            AgentPermissions permissions) {
+    record RunOptions(String podToken, String mode, String image, String githubToken, String githubTokenRevokeUrl,
+            String traceparent, String envSecret, AgentPermissions permissions) {
 
         public RunOptions(String podToken, String mode, String image) {
-            this(podToken, mode, image, null, null, null, AgentPermissions.DEFAULT);
+            this(podToken, mode, image, null, null, null, null, AgentPermissions.DEFAULT);
         }
     }
 

@@ -93,6 +93,8 @@ class GithubAppTest {
                     .resolve(SessionLauncher.workDirName(session)).resolve("started");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(started) && Files.readString(started).contains("GITHUB_TOKEN="));
             assertTrue(Files.readString(started).contains("GITHUB_TOKEN=ghs_run_scoped\n"), "the run's token, for its repository");
+            assertTrue(Files.readString(started).contains("GITHUB_TOKEN_REVOKE_URL=" + github.baseUrl() + "/github/installation/token\n"),
+                    "the run revokes its App token as it ends: " + Files.readString(started));
 
             RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Fixed.", List.of(),
                     null, null, null);

@@ -165,6 +165,13 @@ class JiraGithubInteractivityFlowTest {
 
         Session session = fixtures.awaitSession(key, s -> s.status() == SessionStatus.RUNNING);
         assertEquals("@bucky can you take a look?", session.prompt());
+        // an agent without a GitHub App lends its own token, which no run may revoke
+        java.nio.file.Path started = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "agent-services-worker-test")
+                .resolve(dev.agentservices.worker.launch.SessionLauncher.workDirName(session)).resolve("started");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(started)
+                && java.nio.file.Files.readString(started).contains("GITHUB_TOKEN_REVOKE_URL="));
+        assertTrue(java.nio.file.Files.readString(started).contains("GITHUB_TOKEN=" + WorkerTestProfile.GITHUB_TOKEN + "\n"
+                + "GITHUB_TOKEN_REVOKE_URL=\n"), java.nio.file.Files.readString(started));
         RunOutcome outcome = new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Opened a PR.",
                 List.of(), null, null, null);
         fixtures.publishOutcome(outcome, outcome.dedupId());
