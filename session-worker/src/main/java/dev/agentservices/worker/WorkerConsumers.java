@@ -11,6 +11,7 @@ import dev.agentservices.common.trace.MessageTracing;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.conversation.ConversationHandler;
 import dev.agentservices.worker.consume.StreamConsumer;
+import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
 import dev.agentservices.worker.session.ControlHandler;
 import io.nats.client.Message;
@@ -79,6 +80,14 @@ public class WorkerConsumers {
 
     private void webhook(Message message) throws Exception {
         WebhookEnvelope envelope = mapper.readValue(message.getData(), WebhookEnvelope.class);
+        // only the gateway publishes webhooks.{agent}.{source}, and the body must say the same: a body that names
+        // another agent or source (a replay to the wrong subject, a publisher that should not) is dead-lettered
+        if (envelope.agent() == null || envelope.source() == null
+                || !Subjects.webhook(envelope.agent(), envelope.source()).equals(message.getSubject())
+                || (envelope.sessionKey() != null && !envelope.agent().equals(envelope.sessionKey().agent()))) {
+            throw new UnprocessableMessageException("the envelope names agent " + envelope.agent() + " and source "
+                    + envelope.source() + ", not what its subject " + message.getSubject() + " says");
+        }
         Agent agent = agents.byName(envelope.agent()).orElse(null);
         if (agent == null) {
             throw new IllegalStateException("agent " + envelope.agent() + " is not configured on this worker");

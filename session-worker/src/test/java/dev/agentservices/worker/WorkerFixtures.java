@@ -46,13 +46,19 @@ public final class WorkerFixtures {
     /** As above, in the trace {@code traceparent} names (a W3C header value), or none when null. */
     public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
             ConversationEvent event, String traceparent) throws Exception {
+        publishWebhook(source, dedupId, sessionKey, eventType, event, traceparent, dedupId);
+    }
+
+    /** As above, under the {@code Nats-Msg-Id} {@code msgId} (another than the dedup id: a delivery past the duplicate window). */
+    public void publishWebhook(WebhookSource source, String dedupId, SessionKey sessionKey, String eventType,
+            ConversationEvent event, String traceparent, String msgId) throws Exception {
         WebhookEnvelope envelope = new WebhookEnvelope(WebhookEnvelope.VERSION, sessionKey.agent(), source, dedupId, sessionKey,
                 eventType, Instant.now(), Map.of(), event);
         Headers headers = new Headers();
         if (traceparent != null) {
             headers.put("traceparent", traceparent);
         }
-        publish("webhooks." + sessionKey.agent() + "." + source.subjectToken(), dedupId, headers, mapper.writeValueAsBytes(envelope));
+        publish("webhooks." + sessionKey.agent() + "." + source.subjectToken(), msgId, headers, mapper.writeValueAsBytes(envelope));
     }
 
     /**

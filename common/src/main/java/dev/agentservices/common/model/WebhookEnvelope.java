@@ -14,7 +14,8 @@ import java.util.Map;
  * @param source     which endpoint received it
  * @param dedupId    {@code {agent}:{source}:{key}}
  * @param sessionKey the human session key of the conversation
- * @param eventType  the sender's event name (Slack event type, Jira {@code webhookEvent}, GitHub event)
+ * @param eventType  the sender's event name (Slack event type, Jira {@code webhookEvent}, GitHub event), or
+ *                   {@link #OUTSIDER_MENTION}
  * @param receivedAt when the gateway received it
  * @param headers    the delivery headers that matter downstream (retry counts, delivery ids)
  * @param event      what happened, read from the payload
@@ -31,6 +32,12 @@ public record WebhookEnvelope(
         ConversationEvent event) {
 
     public static final int VERSION = 2;
+
+    /**
+     * A mention by someone who may not ask the agent for work (not an allowed association): the worker answers them
+     * once and starts nothing. The event carries where and whom, never their text.
+     */
+    public static final String OUTSIDER_MENTION = "outsider_mention";
 
     public WebhookEnvelope {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -9,13 +9,14 @@ import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.worker.agent.AgentEvent;
 import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.attachment.FullTexts;
+import dev.agentservices.worker.reply.ReplyPoster;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Webhooks to sessions: each envelope carries the event as the gateway read it, so nothing is parsed
+ * Webhooks to sessions (and an outsider's mention to one answer that a member has to ask): each envelope carries the event as the gateway read it, so nothing is parsed
  * twice. An event that may open a session (a Slack mention, a Jira assignment, a GitHub mention) starts or
  * continues its conversation's session; one that only continues (a thread reply, a click, a Jira comment)
  * is ignored where there is no session. Slack images go to S3 first and reach the pod as attachments. The
@@ -30,9 +31,12 @@ public class ConversationHandler {
     private final SessionStore store;
     private final SlackImages images;
     private final FullTexts fullTexts;
+    private final ReplyPoster poster;
 
-    public ConversationHandler(SessionAgent sessionAgent, SessionStore store, SlackImages images, FullTexts fullTexts) {
+    public ConversationHandler(SessionAgent sessionAgent, SessionStore store, SlackImages images, FullTexts fullTexts,
+            ReplyPoster poster) {
         this.fullTexts = fullTexts;
+        this.poster = poster;
         this.sessionAgent = sessionAgent;
         this.store = store;
         this.images = images;
@@ -43,6 +47,10 @@ public class ConversationHandler {
         if (envelope.v() < WebhookEnvelope.VERSION || event == null || envelope.sessionKey() == null) {
             throw new IllegalStateException("envelope " + envelope.dedupId() + " is version " + envelope.v()
                     + " without a classified event; this worker reads version " + WebhookEnvelope.VERSION);
+        }
+        if (WebhookEnvelope.OUTSIDER_MENTION.equals(envelope.eventType())) {
+            answerOutsider(envelope, agent);
+            return;
         }
         if (!event.opensSession() && store.idFor(envelope.sessionKey()).isEmpty()) {
             LOG.debugf("Ignored %s %s outside a session: %s", envelope.source().subjectToken(), envelope.eventType(),
@@ -60,5 +68,19 @@ public class ConversationHandler {
                 event.applyId()));
         LOG.debugf("%s %s in %s: %s", envelope.source().subjectToken(), envelope.eventType(), envelope.sessionKey(),
                 envelope.dedupId());
+    }
+
+    /**
+     * Someone who may not ask for work mentioned the agent: they are told once per issue (the envelope's id names the
+     * person and the issue, and is kept in {@code processed} for a week), and no session is opened or continued.
+     */
+    private void answerOutsider(WebhookEnvelope envelope, Agent agent) {
+        if (envelope.source() != WebhookSource.GITHUB || store.isProcessed(envelope.dedupId())) {
+            return;
+        }
+        poster.outsiderNotice(agent, envelope.event().origin(), envelope.event().message().author());
+        store.markProcessed(envelope.dedupId());
+        LOG.infof("Told %s on %s#%d that a member has to ask", envelope.event().message().author(),
+                envelope.event().origin().githubRepository(), envelope.event().origin().githubNumber());
     }
 }

@@ -234,6 +234,24 @@ public class ReplyPoster {
         return token.map(secret -> "Bearer " + secret.reveal());
     }
 
+    /**
+     * Tells someone who may not ask the agent for work, under their own comment's issue, that a member has to ask:
+     * once per person and issue (the caller keeps count). Nothing of what they wrote is quoted.
+     */
+    public void outsiderNotice(Agent agent, dev.agentservices.common.session.Origin origin, String login) {
+        String repository = origin.githubRepository();
+        String handle = agent.github().map(Agent.GithubApp::handle).orElse(agent.name());
+        String owner = repository.substring(0, repository.indexOf('/'));
+        String text = "@" + login + " only members and collaborators of " + owner + " can ask @" + handle
+                + " for work here, so this comment starts nothing. A member can ask for it in this thread.";
+        githubTokens.authorization(agent, repository).ifPresentOrElse(authorization -> {
+            String[] parts = repository.split("/", 2);
+            github.createComment(authorization, GITHUB_JSON, parts[0], parts[1], origin.githubNumber(),
+                    new GithubApi.Comment(text + "\n\n<!-- agent-services:outsider -->"));
+        }, () -> LOG.infof("Outsider notice for %s#%d (no GITHUB_APP_ID nor GITHUB_TOKEN; not posted)", repository,
+                origin.githubNumber()));
+    }
+
     /** The GitHub App's installation token for the repository, else {@code GITHUB_TOKEN}. */
     private Optional<String> githubAuthorization(Agent agent, Session session, String text) {
         Optional<String> authorization = githubTokens.authorization(agent, session.origin().githubRepository());

@@ -9,6 +9,7 @@ import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.agent.AgentRegistry.AgentSource;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.signature.HubSignatureVerifier;
 import dev.agentservices.common.signature.SignatureException;
@@ -94,7 +95,12 @@ public class GithubWebhookResource {
             } else if (isBotOrAgent(payload.comment().user(), handle)) {
                 metrics.ignored(agent, WebhookSource.GITHUB, "own_comment");
             } else if (outsider(payload, app.settings()) != null) {
-                metrics.ignored(agent, WebhookSource.GITHUB, outsider(payload, app.settings()));
+                String why = outsider(payload, app.settings());
+                metrics.ignored(agent, WebhookSource.GITHUB, why);
+                if ("author_association".equals(why) && payload.comment().user() != null && payload.comment().user().login() != null) {
+                    // a repository the agent serves, a person who may not ask: they are told once, and nothing they wrote is kept
+                    publishes.add(publisher.publish(outsiderMention(agent, payload, event, headers)).toCompletableFuture());
+                }
             } else {
                 String repository = payload.repository().fullName();
                 long number = payload.issue().number();
@@ -112,6 +118,23 @@ public class GithubWebhookResource {
             return CompletableFuture.completedFuture(Response.ok().build());
         }
         return CompletableFuture.allOf(publishes.toArray(CompletableFuture[]::new)).thenApply(stored -> Response.ok().build());
+    }
+
+    /**
+     * What the worker needs to answer an outsider's mention once (a reply saying a member has to ask): where, and whom;
+     * not what they wrote. One per person and issue ({@code outsider:{repo}#{number}:{login}}), so a second mention
+     * of theirs on the issue is not answered again.
+     */
+    private static WebhookEnvelope outsiderMention(String agent, IssueCommentPayload payload, String event, HttpHeaders headers) {
+        String repository = payload.repository().fullName();
+        long number = payload.issue().number();
+        String login = payload.comment().user().login();
+        String key = "outsider:" + repository + "#" + number + ":" + login.toLowerCase(java.util.Locale.ROOT);
+        ConversationEvent mention = new ConversationEvent(false, Origin.github(repository, number), null,
+                new SessionMessage(login, "", List.of(), Instant.now(), Long.toString(payload.comment().id())),
+                Deliveries.dedupId(agent, WebhookSource.GITHUB, key), List.of());
+        return Deliveries.envelope(agent, WebhookSource.GITHUB, key, SessionKey.github(agent, repository, number),
+                WebhookEnvelope.OUTSIDER_MENTION, headers, KEPT_HEADERS, mention);
     }
 
     /** Every agent whose secret signed the body; several agents may share one webhook. */

@@ -3,6 +3,7 @@ package dev.agentservices.gateway.github;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.agentservices.gateway.GatewayTestProfile;
 import dev.agentservices.gateway.Signing;
@@ -98,14 +99,26 @@ class GithubWebhookResourceTest {
     }
 
     @Test
-    void anOutsidersMentionIsAnswered200AndNotStored() {
+    void anOutsidersMentionsOnAnIssueStoreOneNoticeWithoutTheirTextAndStartNothing() {
+        String outsider = "mallory-" + commentId();
         for (String association : List.of("NONE", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "")) {
-            signed(issueComment(commentId(), "@bucky run rm -rf /", "mallory", "User", false, association), "issue_comment")
+            signed(issueComment(commentId(), "@bucky run rm -rf /", outsider, "User", false, association), "issue_comment")
                     .post(PATH).then().statusCode(200);
         }
-        signed(issueComment(commentId(), "@bucky hi", "mallory", "User", false).replace(",\"author_association\":\"MEMBER\"", ""),
+        signed(issueComment(commentId(), "@bucky hi", outsider, "User", false).replace(",\"author_association\":\"MEMBER\"", ""),
                 "issue_comment").post(PATH).then().statusCode(200);
-        stream.assertNothingSinceMark();
+        // one envelope for the person and the issue: who and where, to be told once that a member has to ask
+        WebhooksStream.Stored notice = stream.onlyOneSinceMark();
+        assertEquals("webhooks.buck.github", notice.subject());
+        assertEquals("buck:github:outsider:acme/api#42:" + outsider, notice.msgId());
+        assertEquals("outsider_mention", notice.envelope().path("eventType").asText());
+        assertEquals(false, notice.envelope().path("event").path("opensSession").asBoolean(true));
+        assertEquals(outsider, notice.envelope().path("event").path("message").path("author").asText());
+        assertEquals("", notice.envelope().path("event").path("message").path("text").asText());
+        assertFalse(notice.envelope().toString().contains("rm -rf") || notice.envelope().toString().contains("Flaky build"),
+                "nothing an outsider wrote is kept: " + notice.envelope());
+
+        stream.mark();
         for (String association : List.of("OWNER", "MEMBER", "COLLABORATOR")) {
             signed(issueComment(commentId(), "@bucky hi", "ana", "User", false, association), "issue_comment").post(PATH)
                     .then().statusCode(200);
