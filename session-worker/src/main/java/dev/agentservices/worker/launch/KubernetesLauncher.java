@@ -25,6 +25,9 @@ public class KubernetesLauncher implements SessionLauncher {
     static final String AGENT_LABEL = "agent-services.dev/agent";
     static final String SESSION_LABEL = "agent-services.dev/session-id";
     static final String RUN_LABEL = "agent-services.dev/run";
+    /** The session's team, when it has one that is a valid label value: the chart's per-team egress policies select it. */
+    static final String TEAM_LABEL = "agent-services.dev/team";
+    private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final long PAUSE_GRACE_SECONDS = 120;
 
     private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
@@ -141,6 +144,10 @@ public class KubernetesLauncher implements SessionLauncher {
     }
 
     static Map<String, String> labels(Session session) {
+        if (session.team() != null && LABEL_VALUE.matcher(session.team()).matches()) {
+            return Map.of(MANAGED_BY, MANAGER, AGENT_LABEL, session.agent(), SESSION_LABEL, session.id(),
+                    RUN_LABEL, Integer.toString(session.run()), TEAM_LABEL, session.team());
+        }
         return Map.of(MANAGED_BY, MANAGER, AGENT_LABEL, session.agent(), SESSION_LABEL, session.id(),
                 RUN_LABEL, Integer.toString(session.run()));
     }

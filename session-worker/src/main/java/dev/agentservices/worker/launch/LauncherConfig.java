@@ -120,6 +120,13 @@ public interface LauncherConfig {
          * proxy user (its access log is per session), and NO_PROXY for runner-api and the cluster. Unset: no proxy.
          */
         Optional<String> egressProxy();
+
+        /**
+         * Teams with a proxy port of their own, {@code team=port,…} ({@code SESSION_KUBERNETES_EGRESS_TEAM_PORTS}; the
+         * chart's {@code sessionEgressProxy.teams}): their runs use that port, where the proxy lets the team's own
+         * domains through besides everyone's, and only the team's pods may reach it.
+         */
+        Optional<String> egressTeamPorts();
     }
 
     /** The local launcher: the reference runner as a process inside tmux. */

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON of a run's Secret and pod. What every run's pod shares (security contexts, volumes, resources,
@@ -39,10 +40,12 @@ final class RunManifests {
     private final String namespace;
     private final String idleSeconds;
     private final String gitUrl;
+    private final Map<String, Integer> teamPorts;
 
     RunManifests(KubernetesSerialization serialization, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace,
             Duration idleTimeout, String gitUrl) {
         this.gitUrl = gitUrl;
+        this.teamPorts = teamPorts(config.egressTeamPorts());
         this.config = config;
         this.runner = runner;
         this.namespace = namespace;
@@ -91,7 +94,7 @@ final class RunManifests {
         value(env, "GITHUB_GIT_URL", gitUrl);
         config.egressProxy().map(String::trim).filter(proxy -> !proxy.isEmpty()).ifPresent(proxy -> {
             // env entries win over envFrom: the operator's Secret cannot turn the proxy off
-            String url = "http://" + session.id() + ":run@" + proxy;
+            String url = "http://" + session.id() + ":run@" + teamProxy(proxy, session.team());
             String direct = URI.create(apiUrl).getHost() + ",localhost,127.0.0.1,.svc,.cluster.local";
             for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
                 value(env, variable, url);
@@ -108,6 +111,30 @@ final class RunManifests {
             container.putArray("envFrom").addObject().putObject("secretRef").put("name", options.envSecret()).put("optional", false);
         }
         return write(pod);
+    }
+
+    /** The proxy's {@code host:port} for a run of {@code team}: the team's own port when it has one. */
+    private String teamProxy(String proxy, String team) {
+        Integer port = team == null ? null : teamPorts.get(team);
+        return port == null ? proxy : proxy.substring(0, proxy.lastIndexOf(':') + 1) + port;
+    }
+
+    /** {@code team=port,…} as a map; an entry that is not one is refused at start-up. */
+    static Map<String, Integer> teamPorts(Optional<String> setting) {
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        for (String entry : setting.orElse("").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split("=", 2);
+            try {
+                ports.put(parts[0].trim(), Integer.parseInt(parts[1].trim()));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("SESSION_KUBERNETES_EGRESS_TEAM_PORTS takes team=port pairs separated by commas, not '"
+                        + entry.trim() + "'");
+            }
+        }
+        return Map.copyOf(ports);
     }
 
     /**

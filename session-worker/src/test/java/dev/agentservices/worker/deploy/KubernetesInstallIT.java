@@ -223,41 +223,15 @@ class KubernetesInstallIT {
      */
     @Test
     void theProxyLetsOnlyItsAllowListThroughAndLogsTheSessionOfEachRequest() throws Exception {
-        Path squid = Path.of("/usr/sbin/squid");
-        assertTrue(Files.isExecutable(squid), "squid is missing: deploy/test.sh installs it (apt-get install squid)");
-        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        site.createContext("/", exchange -> {
-            byte[] body = "inside".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        site.start();
+        com.sun.net.httpserver.HttpServer site = localSite();
         Path dir = Files.createTempDirectory("squid-");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String conf = one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf")
+        int port = freePort();
+        String conf = squidFiles(one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf"), dir)
                 .replace("http_port 3128", "http_port 127.0.0.1:" + port)
-                .replace("pid_filename /tmp/squid.pid", "pid_filename " + dir.resolve("squid.pid"))
-                .replace("coredump_dir /tmp", "coredump_dir " + dir)
-                .replace("access_log stdio:/dev/stdout", "access_log stdio:" + dir.resolve("access.log"))
-                .replace("cache_log stdio:/dev/stderr", "cache_log stdio:" + dir.resolve("cache.log"))
                 .replace("acl allowed dstdomain ", "acl allowed dstdomain localhost ")
                 .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
-        Files.writeString(dir.resolve("squid.conf"), conf);
-        Process proxy = new ProcessBuilder(squid.toString(), "-N", "-d", "1", "-f", dir.resolve("squid.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("squid.out").toFile()).start();
+        Process proxy = squid(conf, dir, port);
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
-                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
             String local = "http://localhost:" + site.getAddress().getPort() + "/";
             assertEquals("407", curl("http://127.0.0.1:" + port, local), "a request that names no session");
             assertEquals("200", curl("http://0f3a9c2e-1111:run@127.0.0.1:" + port, local), "an allowed domain");
@@ -268,11 +242,108 @@ class KubernetesInstallIT {
             assertTrue(log.lines().anyMatch(line -> line.contains("session=0f3a9c2e-1111") && line.contains(local) && line.contains(" 200 ")), log);
             assertTrue(log.lines().anyMatch(line -> line.contains("session=0f3a9c2e-1111") && line.contains("example.org") && line.contains(" 403 ")), log);
         } finally {
-            proxy.destroy();
-            proxy.waitFor(10, TimeUnit.SECONDS);
-            proxy.destroyForcibly();
+            stop(proxy);
             site.stop(0);
         }
+    }
+
+    /**
+     * A team with a proxy port of its own (sessionEgressProxy.teams): the worker is told the port, only the team's pods
+     * may reach it, and there (on a real Squid) the team's own domain goes through, which the shared port refuses.
+     */
+    @Test
+    void aTeamsOwnProxyPortLetsItsOwnDomainsThroughAndOnlyItsPodsMayReachIt() throws Exception {
+        List<HasMetadata> withTeam = load(render("--set-json",
+                "sessionEgressProxy.teams={\"payments\":{\"port\":3130,\"allowedDomains\":[\"localhost\"]}}"));
+        NetworkPolicy team = withTeam.stream().filter(r -> r instanceof NetworkPolicy && r.getMetadata().getName()
+                .equals("session-egress-team-payments")).map(NetworkPolicy.class::cast).findFirst().orElseThrow();
+        assertEquals(SESSIONS, team.getMetadata().getNamespace());
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "agent-services", "agent-services.dev/team", "payments"),
+                team.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of(3130), team.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
+                .map(port -> port.getPort().getIntVal()).toList());
+        assertEquals("payments=3130", withTeam.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap
+                && r.getMetadata().getName().equals("agent-services")).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+                .findFirst().orElseThrow().getData().get("SESSION_KUBERNETES_EGRESS_TEAM_PORTS"));
+        // no other team's pods: the shared policy still allows the shared port only
+        assertTrue(withTeam.stream().filter(r -> r instanceof NetworkPolicy && SESSIONS.equals(r.getMetadata().getNamespace())
+                && !r.getMetadata().getName().equals("session-egress-team-payments")).map(NetworkPolicy.class::cast)
+                .flatMap(policy -> policy.getSpec().getEgress() == null ? java.util.stream.Stream.empty() : policy.getSpec().getEgress().stream())
+                .flatMap(rule -> rule.getPorts() == null ? java.util.stream.Stream.empty() : rule.getPorts().stream())
+                .noneMatch(port -> port.getPort() != null && Integer.valueOf(3130).equals(port.getPort().getIntVal())));
+
+        com.sun.net.httpserver.HttpServer site = localSite();
+        Path dir = Files.createTempDirectory("squid-");
+        int shared = freePort();
+        int own = freePort();
+        String conf = squidFiles(withTeam.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap
+                && r.getMetadata().getName().equals("session-egress")).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+                .findFirst().orElseThrow().getData().get("squid.conf"), dir)
+                .replace("http_port 3128", "http_port 127.0.0.1:" + shared)
+                .replace("http_port 3130 name=team-payments", "http_port 127.0.0.1:" + own + " name=team-payments")
+                .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
+        Process proxy = squid(conf, dir, shared);
+        try {
+            String local = "http://localhost:" + site.getAddress().getPort() + "/";
+            assertEquals("200", curl("http://0f3a9c2e-2222:run@127.0.0.1:" + own, local), "the team's own domain on its port");
+            assertEquals("403", curl("http://0f3a9c2e-3333:run@127.0.0.1:" + shared, local), "not on the shared port");
+            assertEquals("403", curl("http://0f3a9c2e-2222:run@127.0.0.1:" + own, "http://example.org/"), "nor anything else");
+            assertEquals("407", curl("http://127.0.0.1:" + own, local), "its runs name their session there too");
+        } finally {
+            stop(proxy);
+            site.stop(0);
+        }
+    }
+
+    /** A local site that answers "inside": what the proxy tests reach in place of the public ones. */
+    private static com.sun.net.httpserver.HttpServer localSite() throws IOException {
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", exchange -> {
+            byte[] body = "inside".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        site.start();
+        return site;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The chart's squid.conf with its files in {@code dir} (a test's own, writable by Squid's user). */
+    private static String squidFiles(String conf, Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        return conf.replace("pid_filename /tmp/squid.pid", "pid_filename " + dir.resolve("squid.pid"))
+                .replace("coredump_dir /tmp", "coredump_dir " + dir)
+                .replace("access_log stdio:/dev/stdout", "access_log stdio:" + dir.resolve("access.log"))
+                .replace("cache_log stdio:/dev/stderr", "cache_log stdio:" + dir.resolve("cache.log"));
+    }
+
+    /** Debian's Squid on {@code conf}, once it listens on {@code port}. */
+    private static Process squid(String conf, Path dir, int port) throws IOException {
+        Path squid = Path.of("/usr/sbin/squid");
+        assertTrue(Files.isExecutable(squid), "squid is missing: deploy/test.sh installs it (apt-get install squid)");
+        Files.writeString(dir.resolve("squid.conf"), conf);
+        Process proxy = new ProcessBuilder(squid.toString(), "-N", "-d", "1", "-f", dir.resolve("squid.conf").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("squid.out").toFile()).start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return proxy;
+    }
+
+    private static void stop(Process proxy) throws InterruptedException {
+        proxy.destroy();
+        proxy.waitFor(10, TimeUnit.SECONDS);
+        proxy.destroyForcibly();
     }
 
     /** The HTTP status of GET {@code url} through {@code proxy}. */

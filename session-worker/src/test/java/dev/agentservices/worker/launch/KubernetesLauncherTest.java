@@ -67,7 +67,8 @@ class KubernetesLauncherTest {
                     Map.entry("session.kubernetes.finished-pod-grace", "2s"),
                     Map.entry("agents.buck.runner.env-secret", "buck-model-credentials"),
                     Map.entry("agents.buck.runner.permission-mode", "acceptEdits"),
-                    Map.entry("session.kubernetes.egress-proxy", "session-egress.agent-services.svc.cluster.local:3128"));
+                    Map.entry("session.kubernetes.egress-proxy", "session-egress.agent-services.svc.cluster.local:3128"),
+                    Map.entry("session.kubernetes.egress-team-ports", "registries=3130, other=3131"));
         }
 
         @Override
@@ -320,6 +321,23 @@ class KubernetesLauncherTest {
         assertEquals("registry.example.com/team-runner:2", container.getImage());
         assertEquals("interactive", container.getEnv().stream().filter(e -> e.getName().equals("RUNNER_MODE")).findFirst()
                 .orElseThrow().getValue());
+    }
+
+    @Test
+    void aTeamWithAProxyPortOfItsOwnGoesOutThroughItAndItsPodsCarryTheTeamForTheNetworkPolicy() throws Exception {
+        String channel = "C0P" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        teams.put(new TeamSettings(TeamSettings.VERSION, "registries", List.of(channel), List.of(), List.of(), 0, null, null, null));
+        String thread = "1712388890." + String.format("%06d", (int) (Math.random() * 1_000_000));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
+                + "\"app_mention\",\"user\":\"U0ANA\",\"text\":\"fetch it\",\"ts\":\"" + thread + "\",\"channel\":\"" + channel + "\"}}");
+        Session session = fixtures.awaitSession(SessionKey.slack("buck", channel, thread), s -> s.podName() != null);
+
+        Pod pod = kubernetes.pods().inNamespace(NAMESPACE).withName(session.podName()).get();
+        assertEquals("registries", pod.getMetadata().getLabels().get("agent-services.dev/team"));
+        String proxy = pod.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("HTTPS_PROXY"))
+                .findFirst().orElseThrow().getValue();
+        assertEquals("http://" + session.id() + ":run@session-egress.agent-services.svc.cluster.local:3130", proxy);
     }
 
     @Test
