@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.model.WebhookEnvelope;
+import dev.agentservices.common.nats.DeadLetterHeaders;
 import dev.agentservices.common.nats.JetStreamPublisher;
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.Subjects;
@@ -14,22 +15,35 @@ import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
 import dev.agentservices.worker.session.ControlHandler;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
- * outcomes and replies, {@code CONTROL} to users' commands. All replicas share the same durable names, so JetStream spreads the work.
+ * outcomes and replies, {@code CONTROL} to users' commands, and the replay requests on {@code DEADLETTER}
+ * ({@code deadletter.replay.{sequence}}, from the dashboard): the worker applies a replayed dead letter itself, through
+ * the handler of the stream it came from, so nobody but the gateway and runner-api publishes webhooks or reports.
+ * All replicas share the same durable names, so JetStream spreads the work.
  */
 @Singleton
 public class WorkerConsumers {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WorkerConsumers.class);
+    /** JetStream's error code for "no message found". */
+    private static final int NO_MESSAGE = 10037;
 
 
     private final NatsConnection nats;
@@ -67,7 +81,9 @@ public class WorkerConsumers {
         consumers = List.of(
                 new StreamConsumer(nats, publisher, tracing, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
                 new StreamConsumer(nats, publisher, tracing, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
-                new StreamConsumer(nats, publisher, tracing, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle));
+                new StreamConsumer(nats, publisher, tracing, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle),
+                new StreamConsumer(nats, publisher, tracing, config, names.deadletter, "session-worker-replays",
+                        DeadLetterHeaders.REPLAY_REQUEST_PREFIX + ">", this::replay));
         consumers.forEach(StreamConsumer::start);
     }
 
@@ -95,10 +111,67 @@ public class WorkerConsumers {
         conversations.handle(envelope, agent);
     }
 
-    private record NatsConfigNames(String webhooks, String runner, String control) {
+    /**
+     * A dead letter replayed (the request names its sequence in {@code DEADLETTER}): its message, with its own headers
+     * and who replayed it, goes to the handler of the stream it came from, as a new delivery would; then the marker
+     * {@code deadletter.replayed.{sequence}} records the replay beside the dead letter. A failing replay is retried and
+     * dead-lettered like any message; a dead letter gone since (expired, deleted) is nothing to do. Blocks on NATS.
+     */
+    private void replay(Message request) throws Exception {
+        long sequence;
+        try {
+            sequence = Long.parseLong(request.getSubject().substring(DeadLetterHeaders.REPLAY_REQUEST_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            throw new UnprocessableMessageException("not a replay request: " + request.getSubject());
+        }
+        String stream = nats.config().streams().deadletter().name();
+        MessageInfo dead;
+        try {
+            dead = nats.connection().jetStreamManagement().getMessage(stream, sequence);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE) {
+                LOG.warnf("Dead letter %d is gone; its replay does nothing", sequence);
+                return;
+            }
+            throw e;
+        }
+        Headers kept = dead.getHeaders() == null ? new Headers() : dead.getHeaders();
+        String subject = kept.getFirst(DeadLetterHeaders.SUBJECT) != null ? kept.getFirst(DeadLetterHeaders.SUBJECT)
+                : dead.getSubject().substring("deadletter.".length());
+        if (dead.getSubject().startsWith(DeadLetterHeaders.REPLAY_REQUEST_PREFIX) || dead.getSubject().startsWith(DeadLetterHeaders.REPLAYED_PREFIX)) {
+            throw new UnprocessableMessageException("message " + sequence + " of " + stream + " is not a dead letter");
+        }
+        Headers headers = new Headers();
+        kept.entrySet().stream()
+                .filter(header -> !header.getKey().startsWith(DeadLetterHeaders.PREFIX) || header.getKey().equals(Subjects.SESSION_KEY_HEADER))
+                .filter(header -> !header.getKey().startsWith("Nats-"))
+                .forEach(header -> headers.put(header.getKey(), header.getValue()));
+        String by = request.getHeaders() == null ? null : request.getHeaders().getFirst(DeadLetterHeaders.REPLAYED_BY);
+        headers.put(DeadLetterHeaders.REPLAY_OF, Long.toString(sequence));
+        Message original = NatsMessage.builder().subject(subject).headers(headers).data(dead.getData() == null ? new byte[0] : dead.getData())
+                .build();
+        if (subject.startsWith("webhooks.")) {
+            webhook(original);
+        } else if (subject.startsWith("runner.")) {
+            runner.handle(original);
+        } else if (subject.startsWith("control.")) {
+            control.handle(original);
+        } else {
+            throw new UnprocessableMessageException("dead letter " + sequence + " came from " + subject + ", which no stream of the worker's holds");
+        }
+        String requestId = request.getHeaders() == null ? null : request.getHeaders().getFirst("Nats-Msg-Id");
+        nats.jetStream().publish(NatsMessage.builder().subject(DeadLetterHeaders.REPLAYED_PREFIX + sequence)
+                .headers(new Headers().put(DeadLetterHeaders.REPLAYED_BY, by == null ? "unknown" : by)
+                        .put(DeadLetterHeaders.REPLAYED_AT, Instant.now().toString()))
+                .data(new byte[0]).build(), PublishOptions.builder().expectedStream(stream)
+                .messageId("replayed:" + (requestId != null ? requestId : request.getSubject() + ":" + by)).build());
+        LOG.infof("Replayed dead letter %d (%s) for %s", sequence, subject, by);
+    }
+
+    private record NatsConfigNames(String webhooks, String runner, String control, String deadletter) {
         NatsConfigNames(NatsConnection nats) {
             this(nats.config().streams().webhooks().name(), nats.config().streams().runner().name(),
-                    nats.config().streams().control().name());
+                    nats.config().streams().control().name(), nats.config().streams().deadletter().name());
         }
     }
 }

@@ -16,8 +16,13 @@ public final class DeadLetterHeaders {
     public static final String REPLAYED_BY = PREFIX + "Replayed-By";
     public static final String REPLAYED_AT = PREFIX + "Replayed-At";
     public static final String REPLAY_OF = PREFIX + "Replay-Of";
-    public static final String REPLAY_STREAM = PREFIX + "Replay-Stream";
-    public static final String REPLAY_SEQUENCE = PREFIX + "Replay-Sequence";
+    /**
+     * Where the dashboard asks for a replay: {@code deadletter.replay.{sequence}} on {@code DEADLETTER}, with
+     * {@link #REPLAYED_BY}; the worker applies the dead letter and writes the marker.
+     */
+    public static final String REPLAY_REQUEST_PREFIX = "deadletter.replay.";
+    /** The marker of a replay done, beside its dead letter: {@code deadletter.replayed.{sequence}}. */
+    public static final String REPLAYED_PREFIX = "deadletter.replayed.";
 
     private DeadLetterHeaders() {
     }

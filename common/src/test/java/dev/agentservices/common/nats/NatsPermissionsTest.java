@@ -144,6 +144,12 @@ class NatsPermissionsTest {
         assertThrows(Exception.class, () -> dashboard.connection().jetStream(FAST).publish("$KV.sessions.s-da", new byte[0]));
         assertThrows(Exception.class, () -> bucket(dashboard, "processed").get("x"));
         assertThrows(Exception.class, () -> dashboard.connection().jetStreamManagement().deleteStream("WEBHOOKS"));
+        // a replay is a request the worker carries out: the dashboard publishes no webhook, report, dead letter or mark
+        assertNotNull(dashboard.jetStream().publish("deadletter.replay.1", new byte[0]));
+        for (String subject : List.of("webhooks.buck.slack", "runner.buck.s-da.1.complete", "deadletter.replayed.1",
+                "deadletter.webhooks.buck.slack")) {
+            assertThrows(Exception.class, () -> dashboard.connection().jetStream(FAST).publish(subject, new byte[0]), subject);
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.agentservices.dashboard.deadletter;
 
 import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.nats.DeadLetterHeaders;
-import dev.agentservices.common.nats.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.PublishOptions;
@@ -21,9 +20,10 @@ import java.util.UUID;
 
 /**
  * The {@code DEADLETTER} stream as the dashboard sees it: messages that exhausted their deliveries, newest
- * first, and their replay. A replay republishes the original message to its original subject with a new
- * {@code Nats-Msg-Id}, then records who replayed it as a marker on {@code deadletter.replayed.{sequence}}
- * in the same stream, so the record lives beside the dead letter and expires with it. All methods block
+ * first, and their replay. The dashboard publishes no webhook, report or command of another's: a replay is a
+ * request on {@code deadletter.replay.{sequence}} (who asked, when) in the same stream, which the worker carries
+ * out (it applies the dead letter through the handler of its stream) and then marks on
+ * {@code deadletter.replayed.{sequence}}; both live beside the dead letter and expire with it. All methods block
  * on NATS: call them from worker threads.
  */
 @Singleton
@@ -31,7 +31,6 @@ public class DeadLetterStore {
 
     /** Headers the worker sets when it dead-letters a message; see the worker's StreamConsumer. */
 
-    static final String MARKER_PREFIX = "deadletter.replayed.";
     /** JetStream's error code for "no message found". */
     private static final int NO_MESSAGE = 10037;
 
@@ -72,28 +71,12 @@ public class DeadLetterStore {
         return read(sequence);
     }
 
-    /**
-     * Publishes the dead letter's message again to its original subject and records the replay; returns the
-     * replayed message's sequence in its stream.
-     */
+    /** Asks the worker to replay the dead letter, as {@code by}; returns the request's sequence in the stream. */
     public long replay(DeadLetter deadLetter, String by) throws IOException, JetStreamApiException {
-        Headers headers = new Headers();
-        deadLetter.headers().entrySet().stream()
-                .filter(header -> !header.getKey().startsWith(DeadLetterHeaders.PREFIX)
-                        || header.getKey().equals(Subjects.SESSION_KEY_HEADER))
-                .filter(header -> !header.getKey().startsWith("Nats-"))
-                .forEach(header -> headers.put(header.getKey(), header.getValue()));
-        headers.put(DeadLetterHeaders.REPLAYED_BY, by).put(DeadLetterHeaders.REPLAY_OF, Long.toString(deadLetter.sequence()));
-        String replayId = UUID.randomUUID().toString();
-        PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(deadLetter.originalSubject()).headers(headers)
-                .data(deadLetter.payload()).build(), PublishOptions.builder().messageId("replay:" + replayId).build());
-        Instant now = Instant.now();
-        nats.jetStream().publish(NatsMessage.builder().subject(MARKER_PREFIX + deadLetter.sequence())
-                .headers(new Headers().put(DeadLetterHeaders.REPLAYED_BY, by).put(DeadLetterHeaders.REPLAYED_AT, now.toString())
-                        .put(DeadLetterHeaders.REPLAY_STREAM, ack.getStream())
-                        .put(DeadLetterHeaders.REPLAY_SEQUENCE, Long.toString(ack.getSeqno())))
-                .data(new byte[0]).build(), PublishOptions.builder().messageId("replayed:" + replayId)
-                .expectedStream(stream()).build());
+        PublishAck ack = nats.jetStream().publish(NatsMessage.builder()
+                .subject(DeadLetterHeaders.REPLAY_REQUEST_PREFIX + deadLetter.sequence())
+                .headers(new Headers().put(DeadLetterHeaders.REPLAYED_BY, by).put(DeadLetterHeaders.REPLAYED_AT, Instant.now().toString()))
+                .data(new byte[0]).build(), PublishOptions.builder().messageId("replay:" + UUID.randomUUID()).expectedStream(stream()).build());
         return ack.getSeqno();
     }
 
@@ -113,10 +96,18 @@ public class DeadLetterStore {
                 message.getData() == null ? new byte[0] : message.getData(), headers, replayOf(sequence)));
     }
 
+    /** The last replay of the dead letter: the worker's mark of one done, else the last request for one. */
     private Optional<Replay> replayOf(long sequence) throws IOException, JetStreamApiException {
+        Optional<MessageInfo> marker = last(DeadLetterHeaders.REPLAYED_PREFIX + sequence);
+        if (marker.isEmpty()) {
+            marker = last(DeadLetterHeaders.REPLAY_REQUEST_PREFIX + sequence);
+        }
+        return marker.map(found -> new Replay(found.getHeaders().getFirst(DeadLetterHeaders.REPLAYED_BY), found.getTime().toInstant()));
+    }
+
+    private Optional<MessageInfo> last(String subject) throws IOException, JetStreamApiException {
         try {
-            MessageInfo marker = management().getLastMessage(stream(), MARKER_PREFIX + sequence);
-            return Optional.of(new Replay(marker.getHeaders().getFirst(DeadLetterHeaders.REPLAYED_BY), marker.getTime().toInstant()));
+            return Optional.of(management().getLastMessage(stream(), subject));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NO_MESSAGE) {
                 return Optional.empty();
@@ -137,7 +128,8 @@ public class DeadLetterStore {
     }
 
     private static boolean isDeadLetter(MessageInfo message) {
-        return !message.getSubject().startsWith(MARKER_PREFIX) && message.getHeaders() != null;
+        return !message.getSubject().startsWith(DeadLetterHeaders.REPLAYED_PREFIX)
+                && !message.getSubject().startsWith(DeadLetterHeaders.REPLAY_REQUEST_PREFIX) && message.getHeaders() != null;
     }
 
     private static long parseLong(String value) {
