@@ -59,7 +59,8 @@ const minutes = (seconds) => `${((seconds || 0) / 60).toFixed(1)} min`;
 const tokens = (usage) => (Number(usage.inputTokens || 0) + Number(usage.outputTokens || 0)
   + Number(usage.cacheCreationTokens || 0) + Number(usage.cacheReadTokens || 0)).toLocaleString();
 const WAITING = { budget: "waits: the team's monthly budget is spent", slot: "waits for a free slot of the team",
-  rate: "waits: the conversation started its limit of runs this hour" };
+  rate: "waits: the conversation started its limit of runs this hour",
+  confirmation: "waits: outsiders wrote part of the request, and a member must confirm" };
 
 function row(session) {
   const tr = document.createElement("tr");

@@ -37,8 +37,8 @@ import java.util.stream.Collectors;
  * @param applied      dedup ids of the latest messages applied, bounded by {@link #APPLIED_KEPT}
  * @param runStartedAt when the current run's pod (or local process) was created; null once it ended
  * @param podMillis    how long the session's ended runs had a pod, summed: its pod time, idle waits included
- * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT}, {@link #WAITING_FOR_BUDGET} or
- *                     {@link #WAITING_FOR_RATE};
+ * @param waitingFor   why the current run has not started: {@link #WAITING_FOR_SLOT}, {@link #WAITING_FOR_BUDGET},
+ *                     {@link #WAITING_FOR_RATE} or {@link #WAITING_FOR_CONFIRMATION};
  *                     null when it is not waiting
  * @param conversation the session's conversation with its model (the model-backed agent policy); null for the
  *                     pass-through policy
@@ -92,6 +92,11 @@ public record Session(
     public static final String WAITING_FOR_BUDGET = "budget";
     /** The run waits because the session started its limit of runs in the last hour. */
     public static final String WAITING_FOR_RATE = "rate";
+    /**
+     * The run waits for a member to confirm that it may act on what outsiders wrote in its briefing (only a member's
+     * answer counts; nothing else starts it).
+     */
+    public static final String WAITING_FOR_CONFIRMATION = "confirmation";
 
     public static final int VERSION = 2;
     public static final int APPLIED_KEPT = 64;

@@ -15,9 +15,12 @@ package dev.agentservices.common.session;
  * @param pullRequestUrl its web address
  * @param briefing      what the request is about, as fetched when the session started (the issue or pull
  *                      request with its recent comments), bounded; quoted to the agent as data
+ * @param unconfirmedAuthors who wrote part of the briefing without being allowed to ask for work (a GitHub author
+ *                      whose association is not an allowed one): until a member confirms, no run starts on it; empty
+ *                      when nobody did, or once a member confirmed
  */
 public record Workspace(String repository, String baseBranch, String branch, Long pullRequest, String pullRequestUrl,
-        String briefing) {
+        String briefing, java.util.List<String> unconfirmedAuthors) {
 
     /** The most of a briefing a record keeps: it goes into every first prompt of the session, and into its record. */
     public static final int BRIEFING_KEPT = 24_000;
@@ -26,6 +29,21 @@ public record Workspace(String repository, String baseBranch, String branch, Lon
         if (briefing != null && briefing.length() > BRIEFING_KEPT) {
             briefing = briefing.substring(0, BRIEFING_KEPT) + "\n[… cut: the rest is on the platform]";
         }
+        unconfirmedAuthors = unconfirmedAuthors == null ? java.util.List.of() : java.util.List.copyOf(unconfirmedAuthors);
+    }
+
+    public Workspace(String repository, String baseBranch, String branch, Long pullRequest, String pullRequestUrl, String briefing) {
+        this(repository, baseBranch, branch, pullRequest, pullRequestUrl, briefing, java.util.List.of());
+    }
+
+    /** Whether a member must confirm before a run acts on the briefing: outsiders wrote part of it. */
+    public boolean awaitsConfirmation() {
+        return !unconfirmedAuthors.isEmpty();
+    }
+
+    /** The workspace once a member confirmed that the run may act on what outsiders wrote. */
+    public Workspace confirmed() {
+        return new Workspace(repository, baseBranch, branch, pullRequest, pullRequestUrl, briefing, java.util.List.of());
     }
 
     /** Whether the session works on a repository (else only its briefing is known). */
@@ -34,6 +52,6 @@ public record Workspace(String repository, String baseBranch, String branch, Lon
     }
 
     public Workspace withPullRequest(long number, String url) {
-        return new Workspace(repository, baseBranch, branch, number, url, briefing);
+        return new Workspace(repository, baseBranch, branch, number, url, briefing, unconfirmedAuthors);
     }
 }

@@ -67,7 +67,10 @@ public class QueuedRunStarter {
         try {
             SessionQuery pending = new SessionQuery(Set.of(), Set.of(), Set.of(SessionStatus.PENDING), Set.of(), null, null, null);
             List<Session> waiting = view.matching(pending).stream()
-                    .filter(s -> s.podName() == null && s.run() > 0 && s.team() != null)
+                    // a run waiting for a member's confirmation starts on their answer only; sessions without a team
+                    // wait for their shared budget or the run rate, never for a slot
+                    .filter(s -> s.podName() == null && s.run() > 0 && !Session.WAITING_FOR_CONFIRMATION.equals(s.waitingFor())
+                            && (s.team() != null || s.waitingFor() != null))
                     .sorted(Comparator.comparing(Session::createdAt)).toList();
             Set<String> now = new HashSet<>();
             for (Session session : waiting) {

@@ -81,6 +81,8 @@ public class SessionService {
         NEXT_TURN,
         /** A turn is going: the message waits on the session for the next one. */
         QUEUED,
+        /** A member confirmed that the waiting run may act on what outsiders wrote: it starts. */
+        CONFIRMED,
         /**
          * The run is live but the team has spent its budget: the message waits on the session, and becomes the turn of
          * the session's next run (which waits for the budget) when this one ends.
@@ -109,6 +111,11 @@ public class SessionService {
                 return current;
             }
             Session next = current.withMessage(message, dedupId);
+            if (current.workspace() != null && current.workspace().awaitsConfirmation() && confirms(message)) {
+                // only members' messages reach a session (the gateway keeps outsiders out), so this one counts
+                applied[0] = Applied.CONFIRMED;
+                return next.withWorkspace(current.workspace().confirmed());
+            }
             if (current.turnInProgress()) {
                 applied[0] = Applied.QUEUED;
                 return next.withQueued(message);
@@ -125,6 +132,10 @@ public class SessionService {
 
         if (session.status() == SessionStatus.TERMINATED) {
             return Applied.SESSION_TERMINATED;
+        }
+        if (applied[0] == Applied.CONFIRMED) {
+            LOG.infof("Session %s (%s): %s confirmed its run may act on what outsiders wrote", session.id(), session.key(),
+                    message.author());
         }
         if (isWaitingForLaunch(session)) {
             launch(session, updated);
@@ -238,6 +249,14 @@ public class SessionService {
             return;
         }
         Session planned = withWorkspace(session);
+        if (planned.workspace() != null && planned.workspace().awaitsConfirmation()) {
+            LOG.infof("Session %s (%s) run %d waits: a member must confirm it may act on what %s wrote", session.id(),
+                    session.key(), session.run(), String.join(", ", planned.workspace().unconfirmedAuthors()));
+            if (waitFor(planned, Session.WAITING_FOR_CONFIRMATION)) {
+                agents.byName(session.agent()).ifPresent(agent -> poster.notice(agent, planned, confirmationAsk(agent, planned)));
+            }
+            return;
+        }
         SessionLauncher.Launched launched = launcher.launch(planned, settings.options(planned, tokens.mint(planned)));
         Instant now = clock.instant();
         UnaryOperator<Session> recordPod = current -> current.run() == session.run() && current.status() == SessionStatus.PENDING
@@ -249,6 +268,21 @@ public class SessionService {
         }
         LOG.infof("Session %s (%s) run %d: %s %s", session.id(), session.key(), session.run(), launched.status(),
                 launched.podName());
+    }
+
+    /** Whether a member's message confirms the waiting run: it says "confirm" (or "confirmed") as a word. */
+    static boolean confirms(SessionMessage message) {
+        return message.text() != null && CONFIRM.matcher(message.text()).find();
+    }
+
+    private static final java.util.regex.Pattern CONFIRM = java.util.regex.Pattern.compile("(?i)\\bconfirm(ed)?\\b");
+
+    /** What the thread is asked before a run acts on outsiders' text: who wrote it, and how a member confirms. */
+    static String confirmationAsk(dev.agentservices.common.agent.Agent agent, Session session) {
+        String handle = agent.github().map(dev.agentservices.common.agent.Agent.GithubApp::handle).orElse(agent.name());
+        return "Part of this conversation was written by people who may not ask me for work ("
+                + session.workspace().unconfirmedAuthors().stream().map(login -> "@" + login).collect(java.util.stream.Collectors.joining(", "))
+                + "). Before I act on it, a member must confirm: reply \"@" + handle + " confirm\". Only a member's answer counts.";
     }
 
     /**

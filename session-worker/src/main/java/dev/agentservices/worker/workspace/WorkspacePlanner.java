@@ -89,6 +89,7 @@ public class WorkspacePlanner {
             List<GithubApi.IssueComment> comments = github.comments(authorization.get(), ACCEPT, name[0], name[1],
                     number, 100, 1);
             String briefing = briefing(repository, issue, comments);
+            List<String> outsiders = outsiders(agent, issue, comments);
             if (issue.pullRequest() != null) {
                 GithubApi.PullRequest pull = github.pull(authorization.get(), ACCEPT, name[0], name[1], number);
                 boolean sameRepository = pull.head() != null && pull.head().repo() != null
@@ -96,13 +97,13 @@ public class WorkspacePlanner {
                 if (sameRepository) {
                     // the conversation is this pull request: the work goes onto its branch, and into it
                     return Optional.of(new Workspace(repository, pull.head().ref(), pull.head().ref(), number, pull.htmlUrl(),
-                            briefing));
+                            briefing, outsiders));
                 }
                 // a fork's branch takes no push from here: the work starts from the pull request's base on a branch of its own
                 return Optional.of(new Workspace(repository, pull.base() == null ? null : pull.base().ref(), ownBranch, null, null,
-                        briefing));
+                        briefing, outsiders));
             }
-            return Optional.of(new Workspace(repository, null, ownBranch, null, null, briefing));
+            return Optional.of(new Workspace(repository, null, ownBranch, null, null, briefing, outsiders));
         } catch (WebApplicationException e) {
             if (e.getResponse().getStatus() >= 500) {
                 throw e;
@@ -253,6 +254,30 @@ public class WorkspacePlanner {
             }
         }
         return text.toString();
+    }
+
+    /**
+     * Who wrote part of the briefing (the issue, the comments it quotes) without an association that may ask the agent
+     * for work: a run acts on their text only once a member confirms. Bots ({@code …[bot]}, the agent itself) are not
+     * counted: their text is the platform's or the agent's own.
+     */
+    static List<String> outsiders(Agent agent, GithubApi.Issue issue, List<GithubApi.IssueComment> comments) {
+        java.util.Set<String> allowed = agent.github().map(Agent.GithubApp::allowedAssociations).orElse(Agent.GithubApp.DEFAULT_ASSOCIATIONS);
+        String handle = agent.github().map(Agent.GithubApp::handle).orElse(agent.name());
+        java.util.Set<String> outsiders = new java.util.LinkedHashSet<>();
+        java.util.function.BiConsumer<GithubApi.User, String> check = (user, association) -> {
+            String login = user == null ? null : user.login();
+            if (login == null || login.endsWith("[bot]") || login.equalsIgnoreCase(handle)) {
+                return;
+            }
+            if (association == null || !allowed.contains(association.toUpperCase(java.util.Locale.ROOT))) {
+                outsiders.add(login);
+            }
+        };
+        check.accept(issue.user(), issue.authorAssociation());
+        comments.subList(Math.max(0, comments.size() - COMMENTS_QUOTED), comments.size())
+                .forEach(comment -> check.accept(comment.user(), comment.authorAssociation()));
+        return List.copyOf(outsiders);
     }
 
     private static String author(GithubApi.User user, String association) {

@@ -216,6 +216,7 @@ class RealClaudeCodeIT {
         github.stubFor(post(urlEqualTo("/api/reactions.add")).willReturn(okJson("{\"ok\":true}")));
         github.stubFor(post(urlEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true,\"ts\":\"1712345679.000100\"}")));
         github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/802/reactions")).willReturn(okJson("{}")));
+        github.stubFor(post(urlPathEqualTo("/repos/acme/api/issues/comments/803/reactions")).willReturn(okJson("{}")));
     }
 
     @AfterAll
@@ -243,6 +244,10 @@ class RealClaudeCodeIT {
     @Test
     void aMembersMentionGetsADraftPullRequestOfTheChangeTheRealCliMadeAndAFollowUpContinuesIt() throws Exception {
         assertEquals(200, sendComment(801, "@bucky please fix the leap-day login test"));
+        // bo, a contributor, wrote part of the issue: no run acts on it before a member confirms
+        await().atMost(Duration.ofSeconds(60)).until(() -> notices().stream().anyMatch(notice -> notice.contains("(@bo)")
+                && notice.contains("reply \"@bucky confirm\"")));
+        assertEquals(200, sendComment(803, "@bucky confirm"));
 
         List<String> replies = awaitReplies(1);
         assertTrue(replies.get(0).contains("Wrote LEAP.md with the leap-day rule."), replies.get(0));
@@ -432,7 +437,16 @@ class RealClaudeCodeIT {
         return replies();
     }
 
+    /** The agent's replies on issue 7 (its notices, such as a question to confirm, left out). */
     private static List<String> replies() throws IOException {
+        return comments().stream().filter(body -> !body.contains("<!-- agent-services:notice")).toList();
+    }
+
+    private static List<String> notices() throws IOException {
+        return comments().stream().filter(body -> body.contains("<!-- agent-services:notice")).toList();
+    }
+
+    private static List<String> comments() throws IOException {
         List<String> bodies = new ArrayList<>();
         for (var request : github.findAll(postRequestedFor(urlPathEqualTo("/repos/acme/api/issues/7/comments")))) {
             bodies.add(JSON.readTree(request.getBodyAsString()).path("body").asText());

@@ -34,6 +34,27 @@ class WorkspacePlannerTest {
     }
 
     @Test
+    void theAuthorsOutsideTheAllowedAssociationsAreTheOnesToConfirmButNotBotsOrOlderCommentsLeftOut() {
+        dev.agentservices.common.agent.Agent agent = new dev.agentservices.common.agent.Agent("buck", java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.of(new dev.agentservices.common.agent.Agent.GithubApp(
+                        dev.agentservices.common.signature.Secret.of("s"), "bucky", java.util.Optional.empty())));
+        List<GithubApi.IssueComment> comments = new ArrayList<>();
+        comments.add(new GithubApi.IssueComment(1, "old", new GithubApi.User("early"), "NONE"));
+        for (int i = 2; i <= 12; i++) {
+            comments.add(new GithubApi.IssueComment(i, "c" + i, new GithubApi.User("m" + i), "MEMBER"));
+        }
+        comments.add(new GithubApi.IssueComment(13, "ci", new GithubApi.User("ci[bot]"), "NONE"));
+        comments.add(new GithubApi.IssueComment(14, "me", new GithubApi.User("bucky"), "NONE"));
+        comments.add(new GithubApi.IssueComment(15, "+1", new GithubApi.User("bo"), "CONTRIBUTOR"));
+        comments.add(new GithubApi.IssueComment(16, "+1 again", new GithubApi.User("bo"), "CONTRIBUTOR"));
+
+        assertEquals(List.of("eve", "bo"), WorkspacePlanner.outsiders(agent, new GithubApi.Issue(7, "t", "b", new GithubApi.User("eve"),
+                "FIRST_TIME_CONTRIBUTOR", null), comments));
+        assertEquals(List.of(), WorkspacePlanner.outsiders(agent, new GithubApi.Issue(7, "t", "b", new GithubApi.User("ana"),
+                "OWNER", null), List.of()));
+    }
+
+    @Test
     void aPullRequestIsCalledOne() {
         String briefing = WorkspacePlanner.briefing("acme/api", new GithubApi.Issue(9, "Speed up", null, null, null, new Object()),
                 List.of());
