@@ -34,8 +34,10 @@ public record WebhookEnvelope(
     public static final int VERSION = 2;
 
     /**
-     * A mention by someone who may not ask the agent for work (not an allowed association): the worker answers them
-     * once and starts nothing. The event carries where and whom, never their text.
+     * A mention by someone who may not ask the agent for work (a GitHub author without an allowed association, a Slack
+     * user of another workspace, anyone in a shared channel that may not start work): the worker answers them once and
+     * starts nothing. The event carries where and whom, never their text; its title says why ({@code workspace},
+     * {@code shared_channel}; null for GitHub).
      */
     public static final String OUTSIDER_MENTION = "outsider_mention";
 

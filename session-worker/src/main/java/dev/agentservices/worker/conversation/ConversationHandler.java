@@ -71,16 +71,15 @@ public class ConversationHandler {
     }
 
     /**
-     * Someone who may not ask for work mentioned the agent: they are told once per issue (the envelope's id names the
-     * person and the issue, and is kept in {@code processed} for a week), and no session is opened or continued.
+     * Someone who may not ask for work mentioned the agent: they are told once per issue or thread (the envelope's id
+     * names the person and the place, and is kept in {@code processed} for a week), and no session is opened or continued.
      */
     private void answerOutsider(WebhookEnvelope envelope, Agent agent) {
-        if (envelope.source() != WebhookSource.GITHUB || store.isProcessed(envelope.dedupId())) {
+        if (store.isProcessed(envelope.dedupId())) {
             return;
         }
-        poster.outsiderNotice(agent, envelope.event().origin(), envelope.event().message().author());
+        poster.outsiderNotice(agent, envelope.event().origin(), envelope.event().message().author(), envelope.event().title());
         store.markProcessed(envelope.dedupId());
-        LOG.infof("Told %s on %s#%d that a member has to ask", envelope.event().message().author(),
-                envelope.event().origin().githubRepository(), envelope.event().origin().githubNumber());
+        LOG.infof("Told %s in %s that they may not ask for work here", envelope.event().message().author(), envelope.sessionKey());
     }
 }

@@ -235,14 +235,25 @@ public class ReplyPoster {
     }
 
     /**
-     * Tells someone who may not ask the agent for work, under their own comment's issue, that a member has to ask:
-     * once per person and issue (the caller keeps count). Nothing of what they wrote is quoted.
+     * Tells someone who may not ask the agent for work, where they asked (their issue, their Slack thread), that it
+     * starts nothing and why: once per person and place (the caller keeps count). Nothing of what they wrote is quoted.
      */
-    public void outsiderNotice(Agent agent, dev.agentservices.common.session.Origin origin, String login) {
+    public void outsiderNotice(Agent agent, dev.agentservices.common.session.Origin origin, String author, String why) {
+        if (origin.slackChannel() != null) {
+            String text = "shared_channel".equals(why)
+                    ? "<@" + author + "> I take no requests in channels shared with other organizations, so this message starts nothing."
+                    : "<@" + author + "> only members of this workspace can ask me for work, so this message starts nothing. "
+                            + "A member can ask for it in this thread.";
+            agent.slack().flatMap(Agent.SlackApp::botToken).ifPresentOrElse(token -> checked(slack.postMessage("Bearer " + token.reveal(),
+                    new SlackApi.PostMessage(origin.slackChannel(), origin.slackThreadTs(), text,
+                            new SlackApi.Metadata(NOTICE_EVENT, Map.of("outsider", author)), null))),
+                    () -> LOG.infof("Outsider notice in %s (no Slack bot token; not posted)", origin.slackChannel()));
+            return;
+        }
         String repository = origin.githubRepository();
         String handle = agent.github().map(Agent.GithubApp::handle).orElse(agent.name());
         String owner = repository.substring(0, repository.indexOf('/'));
-        String text = "@" + login + " only members and collaborators of " + owner + " can ask @" + handle
+        String text = "@" + author + " only members and collaborators of " + owner + " can ask @" + handle
                 + " for work here, so this comment starts nothing. A member can ask for it in this thread.";
         githubTokens.authorization(agent, repository).ifPresentOrElse(authorization -> {
             String[] parts = repository.split("/", 2);

@@ -74,6 +74,32 @@ class OutsiderMentionTest {
     }
 
     @Test
+    void aSlackUserOfAnotherWorkspaceIsToldInTheThreadOnceAndNoSessionOpens() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"9.9\"}")));
+        String channel = "C0O" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String thread = "1712355555.000001";
+        SessionKey key = SessionKey.slack("buck", channel, thread);
+        String dedupId = "buck:slack:outsider:" + channel + ":" + thread + ":U0EVE";
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        for (int time = 0; time < 2; time++) {
+            fixtures.publishWebhook(WebhookSource.SLACK, dedupId, key, WebhookEnvelope.OUTSIDER_MENTION, new ConversationEvent(false,
+                    Origin.slack(channel, thread), "workspace", new SessionMessage("U0EVE", "", List.of(), Instant.now(), thread), dedupId,
+                    List.of()), null, "outsider-" + UUID.randomUUID());
+            fixtures.awaitIdle();
+        }
+
+        var posts = ThirdPartyApis.server().findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))
+                .withRequestBody(containing(channel)));
+        assertEquals(1, posts.size(), "told once");
+        var post = mapper.readTree(posts.get(0).getBodyAsString());
+        assertEquals(thread, post.path("thread_ts").asText());
+        assertTrue(post.path("text").asText().startsWith("<@U0EVE> only members of this workspace can ask me for work"),
+                post.path("text").asText());
+        assertTrue(store.idFor(key).isEmpty(), "an outsider's mention opens no session");
+    }
+
+    @Test
     void anEnvelopeWhoseBodyNamesAnotherAgentThanItsSubjectIsDeadLetteredAndStartsNothing() throws Exception {
         long number = ThreadLocalRandom.current().nextLong(100_000, 900_000);
         SessionKey pearls = SessionKey.github("pearl", "acme/api", number);

@@ -90,6 +90,9 @@ public class SlackEventsResource {
         }
         if (ignored != null) {
             metrics.ignored(agent, WebhookSource.SLACK, ignored);
+            if (outsiderToAnswer(ignored, event, payload, app.settings())) {
+                return publisher.publish(outsiderMention(agent, event, ignored, headers)).thenApply(outcome -> Response.ok().build());
+            }
             return CompletableFuture.completedFuture(Response.ok().build());
         }
         SessionKey sessionKey = SessionKey.slack(agent, event.channel(), event.threadRoot());
@@ -100,6 +103,33 @@ public class SlackEventsResource {
         WebhookEnvelope envelope = Deliveries.envelope(agent, WebhookSource.SLACK, payload.eventId(), sessionKey,
                 event.type(), headers, KEPT_HEADERS, conversation);
         return publisher.publish(envelope).thenApply(outcome -> Response.ok().build());
+    }
+
+    /**
+     * Whether a refused event is an outsider's own mention to answer: someone of another workspace in a channel of an
+     * allowed one, or anyone in a shared channel that may not start work. A workspace the agent does not serve gets
+     * no answer, and neither do bots or plain messages.
+     */
+    static boolean outsiderToAnswer(String ignored, SlackEventPayload.Event event, SlackEventPayload payload, Agent.SlackApp app) {
+        if (!"app_mention".equals(event.type()) || event.user() == null || event.channel() == null || event.ts() == null
+                || event.botId() != null || !("workspace".equals(ignored) || "shared_channel".equals(ignored))) {
+            return false;
+        }
+        return app.allowedTeams().isEmpty() || (payload.teamId() != null && app.allowedTeams().contains(payload.teamId()))
+                || (payload.enterpriseId() != null && app.allowedTeams().contains(payload.enterpriseId()));
+    }
+
+    /**
+     * What the worker needs to answer an outsider's mention once: where, whom and why (the title); none of their text.
+     * One per person and thread ({@code outsider:{channel}:{thread}:{user}}).
+     */
+    private static WebhookEnvelope outsiderMention(String agent, SlackEventPayload.Event event, String why, HttpHeaders headers) {
+        String key = "outsider:" + event.channel() + ":" + event.threadRoot() + ":" + event.user();
+        ConversationEvent mention = new ConversationEvent(false, Origin.slack(event.channel(), event.threadRoot()), why,
+                new SessionMessage(event.user(), "", List.of(), Instant.now(), event.ts()),
+                Deliveries.dedupId(agent, WebhookSource.SLACK, key), List.of());
+        return Deliveries.envelope(agent, WebhookSource.SLACK, key, SessionKey.slack(agent, event.channel(), event.threadRoot()),
+                WebhookEnvelope.OUTSIDER_MENTION, headers, KEPT_HEADERS, mention);
     }
 
     /**

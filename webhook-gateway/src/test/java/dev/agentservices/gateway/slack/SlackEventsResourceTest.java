@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -269,18 +270,33 @@ class SlackEventsResourceTest {
     }
 
     @Test
-    void onlyTheAllowedWorkspacesAndNoSharedChannelStartWork() {
+    void onlyTheAllowedWorkspacesAndNoSharedChannelStartWorkAndTheOutsidersInOursAreToldOnce() {
         String pearl = GatewayTestProfile.PEARL_SLACK_SECRET;
         signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.1", null).replace("T0001", "T0EVIL"))
                 .post(PATH).then().statusCode(200);
+        stream.assertNothingSinceMark(); // a workspace the agent does not serve: not even an answer
+
         signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.2", null)
                 .replace("\"type\":\"event_callback\",", "\"type\":\"event_callback\",\"is_ext_shared_channel\":true,"))
                 .post(PATH).then().statusCode(200);
-        signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.3", null)
-                .replace("\"user\":\"U0ANA\",", "\"user\":\"U0EVE\",\"user_team\":\"T0EVIL\","))
-                .post(PATH).then().statusCode(200);
-        stream.assertNothingSinceMark();
+        for (String ts : List.of("2.3", "2.31")) { // twice in one thread: one answer
+            signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", ts, "2.3")
+                    .replace("\"user\":\"U0ANA\",", "\"user\":\"U0EVE\",\"user_team\":\"T0EVIL\","))
+                    .post(PATH).then().statusCode(200);
+        }
+        List<WebhooksStream.Stored> notices = stream.sinceMark();
+        assertEquals(2, notices.size(), notices.toString());
+        assertEquals(List.of("pearl:slack:outsider:C1:2.2:U0ANA", "pearl:slack:outsider:C1:2.3:U0EVE"),
+                notices.stream().map(WebhooksStream.Stored::msgId).toList());
+        assertEquals(List.of("shared_channel", "workspace"), notices.stream()
+                .map(stored -> stored.envelope().path("event").path("title").asText()).toList());
+        for (WebhooksStream.Stored notice : notices) {
+            assertEquals("outsider_mention", notice.envelope().path("eventType").asText());
+            assertEquals("", notice.envelope().path("event").path("message").path("text").asText(), "none of their text is kept");
+            assertFalse(notice.envelope().toString().contains("please"), notice.envelope().toString());
+        }
 
+        stream.mark();
         signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.4", null)).post(PATH).then().statusCode(200);
         signed(pearl, mention("Ev" + UUID.randomUUID(), "A0PEARL", "C1", "2.5", null)
                 .replace("\"team_id\":\"T0001\"", "\"team_id\":\"T0OTHER\",\"enterprise_id\":\"E0ACME\""))
