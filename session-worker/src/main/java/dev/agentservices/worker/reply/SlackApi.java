@@ -82,7 +82,16 @@ public interface SlackApi {
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ReplyMessage(String ts, Metadata metadata, String text, String user,
-            @JsonProperty("bot_id") String botId) {
+            @JsonProperty("bot_id") String botId, String team, @JsonProperty("user_team") String userTeam) {
+
+        public ReplyMessage(String ts, Metadata metadata, String text, String user, String botId) {
+            this(ts, metadata, text, user, botId, null, null);
+        }
+
+        /** The workspace of the message's author: {@code user_team} in shared channels, else {@code team}. */
+        public String authorTeam() {
+            return userTeam != null ? userTeam : team;
+        }
     }
 
     @RegisterForReflection

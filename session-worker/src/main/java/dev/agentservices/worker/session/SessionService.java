@@ -279,10 +279,13 @@ public class SessionService {
 
     /** What the thread is asked before a run acts on outsiders' text: who wrote it, and how a member confirms. */
     static String confirmationAsk(dev.agentservices.common.agent.Agent agent, Session session) {
+        boolean slack = session.origin() != null && session.origin().slackChannel() != null;
         String handle = agent.github().map(dev.agentservices.common.agent.Agent.GithubApp::handle).orElse(agent.name());
-        return "Part of this conversation was written by people who may not ask me for work ("
-                + session.workspace().unconfirmedAuthors().stream().map(login -> "@" + login).collect(java.util.stream.Collectors.joining(", "))
-                + "). Before I act on it, a member must confirm: reply \"@" + handle + " confirm\". Only a member's answer counts.";
+        String authors = session.workspace().unconfirmedAuthors().stream().map(author -> slack ? "<@" + author + ">" : "@" + author)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return "Part of this conversation was written by people who may not ask me for work (" + authors + "). Before I act on it, "
+                + "a member must confirm: reply " + (slack ? "\"confirm\" in this thread" : "\"@" + handle + " confirm\"")
+                + ". Only a member's answer counts.";
     }
 
     /**

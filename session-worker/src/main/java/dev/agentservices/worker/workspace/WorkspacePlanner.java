@@ -88,7 +88,7 @@ public class WorkspacePlanner {
             GithubApi.Issue issue = github.issue(authorization.get(), ACCEPT, name[0], name[1], number);
             List<GithubApi.IssueComment> comments = github.comments(authorization.get(), ACCEPT, name[0], name[1],
                     number, 100, 1);
-            String briefing = briefing(repository, issue, comments);
+            String briefing = briefing(repository, issue, comments, allowedAssociations(agent));
             List<String> outsiders = outsiders(agent, issue, comments);
             if (issue.pullRequest() != null) {
                 GithubApi.PullRequest pull = github.pull(authorization.get(), ACCEPT, name[0], name[1], number);
@@ -127,13 +127,15 @@ public class WorkspacePlanner {
                 .or(() -> Optional.ofNullable(agents.byName().get(agent.name())).flatMap(config -> config.runner().defaultRepository())
                         .map(String::trim))
                 .filter(name -> TeamSettings.REPOSITORY.matcher(name).matches());
-        Optional<String> briefing = slackThread(agent, session).or(() -> jira.ticket(agent, session));
+        Optional<Briefing> briefing = slackThread(agent, session)
+                .or(() -> jira.ticket(agent, session).map(text -> new Briefing(text, List.of())));
+        List<String> outsiders = briefing.map(Briefing::outsiders).orElse(List.of());
         if (repository.isEmpty()) {
             // no repository: the run works in an empty folder, told what the thread or ticket says
-            return briefing.map(text -> new Workspace(null, null, null, null, null, text));
+            return briefing.map(found -> new Workspace(null, null, null, null, null, found.text(), outsiders));
         }
         return repository.map(name -> new Workspace(name, null, branchName(agent.name(), session.id()), null, null,
-                briefing.orElse(null)));
+                briefing.map(Briefing::text).orElse(null), outsiders));
     }
 
     /** The Slack channel id or the Jira project key a session comes from, or null. */
@@ -197,7 +199,11 @@ public class WorkspacePlanner {
     }
 
     /** A Slack session's thread so far, people's messages only (the agent's own replies left out), oldest first. */
-    private Optional<String> slackThread(Agent agent, Session session) {
+    /** What a run is told of its request, and who wrote part of it without being allowed to ask for work. */
+    record Briefing(String text, List<String> outsiders) {
+    }
+
+    private Optional<Briefing> slackThread(Agent agent, Session session) {
         Origin origin = session.origin();
         Optional<String> token = agent.slack().flatMap(Agent.SlackApp::botToken).map(secret -> "Bearer " + secret.reveal());
         if (origin == null || origin.slackChannel() == null || token.isEmpty()) {
@@ -213,20 +219,42 @@ public class WorkspacePlanner {
         if (replies == null || !replies.ok() || replies.messages() == null) {
             return Optional.empty();
         }
-        return Optional.of(thread(origin.slackChannel(), replies.messages())).filter(text -> !text.isBlank());
+        java.util.Set<String> allowedTeams = agent.slack().map(Agent.SlackApp::allowedTeams).orElse(java.util.Set.of());
+        String text = thread(origin.slackChannel(), replies.messages(), allowedTeams);
+        return text.isBlank() ? Optional.empty() : Optional.of(new Briefing(text, slackOutsiders(replies.messages(), allowedTeams)));
     }
 
-    static String thread(String channel, List<SlackApi.ReplyMessage> messages) {
+    /** The people's messages of a thread the briefing quotes: the latest ones, bots left out. */
+    private static List<SlackApi.ReplyMessage> quoted(List<SlackApi.ReplyMessage> messages) {
         List<SlackApi.ReplyMessage> people = messages.stream().filter(m -> m.botId() == null && m.user() != null && m.text() != null)
                 .toList();
-        List<SlackApi.ReplyMessage> latest = people.subList(Math.max(0, people.size() - THREAD_MESSAGES_QUOTED), people.size());
+        return people.subList(Math.max(0, people.size() - THREAD_MESSAGES_QUOTED), people.size());
+    }
+
+    /**
+     * Whether a message's author is of a workspace the agent does not serve; with no allowed workspaces set, nobody is
+     * known to be (the gateway lets everyone of the workspace in).
+     */
+    private static boolean outsider(SlackApi.ReplyMessage message, java.util.Set<String> allowedTeams) {
+        return !allowedTeams.isEmpty() && message.authorTeam() != null && !allowedTeams.contains(message.authorTeam());
+    }
+
+    static List<String> slackOutsiders(List<SlackApi.ReplyMessage> messages, java.util.Set<String> allowedTeams) {
+        return quoted(messages).stream().filter(message -> outsider(message, allowedTeams)).map(SlackApi.ReplyMessage::user)
+                .distinct().toList();
+    }
+
+    static String thread(String channel, List<SlackApi.ReplyMessage> messages, java.util.Set<String> allowedTeams) {
+        List<SlackApi.ReplyMessage> latest = quoted(messages);
+        long people = messages.stream().filter(m -> m.botId() == null && m.user() != null && m.text() != null).count();
         if (latest.isEmpty()) {
             return "";
         }
         StringBuilder text = new StringBuilder("Slack thread in channel " + channel + ", oldest first"
-                + (people.size() > latest.size() ? " (" + (people.size() - latest.size()) + " earlier messages left out)" : "") + ":\n");
+                + (people > latest.size() ? " (" + (people - latest.size()) + " earlier messages left out)" : "") + ":\n");
         for (SlackApi.ReplyMessage message : latest) {
-            text.append("\n--- <@").append(message.user()).append(">:\n").append(cut(message.text())).append('\n');
+            text.append("\n--- <@").append(message.user()).append("> (").append(outsider(message, allowedTeams) ? "outsider" : "member")
+                    .append("):\n").append(cut(message.text())).append('\n');
         }
         return text.toString();
     }
@@ -237,11 +265,12 @@ public class WorkspacePlanner {
                 .toLowerCase(java.util.Locale.ROOT);
     }
 
-    static String briefing(String repository, GithubApi.Issue issue, List<GithubApi.IssueComment> comments) {
+    static String briefing(String repository, GithubApi.Issue issue, List<GithubApi.IssueComment> comments,
+            java.util.Set<String> allowed) {
         StringBuilder text = new StringBuilder();
         text.append(issue.pullRequest() != null ? "GitHub pull request " : "GitHub issue ").append(repository).append('#')
                 .append(issue.number()).append(": ").append(issue.title() == null ? "" : issue.title()).append('\n')
-                .append("Opened by ").append(author(issue.user(), issue.authorAssociation())).append("\n\n")
+                .append("Opened by ").append(author(issue.user(), issue.authorAssociation(), allowed)).append("\n\n")
                 .append(issue.body() == null || issue.body().isBlank() ? "(no description)" : cut(issue.body())).append('\n');
         List<GithubApi.IssueComment> latest = comments.subList(Math.max(0, comments.size() - COMMENTS_QUOTED), comments.size());
         if (!latest.isEmpty()) {
@@ -249,7 +278,7 @@ public class WorkspacePlanner {
                     .append(comments.size() > latest.size() ? " (" + (comments.size() - latest.size()) + " earlier ones left out)" : "")
                     .append(":\n");
             for (GithubApi.IssueComment comment : latest) {
-                text.append("\n--- comment by ").append(author(comment.user(), comment.authorAssociation())).append(":\n")
+                text.append("\n--- comment by ").append(author(comment.user(), comment.authorAssociation(), allowed)).append(":\n")
                         .append(comment.body() == null ? "" : cut(comment.body())).append('\n');
             }
         }
@@ -262,7 +291,7 @@ public class WorkspacePlanner {
      * counted: their text is the platform's or the agent's own.
      */
     static List<String> outsiders(Agent agent, GithubApi.Issue issue, List<GithubApi.IssueComment> comments) {
-        java.util.Set<String> allowed = agent.github().map(Agent.GithubApp::allowedAssociations).orElse(Agent.GithubApp.DEFAULT_ASSOCIATIONS);
+        java.util.Set<String> allowed = allowedAssociations(agent);
         String handle = agent.github().map(Agent.GithubApp::handle).orElse(agent.name());
         java.util.Set<String> outsiders = new java.util.LinkedHashSet<>();
         java.util.function.BiConsumer<GithubApi.User, String> check = (user, association) -> {
@@ -280,9 +309,17 @@ public class WorkspacePlanner {
         return List.copyOf(outsiders);
     }
 
-    private static String author(GithubApi.User user, String association) {
-        return "@" + (user == null || user.login() == null ? "unknown" : user.login())
-                + (association == null ? "" : " (" + association.toLowerCase(java.util.Locale.ROOT) + ")");
+    /** Who wrote a text and their standing: a member (an allowed association), a bot, or an outsider; and GitHub's word. */
+    private static String author(GithubApi.User user, String association, java.util.Set<String> allowed) {
+        String login = user == null || user.login() == null ? "unknown" : user.login();
+        String standing = login.endsWith("[bot]") ? "bot"
+                : association != null && allowed.contains(association.toUpperCase(java.util.Locale.ROOT)) ? "member" : "outsider";
+        return "@" + login + " (" + standing + (association == null ? "" : ": " + association.toLowerCase(java.util.Locale.ROOT)) + ")";
+    }
+
+    /** The associations whose authors count as members for the agent. */
+    static java.util.Set<String> allowedAssociations(Agent agent) {
+        return agent.github().map(Agent.GithubApp::allowedAssociations).orElse(Agent.GithubApp.DEFAULT_ASSOCIATIONS);
     }
 
     static String cut(String text) {
