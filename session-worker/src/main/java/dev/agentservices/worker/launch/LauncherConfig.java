@@ -127,6 +127,12 @@ public interface LauncherConfig {
          * domains through besides everyone's, and only the team's pods may reach it.
          */
         Optional<String> egressTeamPorts();
+
+        /**
+         * Agents with a proxy port of their own, {@code agent=port,…} ({@code SESSION_KUBERNETES_EGRESS_AGENT_PORTS}; the
+         * chart's {@code sessionEgressProxy.agents}): the port of the agent's runs whose team has none of its own.
+         */
+        Optional<String> egressAgentPorts();
     }
 
     /** The local launcher: the reference runner as a process inside tmux. */

@@ -41,11 +41,13 @@ final class RunManifests {
     private final String idleSeconds;
     private final String gitUrl;
     private final Map<String, Integer> teamPorts;
+    private final Map<String, Integer> agentPorts;
 
     RunManifests(KubernetesSerialization serialization, LauncherConfig.Kubernetes config, RunnerConfig runner, String namespace,
             Duration idleTimeout, String gitUrl) {
         this.gitUrl = gitUrl;
-        this.teamPorts = teamPorts(config.egressTeamPorts());
+        this.teamPorts = ports(config.egressTeamPorts());
+        this.agentPorts = ports(config.egressAgentPorts());
         this.config = config;
         this.runner = runner;
         this.namespace = namespace;
@@ -94,7 +96,7 @@ final class RunManifests {
         value(env, "GITHUB_GIT_URL", gitUrl);
         config.egressProxy().map(String::trim).filter(proxy -> !proxy.isEmpty()).ifPresent(proxy -> {
             // env entries win over envFrom: the operator's Secret cannot turn the proxy off
-            String url = "http://" + session.id() + ":run@" + teamProxy(proxy, session.team());
+            String url = "http://" + session.id() + ":run@" + ownProxy(proxy, session);
             String direct = URI.create(apiUrl).getHost() + ",localhost,127.0.0.1,.svc,.cluster.local";
             for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
                 value(env, variable, url);
@@ -113,14 +115,17 @@ final class RunManifests {
         return write(pod);
     }
 
-    /** The proxy's {@code host:port} for a run of {@code team}: the team's own port when it has one. */
-    private String teamProxy(String proxy, String team) {
-        Integer port = team == null ? null : teamPorts.get(team);
+    /** The proxy's {@code host:port} for the session's run: its team's own port, else its agent's, else the shared one. */
+    private String ownProxy(String proxy, Session session) {
+        Integer port = session.team() == null ? null : teamPorts.get(session.team());
+        if (port == null) {
+            port = agentPorts.get(session.agent());
+        }
         return port == null ? proxy : proxy.substring(0, proxy.lastIndexOf(':') + 1) + port;
     }
 
-    /** {@code team=port,…} as a map; an entry that is not one is refused at start-up. */
-    static Map<String, Integer> teamPorts(Optional<String> setting) {
+    /** {@code name=port,…} as a map; an entry that is not one is refused at start-up. */
+    static Map<String, Integer> ports(Optional<String> setting) {
         Map<String, Integer> ports = new java.util.HashMap<>();
         for (String entry : setting.orElse("").split(",")) {
             if (entry.isBlank()) {
@@ -130,8 +135,8 @@ final class RunManifests {
             try {
                 ports.put(parts[0].trim(), Integer.parseInt(parts[1].trim()));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("SESSION_KUBERNETES_EGRESS_TEAM_PORTS takes team=port pairs separated by commas, not '"
-                        + entry.trim() + "'");
+                throw new IllegalStateException("SESSION_KUBERNETES_EGRESS_TEAM_PORTS and …_AGENT_PORTS take name=port pairs "
+                        + "separated by commas, not '" + entry.trim() + "'");
             }
         }
         return Map.copyOf(ports);

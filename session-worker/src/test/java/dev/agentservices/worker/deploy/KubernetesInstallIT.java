@@ -248,13 +248,22 @@ class KubernetesInstallIT {
     }
 
     /**
-     * A team with a proxy port of its own (sessionEgressProxy.teams): the worker is told the port, only the team's pods
-     * may reach it, and there (on a real Squid) the team's own domain goes through, which the shared port refuses.
+     * A team (and an agent) with a proxy port of their own (sessionEgressProxy.teams, .agents): the worker is told the
+     * ports, only the team's (the agent's) pods may reach each, and there (on a real Squid) their own domain goes
+     * through, which the shared port refuses.
      */
     @Test
     void aTeamsOwnProxyPortLetsItsOwnDomainsThroughAndOnlyItsPodsMayReachIt() throws Exception {
         List<HasMetadata> withTeam = load(render("--set-json",
-                "sessionEgressProxy.teams={\"payments\":{\"port\":3130,\"allowedDomains\":[\"localhost\"]}}"));
+                "sessionEgressProxy.teams={\"payments\":{\"port\":3130,\"allowedDomains\":[\"localhost\"]}}",
+                "--set-json", "sessionEgressProxy.agents={\"dolly\":{\"port\":3140,\"allowedDomains\":[\"localhost\"]}}"));
+        NetworkPolicy agentPolicy = withTeam.stream().filter(r -> r instanceof NetworkPolicy && r.getMetadata().getName()
+                .equals("session-egress-agent-dolly")).map(NetworkPolicy.class::cast).findFirst().orElseThrow();
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "agent-services", "agent-services.dev/agent", "dolly"),
+                agentPolicy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals("dolly=3140", withTeam.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap
+                && r.getMetadata().getName().equals("agent-services")).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+                .findFirst().orElseThrow().getData().get("SESSION_KUBERNETES_EGRESS_AGENT_PORTS"));
         NetworkPolicy team = withTeam.stream().filter(r -> r instanceof NetworkPolicy && r.getMetadata().getName()
                 .equals("session-egress-team-payments")).map(NetworkPolicy.class::cast).findFirst().orElseThrow();
         assertEquals(SESSIONS, team.getMetadata().getNamespace());
@@ -267,7 +276,8 @@ class KubernetesInstallIT {
                 .findFirst().orElseThrow().getData().get("SESSION_KUBERNETES_EGRESS_TEAM_PORTS"));
         // no other team's pods: the shared policy still allows the shared port only
         assertTrue(withTeam.stream().filter(r -> r instanceof NetworkPolicy && SESSIONS.equals(r.getMetadata().getNamespace())
-                && !r.getMetadata().getName().equals("session-egress-team-payments")).map(NetworkPolicy.class::cast)
+                && !r.getMetadata().getName().equals("session-egress-team-payments")
+                && !r.getMetadata().getName().equals("session-egress-agent-dolly")).map(NetworkPolicy.class::cast)
                 .flatMap(policy -> policy.getSpec().getEgress() == null ? java.util.stream.Stream.empty() : policy.getSpec().getEgress().stream())
                 .flatMap(rule -> rule.getPorts() == null ? java.util.stream.Stream.empty() : rule.getPorts().stream())
                 .noneMatch(port -> port.getPort() != null && Integer.valueOf(3130).equals(port.getPort().getIntVal())));
@@ -276,11 +286,13 @@ class KubernetesInstallIT {
         Path dir = Files.createTempDirectory("squid-");
         int shared = freePort();
         int own = freePort();
+        int agents = freePort();
         String conf = squidFiles(withTeam.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap
                 && r.getMetadata().getName().equals("session-egress")).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
                 .findFirst().orElseThrow().getData().get("squid.conf"), dir)
                 .replace("http_port 3128", "http_port 127.0.0.1:" + shared)
                 .replace("http_port 3130 name=team-payments", "http_port 127.0.0.1:" + own + " name=team-payments")
+                .replace("http_port 3140 name=agent-dolly", "http_port 127.0.0.1:" + agents + " name=agent-dolly")
                 .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
         Process proxy = squid(conf, dir, shared);
         try {
@@ -289,6 +301,7 @@ class KubernetesInstallIT {
             assertEquals("403", curl("http://0f3a9c2e-3333:run@127.0.0.1:" + shared, local), "not on the shared port");
             assertEquals("403", curl("http://0f3a9c2e-2222:run@127.0.0.1:" + own, "http://example.org/"), "nor anything else");
             assertEquals("407", curl("http://127.0.0.1:" + own, local), "its runs name their session there too");
+            assertEquals("200", curl("http://0f3a9c2e-4444:run@127.0.0.1:" + agents, local), "the agent's own domain on its port");
         } finally {
             stop(proxy);
             site.stop(0);

@@ -68,7 +68,8 @@ class KubernetesLauncherTest {
                     Map.entry("agents.buck.runner.env-secret", "buck-model-credentials"),
                     Map.entry("agents.buck.runner.permission-mode", "acceptEdits"),
                     Map.entry("session.kubernetes.egress-proxy", "session-egress.agent-services.svc.cluster.local:3128"),
-                    Map.entry("session.kubernetes.egress-team-ports", "registries=3130, other=3131"));
+                    Map.entry("session.kubernetes.egress-team-ports", "registries=3130, other=3131"),
+                    Map.entry("session.kubernetes.egress-agent-ports", "buck=3140"));
         }
 
         @Override
@@ -127,8 +128,9 @@ class KubernetesLauncherTest {
         assertEquals(Boolean.FALSE, container.getEnvFrom().get(0).getSecretRef().getOptional());
         assertEquals("acceptEdits", env.get("RUNNER_PERMISSION_MODE").getValue());
         assertEquals("https://github.com", env.get("GITHUB_GIT_URL").getValue());
-        // out only through the egress proxy, named by the session for its access log; runner-api directly
-        String proxy = "http://" + session.id() + ":run@session-egress.agent-services.svc.cluster.local:3128";
+        // out only through the egress proxy (the agent's own port: the session has no team with one), named by the session
+        // for its access log; runner-api directly
+        String proxy = "http://" + session.id() + ":run@session-egress.agent-services.svc.cluster.local:3140";
         for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
             assertEquals(proxy, env.get(variable).getValue(), variable);
         }
@@ -324,7 +326,7 @@ class KubernetesLauncherTest {
     }
 
     @Test
-    void aTeamWithAProxyPortOfItsOwnGoesOutThroughItAndItsPodsCarryTheTeamForTheNetworkPolicy() throws Exception {
+    void aTeamWithAProxyPortOfItsOwnGoesOutThroughItRatherThanItsAgentsAndItsPodsCarryTheTeamForTheNetworkPolicy() throws Exception {
         String channel = "C0P" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         teams.put(new TeamSettings(TeamSettings.VERSION, "registries", List.of(channel), List.of(), List.of(), 0, null, null, null));
         String thread = "1712388890." + String.format("%06d", (int) (Math.random() * 1_000_000));
