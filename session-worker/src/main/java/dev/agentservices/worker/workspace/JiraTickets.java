@@ -54,7 +54,7 @@ public class JiraTickets {
                 .append(fields.summary() == null ? "" : fields.summary()).append('\n')
                 .append("Reported by ").append(name(fields.reporter())).append("\n\n")
                 .append(fields.description() == null || fields.description().isBlank() ? "(no description)"
-                        : WorkspacePlanner.cut(fields.description()))
+                        : WorkspacePlanner.quoted(fields.description()))
                 .append('\n');
         List<JiraApi.IssueComment> comments = fields.comment() == null || fields.comment().comments() == null ? List.of()
                 : fields.comment().comments();
@@ -66,7 +66,7 @@ public class JiraTickets {
                     .append(":\n");
             for (JiraApi.IssueComment comment : latest) {
                 text.append("\n--- comment by ").append(name(comment.author())).append(":\n")
-                        .append(comment.body() == null ? "" : WorkspacePlanner.cut(comment.body())).append('\n');
+                        .append(comment.body() == null ? "" : WorkspacePlanner.quoted(comment.body())).append('\n');
             }
         }
         return text.toString();

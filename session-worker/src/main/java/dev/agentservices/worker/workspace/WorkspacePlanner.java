@@ -254,7 +254,7 @@ public class WorkspacePlanner {
                 + (people > latest.size() ? " (" + (people - latest.size()) + " earlier messages left out)" : "") + ":\n");
         for (SlackApi.ReplyMessage message : latest) {
             text.append("\n--- <@").append(message.user()).append("> (").append(outsider(message, allowedTeams) ? "outsider" : "member")
-                    .append("):\n").append(cut(message.text())).append('\n');
+                    .append("):\n").append(quoted(message.text())).append('\n');
         }
         return text.toString();
     }
@@ -271,7 +271,7 @@ public class WorkspacePlanner {
         text.append(issue.pullRequest() != null ? "GitHub pull request " : "GitHub issue ").append(repository).append('#')
                 .append(issue.number()).append(": ").append(issue.title() == null ? "" : issue.title()).append('\n')
                 .append("Opened by ").append(author(issue.user(), issue.authorAssociation(), allowed)).append("\n\n")
-                .append(issue.body() == null || issue.body().isBlank() ? "(no description)" : cut(issue.body())).append('\n');
+                .append(issue.body() == null || issue.body().isBlank() ? "(no description)" : quoted(issue.body())).append('\n');
         List<GithubApi.IssueComment> latest = comments.subList(Math.max(0, comments.size() - COMMENTS_QUOTED), comments.size());
         if (!latest.isEmpty()) {
             text.append("\nLatest comments, oldest first")
@@ -279,7 +279,7 @@ public class WorkspacePlanner {
                     .append(":\n");
             for (GithubApi.IssueComment comment : latest) {
                 text.append("\n--- comment by ").append(author(comment.user(), comment.authorAssociation(), allowed)).append(":\n")
-                        .append(comment.body() == null ? "" : cut(comment.body())).append('\n');
+                        .append(comment.body() == null ? "" : quoted(comment.body())).append('\n');
             }
         }
         return text.toString();
@@ -322,7 +322,13 @@ public class WorkspacePlanner {
         return agent.github().map(Agent.GithubApp::allowedAssociations).orElse(Agent.GithubApp.DEFAULT_ASSOCIATIONS);
     }
 
-    static String cut(String text) {
-        return text.length() <= COMMENT_KEPT ? text : text.substring(0, COMMENT_KEPT) + " [… cut]";
+    /**
+     * What one person wrote, as the briefing quotes it: cut to {@link #COMMENT_KEPT} characters, every line behind
+     * {@code "> "}, so that no text can start a line of the briefing's own (a "--- comment by …" header) and pose as
+     * another speaker.
+     */
+    static String quoted(String text) {
+        String kept = text.length() <= COMMENT_KEPT ? text : text.substring(0, COMMENT_KEPT) + " [… cut]";
+        return "> " + kept.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\n> ");
     }
 }

@@ -117,8 +117,8 @@ class JiraGithubInteractivityFlowTest {
         assertEquals("team-jobs", session.team());
         assertEquals("acme/jobs", session.workspace().repository(), "the project's repository, not the team's first");
         assertTrue(session.workspace().branch().startsWith("buck/"), session.workspace().branch());
-        assertEquals("Jira ticket " + issue + ": Nightly export times out\nReported by Ana Lima\n\nSince Tuesday the export job dies.\n"
-                + "\nLatest comments, oldest first:\n\n--- comment by Bo Chen:\nIt is the 30 s query limit.\n", session.workspace().briefing());
+        assertEquals("Jira ticket " + issue + ": Nightly export times out\nReported by Ana Lima\n\n> Since Tuesday the export job dies.\n"
+                + "\nLatest comments, oldest first:\n\n--- comment by Bo Chen:\n> It is the 30 s query limit.\n", session.workspace().briefing());
     }
 
     @Test
