@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts the runs that waited for a free slot of their team or for its budget, oldest first, when a slot
- * frees or the budget allows ({@link SessionService#launch} decides again). It looks
+ * frees or the budget allows ({@link SessionService#launch} decides again), and gives a live run the follow-ups
+ * held for the budget once it allows ({@link SessionService#releaseHeld}). It looks
  * every {@code worker.queue.check-interval} and takes only sessions it already saw waiting the time
  * before, so it never races the message handler that is launching a run at this moment.
  */
@@ -43,6 +44,7 @@ public class QueuedRunStarter {
         return thread;
     });
     private Set<String> seenWaiting = Set.of();
+    private Set<String> seenHeld = Set.of();
 
     public QueuedRunStarter(SessionView view, SessionStore store, SessionService sessions, TeamSlots slots, TeamBudget budget,
             @ConfigProperty(name = "worker.queue.check-interval", defaultValue = "5s") Duration interval) {
@@ -61,6 +63,23 @@ public class QueuedRunStarter {
 
     void stop(@Observes ShutdownEvent event) {
         timer.shutdownNow();
+    }
+
+    /** Live runs whose follow-ups wait for the budget (a turn ended, something queued): given to the run once it allows. */
+    private void releaseHeldFollowUps() {
+        SessionQuery ended = new SessionQuery(Set.of(), Set.of(), Set.of(SessionStatus.SUCCEEDED, SessionStatus.FAILED), Set.of(),
+                null, null, null);
+        Set<String> now = new HashSet<>();
+        for (Session session : view.matching(ended)) {
+            if (!session.runLive() || session.queued().isEmpty()) {
+                continue;
+            }
+            now.add(session.id());
+            if (seenHeld.contains(session.id()) && budget.overBudget(session).isEmpty()) {
+                sessions.releaseHeld(session);
+            }
+        }
+        seenHeld = now;
     }
 
     void startWaitingRuns() {
@@ -88,6 +107,7 @@ public class QueuedRunStarter {
                 }
             }
             seenWaiting = now;
+            releaseHeldFollowUps();
         } catch (RuntimeException e) {
             LOG.warnf("Could not start waiting runs (%s); trying again in %s", e.getMessage(), interval);
         }

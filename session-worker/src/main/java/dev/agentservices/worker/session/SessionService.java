@@ -159,6 +159,23 @@ public class SessionService {
         agents.byName(session.agent()).ifPresent(agent -> poster.notice(agent, session, spent.notice()));
     }
 
+    /**
+     * The follow-ups held for the budget while the session's run is live, as that run's next turn once the budget allows;
+     * unchanged when a turn is going, the run ended, or nothing is held.
+     */
+    public void releaseHeld(Session session) {
+        boolean[] released = {false};
+        Session updated = store.update(session.id(), current -> {
+            released[0] = !current.turnInProgress() && current.runLive() && !current.queued().isEmpty();
+            return released[0] ? current.withQueuedAsNextTurn(clock.instant()) : current;
+        }).session();
+        if (released[0]) {
+            LOG.infof("Session %s (%s) run %d: the budget allows its held follow-ups, now turn %d", updated.id(), updated.key(),
+                    updated.run(), updated.turn());
+            agents.byName(updated.agent()).ifPresent(agent -> reactions.started(agent, updated, updated.turn()));
+        }
+    }
+
     /** Why the session's next turn may not start now, in its live run or a new one: its team's spent budget. */
     public Optional<TeamBudget.Spent> overBudget(Session session) {
         return budget.overBudget(session);

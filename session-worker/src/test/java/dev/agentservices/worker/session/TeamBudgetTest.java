@@ -176,11 +176,37 @@ class TeamBudgetTest {
                 .withRequestBody(matchingJsonPath("$.thread_ts", equalTo(thread)))).stream()
                 .anyMatch(r -> r.getBodyAsString().contains("Team " + team + " has spent $1.25 of its $1.00 monthly budget")));
 
-        // the run ends after its idle time; with the budget raised, the follow-up is the next run's turn
-        teams.put(budget(team, channel, 10.00));
+        // the run ends after its idle time: the follow-up is the next run's turn, which waits for the budget
         fixtures.publishEnd(new RunEnd(RunEnd.VERSION, first.id(), 1, 1, null));
-        Session next = fixtures.awaitSession(first.key(), s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
-        assertEquals(2, next.turn());
+        Session waiting = fixtures.awaitSession(first.key(), s -> s.run() == 2 && Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
+        assertEquals(2, waiting.turn());
+        assertTrue(waiting.prompt().contains("one more thing"), waiting.prompt());
+        teams.put(budget(team, channel, 10.00));
+        fixtures.awaitSession(first.key(), s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
+    }
+
+    @Test
+    void aFollowUpHeldForTheBudgetGoesToTheLiveRunOnceTheBudgetIsRaised() throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        String channel = "C0H" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String team = "held-" + channel.toLowerCase();
+        teams.put(budget(team, channel, 1.00));
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
+        String thread = "1712377778.000001";
+        Session first = fixtures.awaitSession(fixtures.mention(channel, thread).key(), s -> s.status() == SessionStatus.RUNNING);
+        RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                new Usage(250_000, 33_334, 0), null, null);
+        fixtures.publishOutcome(costly, costly.dedupId());
+        fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED && s.runLive());
+        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
+                + "\"message\",\"user\":\"U0ANA\",\"text\":\"one more thing\",\"ts\":\"1712377778.000002\",\"thread_ts\":\""
+                + thread + "\",\"channel\":\"" + channel + "\"}}");
+        fixtures.awaitSession(first.key(), s -> s.queued().size() == 1);
+
+        teams.put(budget(team, channel, 10.00));
+        Session next = fixtures.awaitSession(first.key(), s -> s.turn() == 2 && s.status() == SessionStatus.RUNNING);
+        assertEquals(1, next.run(), "the live run takes it: no new run");
         assertTrue(next.prompt().contains("one more thing"), next.prompt());
     }
 
