@@ -150,24 +150,11 @@ class TeamBudgetTest {
 
     @Test
     void aFollowUpToALiveRunWaitsWhenTheTeamHasSpentItsBudgetAndGoesToTheNextRun() throws Exception {
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
         String channel = "C0L" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         String team = "live-" + channel.toLowerCase();
-        teams.put(budget(team, channel, 1.00));
-        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
         String thread = "1712377777.000001";
-        Session first = fixtures.awaitSession(fixtures.mention(channel, thread).key(), s -> s.status() == SessionStatus.RUNNING);
-        RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
-                new Usage(250_000, 33_334, 0), null, null);
-        fixtures.publishOutcome(costly, costly.dedupId());
-        fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED && s.runLive());
-
-        // a reply in the thread while the run waits for its next turn: the run does not get it
-        fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
-                + "\"message\",\"user\":\"U0ANA\",\"text\":\"one more thing\",\"ts\":\"1712377777.000002\",\"thread_ts\":\""
-                + thread + "\",\"channel\":\"" + channel + "\"}}");
-        Session held = fixtures.awaitSession(first.key(), s -> s.queued().size() == 1);
+        Session held = followUpHeldForTheBudget(team, channel, thread);
+        WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
         fixtures.awaitIdle();
         held = store.get(held.id()).orElseThrow().session();
         assertEquals(1, held.turn(), "no turn was given to the live run");
@@ -177,37 +164,44 @@ class TeamBudgetTest {
                 .anyMatch(r -> r.getBodyAsString().contains("Team " + team + " has spent $1.25 of its $1.00 monthly budget")));
 
         // the run ends after its idle time: the follow-up is the next run's turn, which waits for the budget
-        fixtures.publishEnd(new RunEnd(RunEnd.VERSION, first.id(), 1, 1, null));
-        Session waiting = fixtures.awaitSession(first.key(), s -> s.run() == 2 && Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
+        fixtures.publishEnd(new RunEnd(RunEnd.VERSION, held.id(), 1, 1, null));
+        Session waiting = fixtures.awaitSession(held.key(), s -> s.run() == 2 && Session.WAITING_FOR_BUDGET.equals(s.waitingFor()));
         assertEquals(2, waiting.turn());
         assertTrue(waiting.prompt().contains("one more thing"), waiting.prompt());
         teams.put(budget(team, channel, 10.00));
-        fixtures.awaitSession(first.key(), s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
+        fixtures.awaitSession(held.key(), s -> s.run() == 2 && s.status() == SessionStatus.RUNNING);
     }
 
     @Test
     void aFollowUpHeldForTheBudgetGoesToTheLiveRunOnceTheBudgetIsRaised() throws Exception {
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
         String channel = "C0H" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         String team = "held-" + channel.toLowerCase();
+        Session held = followUpHeldForTheBudget(team, channel, "1712377778.000001");
+
+        teams.put(budget(team, channel, 10.00));
+        Session next = new WorkerFixtures(mapper, store).awaitSession(held.key(), s -> s.turn() == 2 && s.status() == SessionStatus.RUNNING);
+        assertEquals(1, next.run(), "the live run takes it: no new run");
+        assertTrue(next.prompt().contains("one more thing"), next.prompt());
+    }
+
+    /**
+     * A session of a new team with a $1 budget whose first turn cost $1.25, its run still live, and a reply in its thread
+     * since: the reply held on the session.
+     */
+    private Session followUpHeldForTheBudget(String team, String channel, String thread) throws Exception {
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
         teams.put(budget(team, channel, 1.00));
         WorkerFixtures fixtures = new WorkerFixtures(mapper, store);
-        String thread = "1712377778.000001";
         Session first = fixtures.awaitSession(fixtures.mention(channel, thread).key(), s -> s.status() == SessionStatus.RUNNING);
         RunOutcome costly = new RunOutcome(RunOutcome.VERSION, first.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
                 new Usage(250_000, 33_334, 0), null, null);
         fixtures.publishOutcome(costly, costly.dedupId());
         fixtures.awaitSession(first.key(), s -> s.status() == SessionStatus.SUCCEEDED && s.runLive());
         fixtures.publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
-                + "\"message\",\"user\":\"U0ANA\",\"text\":\"one more thing\",\"ts\":\"1712377778.000002\",\"thread_ts\":\""
-                + thread + "\",\"channel\":\"" + channel + "\"}}");
-        fixtures.awaitSession(first.key(), s -> s.queued().size() == 1);
-
-        teams.put(budget(team, channel, 10.00));
-        Session next = fixtures.awaitSession(first.key(), s -> s.turn() == 2 && s.status() == SessionStatus.RUNNING);
-        assertEquals(1, next.run(), "the live run takes it: no new run");
-        assertTrue(next.prompt().contains("one more thing"), next.prompt());
+                + "\"message\",\"user\":\"U0ANA\",\"text\":\"one more thing\",\"ts\":\"" + thread.replace(".000001", ".000002")
+                + "\",\"thread_ts\":\"" + thread + "\",\"channel\":\"" + channel + "\"}}");
+        return fixtures.awaitSession(first.key(), s -> s.queued().size() == 1);
     }
 
     private static TeamSettings budget(String team, String channel, double usd) {
