@@ -287,12 +287,16 @@ public class SessionService {
                 launched.podName());
     }
 
-    /** Whether a member's message confirms the waiting run: it says "confirm" (or "confirmed") as a word. */
+    /**
+     * Whether a member's message confirms the waiting run: besides mentions it says only "confirm" (or "confirmed"), so
+     * that a question such as "can you confirm the bug?" does not.
+     */
     static boolean confirms(SessionMessage message) {
-        return message.text() != null && CONFIRM.matcher(message.text()).find();
+        return message.text() != null && CONFIRM.matcher(MENTION.matcher(message.text()).replaceAll("").strip()).matches();
     }
 
-    private static final java.util.regex.Pattern CONFIRM = java.util.regex.Pattern.compile("(?i)\\bconfirm(ed)?\\b");
+    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@[^>]+>|@[A-Za-z0-9_-]+(\\[bot])?");
+    private static final java.util.regex.Pattern CONFIRM = java.util.regex.Pattern.compile("(?i)confirm(ed)?[.!]?");
 
     /** What the thread is asked before a run acts on outsiders' text: who wrote it, and how a member confirms. */
     static String confirmationAsk(dev.agentservices.common.agent.Agent agent, Session session) {
