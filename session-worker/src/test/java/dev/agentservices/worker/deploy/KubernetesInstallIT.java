@@ -226,10 +226,9 @@ class KubernetesInstallIT {
         com.sun.net.httpserver.HttpServer site = localSite();
         Path dir = Files.createTempDirectory("squid-");
         int port = freePort();
-        String conf = squidFiles(one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf"), dir)
+        String conf = squidFiles(one(io.fabric8.kubernetes.api.model.ConfigMap.class, "session-egress").getData().get("squid.conf"), dir, site)
                 .replace("http_port 3128", "http_port 127.0.0.1:" + port)
-                .replace("acl allowed dstdomain ", "acl allowed dstdomain localhost ")
-                .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
+                .replace("acl allowed dstdomain ", "acl allowed dstdomain localhost ");
         Process proxy = squid(conf, dir, port);
         try {
             String local = "http://localhost:" + site.getAddress().getPort() + "/";
@@ -289,11 +288,10 @@ class KubernetesInstallIT {
         int agents = freePort();
         String conf = squidFiles(withTeam.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap
                 && r.getMetadata().getName().equals("session-egress")).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
-                .findFirst().orElseThrow().getData().get("squid.conf"), dir)
+                .findFirst().orElseThrow().getData().get("squid.conf"), dir, site)
                 .replace("http_port 3128", "http_port 127.0.0.1:" + shared)
                 .replace("http_port 3130 name=team-payments", "http_port 127.0.0.1:" + own + " name=team-payments")
-                .replace("http_port 3140 name=agent-dolly", "http_port 127.0.0.1:" + agents + " name=agent-dolly")
-                .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
+                .replace("http_port 3140 name=agent-dolly", "http_port 127.0.0.1:" + agents + " name=agent-dolly");
         Process proxy = squid(conf, dir, shared);
         try {
             String local = "http://localhost:" + site.getAddress().getPort() + "/";
@@ -327,13 +325,17 @@ class KubernetesInstallIT {
         }
     }
 
-    /** The chart's squid.conf with its files in {@code dir} (a test's own, writable by Squid's user). */
-    private static String squidFiles(String conf, Path dir) throws IOException {
+    /**
+     * The chart's squid.conf with its files in {@code dir} (a test's own, writable by Squid's user), and the local
+     * site's port among the safe ones.
+     */
+    private static String squidFiles(String conf, Path dir, com.sun.net.httpserver.HttpServer site) throws IOException {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         return conf.replace("pid_filename /tmp/squid.pid", "pid_filename " + dir.resolve("squid.pid"))
                 .replace("coredump_dir /tmp", "coredump_dir " + dir)
                 .replace("access_log stdio:/dev/stdout", "access_log stdio:" + dir.resolve("access.log"))
-                .replace("cache_log stdio:/dev/stderr", "cache_log stdio:" + dir.resolve("cache.log"));
+                .replace("cache_log stdio:/dev/stderr", "cache_log stdio:" + dir.resolve("cache.log"))
+                .replace("acl Safe_ports port 80 443", "acl Safe_ports port 80 443 " + site.getAddress().getPort());
     }
 
     /** Debian's Squid on {@code conf}, once it listens on {@code port}. */
