@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (nats-server; tmux, jq, curl and git for the reference
+# The test command: installs what the tests need (nats-server; PostgreSQL, started privately for the tests; tmux, jq, curl and git for the reference
 # runner of the end-to-end tests, which also install the pinned Claude Code CLI from npm; script for the local terminal; node and npm for the test with the
 # official Connect client; Chromium for the web UI test, or CHROMIUM naming another Chromium or Chrome),
 # then runs the whole Maven build with its tests, fuzzes the payload parsers for a bounded time, and runs a
@@ -20,6 +20,15 @@ ensure_command npm npm
 if [ -z "${CHROMIUM:-}" ]; then
   ensure_command chromium chromium
 fi
+
+# a private PostgreSQL for the tests that need a history (PgTestServer gives each its own database); without
+# TEST_PGHOST each test JVM starts one of its own. PG* variables of the caller would give every service a history:
+# the tests set theirs themselves.
+unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSSLMODE
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/agent-services-test-pg.XXXXXX")
+trap 'stop_postgres "$pg_dir"; rm -rf "$pg_dir"' EXIT
+export TEST_PGPORT=$(free_port) TEST_PGHOST=127.0.0.1 TEST_PGUSER=postgres
+start_postgres "$TEST_PGPORT" "$pg_dir"
 
 ./mvnw -B -ntp verify "$@"
 

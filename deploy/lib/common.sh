@@ -53,6 +53,57 @@ start_nats_server() {
   return 1
 }
 
+# pg_bin_dir: the bin folder of the newest PostgreSQL from Debian's packages (PG_BIN when set), installing
+# postgresql when there is none: initdb and pg_ctl are not on the PATH there.
+pg_bin_dir() {
+  if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return 0; fi
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$dir" ]; then
+    ensure_package postgresql || return 1
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  fi
+  [ -n "$dir" ] && echo "$dir"
+}
+
+# ensure_package PACKAGE: installs a Debian package (for packages whose commands are not on the PATH).
+ensure_package() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "Installing $1..." >&2
+  if [ -z "${ENSURE_PACKAGES_UPDATED:-}" ]; then
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    export ENSURE_PACKAGES_UPDATED=1
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2
+}
+
+# start_postgres PORT DIR: a private PostgreSQL on 127.0.0.1:PORT with its data in DIR/data and its log in
+# DIR/postgres.log, superuser postgres with trust for loopback connections only, and a database agent_services.
+# As root it runs as the postgres user (PostgreSQL refuses root). Stop it with stop_postgres DIR.
+start_postgres() {
+  local port=$1 dir=$2 bin as=()
+  bin=$(pg_bin_dir) || return 1
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    as=(runuser -u postgres --)
+  fi
+  (cd /tmp && "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1) || {
+    echo "error: initdb failed; see $dir/initdb.log" >&2; return 1; }
+  (cd /tmp && "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200" start >/dev/null) || {
+    echo "error: PostgreSQL did not start; see $dir/postgres.log" >&2; return 1; }
+  "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE agent_services" >/dev/null
+}
+
+stop_postgres() { # stop_postgres DIR
+  local bin as=()
+  bin=$(pg_bin_dir) || return 0
+  if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); fi
+  [ -d "$1/data" ] && (cd /tmp && "${as[@]}" "$bin/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1) || true
+}
+
 # Waits until each service answers /q/health/ready: await_ready PORT... (30 s each).
 await_ready() {
   local port

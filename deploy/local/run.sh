@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs agent-services on this machine with nothing from the cloud: nats-server with JetStream in a
-# temporary folder, s3proxy (S3 on the local disk) for uploads, the webhook gateway, runner-api,
+# temporary folder, s3proxy (S3 on the local disk) for uploads, a private PostgreSQL for the sessions' history
+# (initdb/pg_ctl from Debian's postgresql, data in the same folder), the webhook gateway, runner-api,
 # session-worker with the local launcher (session runs are local processes in tmux), dashboard-api with
 # its local sign-in, and a sample agent ("buck"). Ctrl-C stops everything.
 #
@@ -53,6 +54,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   tmux -L "$tmux_socket" kill-server 2>/dev/null || true
+  stop_postgres "$state/pg"
   rm -rf "$state"
   rm -f "$root/.local/env"
   echo "Stopped; removed $state."
@@ -81,6 +83,11 @@ pids+=($!)
 
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
 start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
+pg_port=$(free_port)
+echo "Starting PostgreSQL (the sessions' history, data in $state/pg) on port $pg_port..."
+start_postgres "$pg_port" "$state/pg"
+# the worker (which migrates and writes the history) and the dashboard (which reads it)
+pg_env=(PGHOST=127.0.0.1 PGPORT="$pg_port" PGDATABASE=agent_services PGUSER=postgres PGSSLMODE=disable)
 # the services create the bucket at start-up: s3proxy answers first
 for _ in $(seq 1 150); do port_in_use "$s3_port" && break; sleep 0.2; done
 if ! port_in_use "$s3_port"; then
@@ -165,8 +172,8 @@ s3_env=(S3_BUCKET=agent-services-local S3_ENDPOINT="http://127.0.0.1:$s3_port" A
 start_service runner-api "$runner_port" "${s3_env[@]}"
 start_service session-worker "$worker_port" "${s3_env[@]}" SESSION_LAUNCHER=local RUNNER_API_URL="http://127.0.0.1:$runner_port" \
   SESSION_LOCAL_AGENT_COMMAND="$agent_command" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" \
-  SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state"
-start_service dashboard-api "$dashboard_port" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket"
+  SESSION_LOCAL_WORK_DIR="$state/runs" RUNNER_STATE_DIR="$state/saved-state" "${pg_env[@]}"
+start_service dashboard-api "$dashboard_port" SESSION_LOCAL_TMUX_SOCKET="$tmux_socket" "${pg_env[@]}"
 
 if ! await_services; then
   exit 1
@@ -176,6 +183,7 @@ cat <<NEXT
 
 agent-services is running locally.
   NATS            nats://127.0.0.1:$nats_port   (JetStream store: $state/nats)
+  PostgreSQL      127.0.0.1:$pg_port   (the history: database agent_services, user postgres; data in $state/pg)
   s3proxy         http://127.0.0.1:$s3_port   (bucket agent-services-local in $state/s3)
   webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
   runner-api      http://127.0.0.1:$runner_port

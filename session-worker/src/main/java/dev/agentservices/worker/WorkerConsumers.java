@@ -11,6 +11,7 @@ import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.trace.MessageTracing;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.conversation.ConversationHandler;
+import dev.agentservices.worker.history.HistoryProjector;
 import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
@@ -33,7 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
- * outcomes and replies, {@code CONTROL} to users' commands, and the replay requests on {@code DEADLETTER}
+ * outcomes and replies, {@code CONTROL} to users' commands, {@code HISTORY} to the history (with {@code PGHOST}), and the replay requests on {@code DEADLETTER}
  * ({@code deadletter.replay.{sequence}}, from the dashboard): the worker applies a replayed dead letter itself, through
  * the handler of the stream it came from, so nobody but the gateway and runner-api publishes webhooks or reports.
  * All replicas share the same durable names, so JetStream spreads the work.
@@ -55,11 +56,12 @@ public class WorkerConsumers {
     private final ConversationHandler conversations;
     private final RunnerMessageHandler runner;
     private final ControlHandler control;
+    private final HistoryProjector history;
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
     public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, MessageTracing tracing, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
-            ConversationHandler conversations, RunnerMessageHandler runner, ControlHandler control,
+            ConversationHandler conversations, RunnerMessageHandler runner, ControlHandler control, HistoryProjector history,
             @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.publisher = publisher;
@@ -70,6 +72,7 @@ public class WorkerConsumers {
         this.conversations = conversations;
         this.runner = runner;
         this.control = control;
+        this.history = history;
         this.enabled = enabled;
     }
 
@@ -78,12 +81,17 @@ public class WorkerConsumers {
             return;
         }
         NatsConfigNames names = new NatsConfigNames(nats);
-        consumers = List.of(
+        List<StreamConsumer> all = new java.util.ArrayList<>(List.of(
                 new StreamConsumer(nats, publisher, tracing, config, names.webhooks, "session-worker-webhooks", Subjects.WEBHOOKS_ALL, this::webhook),
                 new StreamConsumer(nats, publisher, tracing, config, names.runner, "session-worker-runner", Subjects.RUNNER_ALL, runner::handle),
                 new StreamConsumer(nats, publisher, tracing, config, names.control, "session-worker-control", Subjects.CONTROL_ALL, control::handle),
                 new StreamConsumer(nats, publisher, tracing, config, names.deadletter, "session-worker-replays",
-                        DeadLetterHeaders.REPLAY_REQUEST_PREFIX + ">", this::replay));
+                        DeadLetterHeaders.REPLAY_REQUEST_PREFIX + ">", this::replay)));
+        if (history.enabled()) {
+            all.add(new StreamConsumer(nats, publisher, tracing, config, nats.config().streams().history().name(), "session-worker-history",
+                    Subjects.HISTORY_ALL, history::handle));
+        }
+        consumers = List.copyOf(all);
         consumers.forEach(StreamConsumer::start);
     }
 
@@ -156,6 +164,8 @@ public class WorkerConsumers {
             runner.handle(original);
         } else if (subject.startsWith("control.")) {
             control.handle(original);
+        } else if (subject.startsWith("history.") && history.enabled()) {
+            history.handle(original);
         } else {
             throw new UnprocessableMessageException("dead letter " + sequence + " came from " + subject + ", which no stream of the worker's holds");
         }

@@ -35,8 +35,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,11 +138,7 @@ class EndToEndIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (Process service : services) {
-            service.destroy();
-            service.waitFor();
-        }
-        new ProcessBuilder("tmux", "-L", TMUX_SOCKET, "kill-server").start().waitFor();
+        PackagedServices.stopAll(services, TMUX_SOCKET);
         s3.stop();
         if (slack != null) {
             slack.stop();
@@ -514,16 +508,7 @@ class EndToEndIT {
 
     /** Sends a Slack event signed with {@code secret}, with a W3C {@code traceparent} header unless it is null. */
     private static int sendSlack(String body, String traceparent, String secret) throws Exception {
-        long timestamp = System.currentTimeMillis() / 1000;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = "v0=" + HexFormat.of().formatHex(
-                mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhooks/slack/events"))
-                .header("Content-Type", "application/json")
-                .header("X-Slack-Request-Timestamp", Long.toString(timestamp))
-                .header("X-Slack-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = PackagedServices.signedSlackEvent(gatewayPort, secret, body);
         if (traceparent != null) {
             request.header("traceparent", traceparent);
         }

@@ -46,6 +46,33 @@ public final class PackagedServices {
         }
     }
 
+    /** A Slack event to the gateway on {@code port}, signed with {@code secret} as Slack signs (v0, now). */
+    public static HttpRequest.Builder signedSlackEvent(int port, String secret, String body) {
+        long timestamp = System.currentTimeMillis() / 1000;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            String signature = "v0=" + java.util.HexFormat.of().formatHex(
+                    mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/slack/events"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Slack-Request-Timestamp", Long.toString(timestamp))
+                    .header("X-Slack-Signature", signature)
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the services (SIGTERM, waiting for each) and the tmux server their runs used. */
+    public static void stopAll(java.util.List<Process> services, String tmuxSocket) throws IOException, InterruptedException {
+        for (Process service : services) {
+            service.destroy();
+            service.waitFor();
+        }
+        new ProcessBuilder("tmux", "-L", tmuxSocket, "kill-server").start().waitFor();
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

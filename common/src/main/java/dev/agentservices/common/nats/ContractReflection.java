@@ -18,6 +18,7 @@ import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionChange;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
@@ -41,7 +42,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         WebhookEnvelope.class, WebhookSource.class,
         RunEnd.class, RunOutcome.class, RunPause.class, RunProgress.class, RunTyped.class,
         AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
-        Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class,
+        Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class, SessionChange.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
         Turn.class, Usage.class, Workspace.class, Progress.class,

@@ -77,7 +77,7 @@ public interface NatsConfig {
         Optional<String> key();
     }
 
-    /** The four streams of the contract. */
+    /** The streams of the contract. */
     interface Streams {
         StreamSettings webhooks();
 
@@ -86,6 +86,9 @@ public interface NatsConfig {
         StreamSettings control();
 
         StreamSettings deadletter();
+
+        /** The session change events the worker publishes for the history's projector ({@code history.>}). */
+        StreamSettings history();
     }
 
     /** Name and limits of one stream. */

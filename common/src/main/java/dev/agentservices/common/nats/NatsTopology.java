@@ -35,7 +35,8 @@ public final class NatsTopology {
                 stream(s.webhooks(), Subjects.WEBHOOKS_ALL),
                 stream(s.runner(), Subjects.RUNNER_ALL),
                 stream(s.control(), Subjects.CONTROL_ALL),
-                stream(s.deadletter(), Subjects.DEADLETTER_ALL));
+                stream(s.deadletter(), Subjects.DEADLETTER_ALL),
+                stream(s.history(), Subjects.HISTORY_ALL));
     }
 
     public List<KeyValueConfiguration> buckets() {

@@ -5,7 +5,7 @@ import dev.agentservices.common.model.WebhookSource;
 /**
  * The subjects of the NATS contract, built in one place so that producers and consumers cannot drift:
  * {@code webhooks.{agent}.{source}}, {@code runner.{agent}.{sessionId}.{outcome}},
- * {@code control.{agent}.{sessionId}.{command}} and {@code deadletter.>}.
+ * {@code control.{agent}.{sessionId}.{command}}, {@code deadletter.>} and {@code history.{agent}.{sessionId}}.
  */
 public final class Subjects {
 
@@ -13,6 +13,7 @@ public final class Subjects {
     public static final String RUNNER_ALL = "runner.>";
     public static final String CONTROL_ALL = "control.>";
     public static final String DEADLETTER_ALL = "deadletter.>";
+    public static final String HISTORY_ALL = "history.>";
 
     /**
      * Header naming the session a message is about, where the publisher knows it: consumers apply
@@ -61,6 +62,11 @@ public final class Subjects {
 
     public static String control(String agent, String sessionId, String command) {
         return "control." + token(agent) + "." + token(sessionId) + "." + token(command);
+    }
+
+    /** {@code history.{agent}.{sessionId}}: a change of a live session record, for the history's projector. */
+    public static String history(String agent, String sessionId) {
+        return "history." + token(agent) + "." + token(sessionId);
     }
 
     /** Where a message from {@code originalSubject} goes once it exhausted its deliveries. */

@@ -1,7 +1,10 @@
 package dev.agentservices.common.session;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.history.HistoryConfig;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.nats.JetStreamPublisher;
+import dev.agentservices.common.nats.Subjects;
 import dev.agentservices.common.nats.NatsConfig;
 import dev.agentservices.common.nats.NatsConnection;
 import io.nats.client.JetStreamApiException;
@@ -10,6 +13,7 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +34,15 @@ import java.util.function.UnaryOperator;
  * {@code processed} record of applied messages. Every change is a compare-and-set on the KV revision,
  * and index entries are made with KV {@code create}, so replicas racing on one conversation converge on
  * one session. All methods block on NATS: call them from worker threads, never the event loop.
+ *
+ * <p>With a history (PostgreSQL, {@code PGHOST}), every write also publishes its {@link SessionChange} on
+ * {@code history.{agent}.{id}}, named {@code {id}:{revision}}, and a session that left the live bucket comes back from
+ * the {@link SessionArchive} when it is written to again.
  */
 @Singleton
 public class SessionStore {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SessionStore.class);
 
     /** A record stays well under NATS's default 1 MiB max_payload, with room for the headers. */
     public static final int MAX_RECORD_BYTES = 900 * 1024;
@@ -44,11 +54,18 @@ public class SessionStore {
     private final ObjectMapper mapper;
     private final NatsConfig.Buckets buckets;
     private final Map<String, KeyValue> handles = new ConcurrentHashMap<>();
+    private final JetStreamPublisher publisher;
+    private final boolean publishChanges;
+    private final Instance<SessionArchive> archive;
 
-    public SessionStore(NatsConnection nats, ObjectMapper mapper) {
+    public SessionStore(NatsConnection nats, ObjectMapper mapper, JetStreamPublisher publisher, HistoryConfig history,
+            Instance<SessionArchive> archive) {
         this.nats = nats;
         this.mapper = mapper;
         this.buckets = nats.config().buckets();
+        this.publisher = publisher;
+        this.publishChanges = history.host().isPresent();
+        this.archive = archive;
     }
 
     /** A session with the KV revision it was read at. */
@@ -104,6 +121,7 @@ public class SessionStore {
         try {
             Session created = factory.apply(id);
             long revision = sessions().create(id, mapper.writeValueAsBytes(created));
+            changed(null, created, revision);
             try {
                 index().create(key.kvKey(), id.getBytes(StandardCharsets.UTF_8));
             } catch (JetStreamApiException e) {
@@ -149,6 +167,7 @@ public class SessionStore {
                     throw new SessionRecordTooLargeException(id, value.length, MAX_RECORD_BYTES);
                 }
                 long revision = sessions().update(id, value, current.revision());
+                changed(current.session(), changed, revision);
                 return new Versioned(changed, revision);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt >= 50) {
@@ -172,6 +191,10 @@ public class SessionStore {
                 index().delete(session.key().kvKey(), indexed.getRevision());
             }
             sessions().delete(session.id());
+            if (publishChanges) {
+                // after every revision the record had: a late change event cannot bring the deleted session back
+                publish(SessionChange.deletion(session, Long.MAX_VALUE));
+            }
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
                 throw new SessionStoreException("deleting session " + session.id(), e);
@@ -234,8 +257,70 @@ public class SessionStore {
         }
     }
 
+    /**
+     * Takes an archived session out of the live bucket (its history is safe in PostgreSQL): only at {@code revision},
+     * so a change that came in since keeps it live. Its index entry stays, so a later message finds it and brings it
+     * back. Returns whether it left.
+     */
+    public boolean archive(Versioned versioned) {
+        try {
+            sessions().purge(versioned.session().id(), versioned.revision());
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+                return false;
+            }
+            throw new SessionStoreException("archiving session " + versioned.session().id(), e);
+        } catch (IOException e) {
+            throw new SessionStoreException("archiving session " + versioned.session().id(), e);
+        }
+    }
+
+    /** The live session, or the archived one brought back into the live bucket; fails when it is in neither. */
     private Versioned require(String id) {
-        return get(id).orElseThrow(() -> new SessionStoreException("session " + id + " does not exist", null));
+        Optional<Versioned> live = get(id);
+        if (live.isPresent()) {
+            return live.get();
+        }
+        Optional<Session> archived = archive.isResolvable() ? archive.get().archived(id) : Optional.empty();
+        if (archived.isEmpty()) {
+            throw new SessionStoreException("session " + id + " does not exist", null);
+        }
+        try {
+            long revision = sessions().create(id, mapper.writeValueAsBytes(archived.get()));
+            changed(null, archived.get(), revision);
+            return new Versioned(archived.get(), revision);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                throw new SessionStoreException("restoring session " + id, e);
+            }
+            // another replica brought it back first
+            return get(id).orElseThrow(() -> new SessionStoreException("session " + id + " vanished while restored", e));
+        } catch (IOException e) {
+            throw new SessionStoreException("restoring session " + id, e);
+        }
+    }
+
+    /** Publishes what a write changed, when there is a history to project it into. */
+    private void changed(Session before, Session after, long revision) {
+        if (publishChanges) {
+            publish(SessionChange.between(before, after, revision));
+        }
+    }
+
+    /**
+     * Sends the change without waiting for its ack (the publisher resends it until stored): a change lost in a crash
+     * between the write and the send is made good by the archiver, which writes the whole record before it lets go.
+     */
+    private void publish(SessionChange change) {
+        String msgId = change.id() + ":" + (change.deleted() ? "deleted" : Long.toString(change.revision()));
+        publisher.store(new JetStreamPublisher.Outgoing(Subjects.history(change.agent(), change.id()),
+                nats.config().streams().history().name(), msgId, change.key(), null, publisher.json(change)),
+                JetStreamPublisher.DEFAULT_ACK_TIMEOUT).exceptionally(e -> {
+                    LOG.warnf("Change %s of session %s was not stored (%s); the archiver writes the whole record later",
+                            change.revision(), change.id(), e.getMessage());
+                    return null;
+                });
     }
 
     static String processedKey(String dedupId) {

@@ -230,7 +230,7 @@ public class SessionView {
 
     /** A page token that this view did not hand out. */
     public static final class InvalidPageTokenException extends RuntimeException {
-        InvalidPageTokenException() {
+        public InvalidPageTokenException() {
             super("the page token is not one this API returned", null, false, false);
         }
     }

@@ -158,6 +158,11 @@ class NatsPermissionsTest {
         assertThrows(Exception.class, () -> worker.connection().jetStream(FAST).publish("runner.buck.s1.complete", new byte[0]));
         assertThrows(Exception.class, () -> worker.connection().jetStream(FAST).publish("webhooks.buck.slack", new byte[0]));
         assertEquals(runner, messages("RUNNER"));
+        // the session changes are the worker's alone: it publishes them, nobody else may
+        assertNotNull(worker.jetStream().publish("history.buck.s1", "{}".getBytes(StandardCharsets.UTF_8)));
+        for (Connection other : List.of(dashboard.connection(), runnerApi.connection(), gateway.connection())) {
+            assertThrows(Exception.class, () -> other.jetStream(FAST).publish("history.buck.s1", new byte[0]));
+        }
 
         // a subscription to another service's replies is refused by the server, which closes nothing but says so
         List<String> errors = new CopyOnWriteArrayList<>();

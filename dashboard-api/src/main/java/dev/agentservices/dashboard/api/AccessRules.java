@@ -1,7 +1,8 @@
 package dev.agentservices.dashboard.api;
 
 import dev.agentservices.common.session.Session;
-import dev.agentservices.common.session.SessionView;
+import dev.agentservices.dashboard.history.SessionRecords;
+import io.smallrye.mutiny.Uni;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,17 +29,18 @@ final class AccessRules {
         return teams;
     }
 
-    /** The session {@code id}, when the user may see it. */
-    static Session visibleSession(SessionView view, String id, DashboardUser user) {
+    /** The session {@code id} (live, or from the history), when the user may see it. */
+    static Uni<Session> visibleSession(SessionRecords sessions, String id, DashboardUser user) {
         if (id == null || id.isBlank()) {
             throw ApiException.invalidArgument("id is required");
         }
-        Session session = view.get(id).map(SessionView.Versioned::session)
-                .orElseThrow(() -> ApiException.notFound("There is no session " + id));
-        if (!user.maySee(session)) {
-            throw ApiException.permissionDenied("Session " + id + " belongs to a team you are not in");
-        }
-        return session;
+        return Calls.history(sessions.find(id)).map(found -> {
+            Session session = found.orElseThrow(() -> ApiException.notFound("There is no session " + id));
+            if (!user.maySee(session)) {
+                throw ApiException.permissionDenied("Session " + id + " belongs to a team you are not in");
+            }
+            return session;
+        });
     }
 
     static void requireTeam(DashboardUser user, String team) {

@@ -20,7 +20,13 @@ final class Calls {
      * over every session of the view (lists, metrics), which would hold up the streams served on that loop.
      */
     static <T> Uni<T> onWorker(Supplier<T> call) {
-        return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return history(Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    }
+
+    /** A read of the history whose database did not answer: {@code unavailable}, so the caller retries. */
+    static <T> Uni<T> history(Uni<T> read) {
+        return read.onFailure(dev.agentservices.common.history.HistoryDatabase.HistoryUnavailableException.class)
+                .transform(e -> ApiException.unavailable("The history database did not answer; retry later"));
     }
 
     /** A NATS call whose failure means the dashboard cannot answer now: {@code unavailable}, so the caller retries. */

@@ -9,7 +9,7 @@ import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.proto.api.v1.TeamBudget;
 import java.util.ArrayList;
 import java.util.List;
-import dev.agentservices.common.session.SessionView;
+import dev.agentservices.dashboard.history.SessionRecords;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
 import dev.agentservices.proto.api.v1.GetMetricsRequest;
@@ -26,12 +26,12 @@ import java.util.Set;
 @Singleton
 public class MetricsApi {
 
-    private final SessionView view;
+    private final SessionRecords records;
     private final TeamStore teams;
     private final SpendLedger ledger;
 
-    public MetricsApi(SessionView view, TeamStore teams, SpendLedger ledger) {
-        this.view = view;
+    public MetricsApi(SessionRecords records, TeamStore teams, SpendLedger ledger) {
+        this.records = records;
         this.teams = teams;
         this.ledger = ledger;
     }
@@ -66,7 +66,7 @@ public class MetricsApi {
         Set<String> visibleTeams = visible.teams();
         return Calls.onWorker(() -> {
             Instant now = Instant.now();
-            List<Session> sessions = view.matching(visible);
+            List<Session> sessions = records.forMetrics(visible, from, to);
             SessionMetrics.Report report;
             try {
                 report = SessionMetrics.compute(sessions, from, to, bucket, Set.of(), now);

@@ -9,6 +9,7 @@ import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionView;
+import dev.agentservices.dashboard.history.SessionRecords;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.control.CommandPublisher;
 import dev.agentservices.proto.api.v1.CreateSessionRequest;
@@ -35,18 +36,18 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Sessions: lists and single sessions from the in-memory view; creation, deletion and management as
+ * Sessions: lists and single sessions from {@link SessionRecords} (the history, and the live view); creation, deletion and management as
  * commands to the worker over CONTROL, answered once stored.
  */
 @Singleton
 public class SessionsApi {
 
-    private final SessionView view;
+    private final SessionRecords sessions;
     private final CommandPublisher commands;
     private final Set<String> agents;
 
-    public SessionsApi(SessionView view, CommandPublisher commands, AgentRegistryConfig agents) {
-        this.view = view;
+    public SessionsApi(SessionRecords sessions, CommandPublisher commands, AgentRegistryConfig agents) {
+        this.sessions = sessions;
         this.commands = commands;
         this.agents = agents.names().stream().map(String::trim).filter(name -> !name.isEmpty()).collect(Collectors.toSet());
     }
@@ -66,7 +67,7 @@ public class SessionsApi {
         return Calls.onWorker(() -> {
             SessionView.Page page;
             try {
-                page = view.list(query, pageSize, request.getPageToken());
+                page = sessions.list(query, pageSize, request.getPageToken());
             } catch (SessionView.InvalidPageTokenException e) {
                 throw ApiException.invalidArgument(e.getMessage());
             }
@@ -78,8 +79,8 @@ public class SessionsApi {
     }
 
     public Uni<GetSessionResponse> get(GetSessionRequest request, DashboardUser user) {
-        return Uni.createFrom().item(GetSessionResponse.newBuilder()
-                .setSession(ProtoSessions.toProto(AccessRules.visibleSession(view, request.getId(), user), true)).build());
+        return AccessRules.visibleSession(sessions, request.getId(), user)
+                .map(session -> GetSessionResponse.newBuilder().setSession(ProtoSessions.toProto(session, true)).build());
     }
 
     /**
@@ -118,13 +119,13 @@ public class SessionsApi {
 
     /** Deletes a finished session (record, index entry, pod and Secret); a running or paused one is terminated first. */
     public Uni<DeleteSessionResponse> delete(DeleteSessionRequest request, DashboardUser user) {
-        Session session = AccessRules.visibleSession(view, request.getId(), user);
-        if (!session.status().finished()) {
-            throw ApiException.failedPrecondition("Session " + session.id() + " is " + session.status()
-                    + "; terminate it first");
-        }
-        return stored(commands.send(session, ControlCommand.DELETE, null, user.name()))
-                .replaceWith(DeleteSessionResponse.getDefaultInstance());
+        return AccessRules.visibleSession(sessions, request.getId(), user).chain(session -> {
+            if (!session.status().finished()) {
+                throw ApiException.failedPrecondition("Session " + session.id() + " is " + session.status()
+                        + "; terminate it first");
+            }
+            return stored(commands.send(session, ControlCommand.DELETE, null, user.name()));
+        }).replaceWith(DeleteSessionResponse.getDefaultInstance());
     }
 
     public Uni<PauseSessionResponse> pause(PauseSessionRequest request, DashboardUser user) {
@@ -132,11 +133,12 @@ public class SessionsApi {
     }
 
     public Uni<ResumeSessionResponse> resume(ResumeSessionRequest request, DashboardUser user) {
-        Session session = AccessRules.visibleSession(view, request.getId(), user);
-        if (session.status() != SessionStatus.PAUSED) {
-            throw ApiException.failedPrecondition("Only a paused session can be resumed; this one is " + session.status());
-        }
-        return command(request.getId(), ControlCommand.RESUME, null, user).replaceWith(ResumeSessionResponse.getDefaultInstance());
+        return AccessRules.visibleSession(sessions, request.getId(), user).chain(session -> {
+            if (session.status() != SessionStatus.PAUSED) {
+                throw ApiException.failedPrecondition("Only a paused session can be resumed; this one is " + session.status());
+            }
+            return command(request.getId(), ControlCommand.RESUME, null, user);
+        }).replaceWith(ResumeSessionResponse.getDefaultInstance());
     }
 
     public Uni<TerminateSessionResponse> terminate(TerminateSessionRequest request, DashboardUser user) {
@@ -153,11 +155,12 @@ public class SessionsApi {
     }
 
     private Uni<ControlCommand> command(String id, String command, String text, DashboardUser user) {
-        Session session = AccessRules.visibleSession(view, id, user);
-        if (session.status() == SessionStatus.TERMINATED) {
-            throw ApiException.failedPrecondition("The session was terminated");
-        }
-        return stored(commands.send(session, command, text, user.name()));
+        return AccessRules.visibleSession(sessions, id, user).chain(session -> {
+            if (session.status() == SessionStatus.TERMINATED) {
+                throw ApiException.failedPrecondition("The session was terminated");
+            }
+            return stored(commands.send(session, command, text, user.name()));
+        });
     }
 
     private static Uni<ControlCommand> stored(Uni<ControlCommand> sent) {

@@ -21,6 +21,14 @@ public interface LauncherConfig {
     java.time.Duration idleTimeout();
 
     /**
+     * How long a finished session (no run, nothing queued, nothing waiting) stays in the live bucket after it ended
+     * ({@code SESSION_LIVE_RETENTION}); then it lives in the history alone and comes back when written to. Only with a
+     * history ({@code PGHOST}).
+     */
+    @WithDefault("7d")
+    java.time.Duration liveRetention();
+
+    /**
      * The runner's mode when neither the team nor the agent names one: {@code one-shot} (the agent CLI runs
      * once per turn) or {@code interactive} (the agent's TUI in the tmux pane).
      */

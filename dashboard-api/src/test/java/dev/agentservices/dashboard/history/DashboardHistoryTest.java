@@ -1,0 +1,133 @@
+package dev.agentservices.dashboard.history;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.agentservices.common.history.HistoryConfig;
+import dev.agentservices.common.testing.PgTestServer;
+import dev.agentservices.dashboard.DashboardTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's reads from the history in a real PostgreSQL (rows as the worker's projector writes them): lists page
+ * by cursor with filters and text search over titles and messages, members see only their teams' rows, an archived
+ * session is shown whole, and metrics count what the history holds.
+ */
+@QuarkusTest
+@TestProfile(DashboardHistoryTestProfile.class)
+class DashboardHistoryTest {
+
+    static final String BASE = "/api/dashboard/api.v1.DashboardService/";
+    private static boolean migrated;
+
+    @Inject
+    HistoryConfig history;
+
+    @BeforeEach
+    void schema() throws Exception {
+        if (!migrated) {
+            PgTestServer.shared().psql(history.database(),
+                    Files.readString(Path.of("../session-worker/src/main/resources/db/history/V1__history.sql")));
+            migrated = true;
+        }
+    }
+
+    @Test
+    void membersListOnlyTheirTeamsRowsFilteredAndPagedByCursor() {
+        String word = "w" + UUID.randomUUID().toString().substring(0, 8);
+        String a1 = row("team-a", "SUCCEEDED", word + " first", 3);
+        String a2 = row("team-a", "SUCCEEDED", word + " second", 2);
+        String a3 = row("team-a", "FAILED", word + " third", 1);
+        String b = row("team-b", "SUCCEEDED", word + " other team", 0);
+        String none = row(null, "SUCCEEDED", word + " no team", 0);
+
+        String first = "{\"text\":\"" + word + "\",\"statuses\":[\"SESSION_STATUS_SUCCEEDED\"],\"pageSize\":1}";
+        String token = given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(first)
+                .post(BASE + "ListSessions").then().statusCode(200).body("sessions.id", contains(a2)).body("totalSize", equalTo(2))
+                .extract().path("nextPageToken");
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body(first.replace("}", ",\"pageToken\":\"" + token + "\"}")).post(BASE + "ListSessions")
+                .then().statusCode(200).body("sessions.id", contains(a1)).body("nextPageToken", equalTo(null));
+
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"text\":\"" + word + "\"}").post(BASE + "ListSessions")
+                .then().statusCode(200).body("sessions.id", contains(a3, a2, a1)).body("sessions.id", not(hasItem(b)))
+                .body("sessions.id", not(hasItem(none)));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"text\":\"" + word + "\",\"teams\":[\"team-b\"]}").post(BASE + "ListSessions")
+                .then().statusCode(403);
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                .body("{\"text\":\"" + word + "\"}").post(BASE + "ListSessions")
+                .then().statusCode(200).body("sessions.id", containsInAnyOrder(a1, a2, a3, b, none));
+    }
+
+    @Test
+    void textSearchFindsWordsOfMessagesAndForeignPageTokensAreRefused() {
+        String word = "m" + UUID.randomUUID().toString().substring(0, 8);
+        String id = row("team-a", "SUCCEEDED", "a title", 0);
+        psql("INSERT INTO session_messages (session_id, message_id, at, author, text) VALUES ('" + id + "', 'x', now(), 'U1',"
+                + " 'please look at " + word + " today')");
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"text\":\"" + word.toUpperCase() + "\"}").post(BASE + "ListSessions")
+                .then().statusCode(200).body("sessions.id", contains(id));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"text\":\"nothing-like-" + word + "\"}").post(BASE + "ListSessions")
+                .then().statusCode(200).body("sessions.id", not(hasItem(id)));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
+                .body("{\"pageToken\":\"aDoxOjE=\"}").post(BASE + "ListSessions")
+                .then().statusCode(400).body("code", equalTo("invalid_argument"));
+    }
+
+    @Test
+    void anArchivedSessionIsShownWholeToItsTeamOnly() {
+        String id = UUID.randomUUID().toString();
+        String record = "{\"v\":2,\"id\":\"" + id + "\",\"agent\":\"buck\",\"source\":\"slack\",\"key\":\"buck:slack:C1:1.2\","
+                + "\"team\":\"team-a\",\"title\":\"archived\",\"status\":\"SUCCEEDED\","
+                + "\"run\":1,\"turn\":1,\"runEnded\":true,\"messages\":[{\"author\":\"U1\",\"text\":\"the question\","
+                + "\"time\":\"2026-12-01T10:00:00Z\"}],\"lastAssistantMessage\":\"the answer\",\"createdAt\":\"2026-12-01T10:00:00Z\"}";
+        psql("INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, created_at, archived_at, record)"
+                + " VALUES ('" + id + "', 9, 'buck', 'team-a', 'slack', 'buck:slack:C1:1.2', 'archived', 'SUCCEEDED',"
+                + " '2026-12-01T10:00:00Z', now(), '" + record + "')");
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"id\":\"" + id + "\"}")
+                .post(BASE + "GetSession").then().statusCode(200).body("session.messages.text", contains("the question"))
+                .body("session.lastAssistantMessage", equalTo("the answer"));
+        psql("UPDATE sessions SET team = 'team-b', record = replace(record, 'team-a', 'team-b') WHERE id = '" + id + "'");
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"id\":\"" + id + "\"}")
+                .post(BASE + "GetSession").then().statusCode(403);
+    }
+
+    @Test
+    void metricsCountTheHistorysSessionsOfTheRange() {
+        String team = "team-a";
+        row(team, "SUCCEEDED", "counted", 0);
+        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
+                .post(BASE + "GetMetrics").then().statusCode(200).body("byTeam.'team-a'", org.hamcrest.Matchers.notNullValue());
+    }
+
+    /** A projected session row of {@code team}, created {@code minutesAgo} minutes ago; its id. */
+    private String row(String team, String status, String title, int minutesAgo) {
+        String id = UUID.randomUUID().toString();
+        Instant created = Instant.now().minus(minutesAgo, ChronoUnit.MINUTES);
+        psql("INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, created_at, finished_at)"
+                + " VALUES ('" + id + "', 1, 'buck', " + (team == null ? "NULL" : "'" + team + "'") + ", 'slack', 'buck:slack:C1:"
+                + id + "', '" + title + "', '" + status + "', '" + created + "', '" + created.plusSeconds(30) + "')");
+        return id;
+    }
+
+    private void psql(String sql) {
+        PgTestServer.shared().psql(history.database(), sql);
+    }
+}

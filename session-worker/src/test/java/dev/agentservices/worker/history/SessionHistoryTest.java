@@ -1,0 +1,179 @@
+package dev.agentservices.worker.history;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentservices.common.history.HistoryDatabase;
+import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.runner.RunEnd;
+import dev.agentservices.common.runner.RunOutcome;
+import dev.agentservices.common.session.Artifact;
+import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionChange;
+import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.common.session.SessionStatus;
+import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.Usage;
+import dev.agentservices.worker.ThirdPartyApis;
+import dev.agentservices.worker.WorkerFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+/**
+ * The history against a real PostgreSQL and NATS: every change of a live session reaches its rows, replays change
+ * nothing, a finished session leaves the live bucket once the history holds it whole, and a reply brings it back as its
+ * next turn.
+ */
+@QuarkusTest
+@TestProfile(HistoryTestProfile.class)
+class SessionHistoryTest {
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SessionStore store;
+
+    @Inject
+    HistoryDatabase database;
+
+    @Inject
+    HistoryWriter writer;
+
+    @BeforeEach
+    void slackAnswersOk() {
+        ThirdPartyApis.server().resetAll();
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/api/conversations.replies"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"messages\":[]}")));
+    }
+
+    @AfterAll
+    static void stopTmux() throws Exception {
+        new ProcessBuilder("tmux", "-L", HistoryTestProfile.TMUX_SOCKET, "kill-server").start().waitFor();
+    }
+
+    @Test
+    void aFinishedSessionLeavesTheLiveBucketWithItsHistoryWholeAndAReplyBringsItBackAsItsNextTurn() throws Exception {
+        String thread = thread();
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = fixtures().mention("C0123", thread);
+        fixtures().publishOutcome(new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED,
+                "Fixed the flaky test.", List.of(new Artifact("pr", "Fix flake", "https://github.com/acme/api/pull/7")),
+                new Usage(1200, 300, 0.02), null, "agent-session-1"), null);
+        fixtures().awaitSession(key, s -> s.repliedTurn() == 1);
+        fixtures().publishEnd(new RunEnd(RunEnd.VERSION, session.id(), 1, 1, "state/" + session.id() + "/run-1.tar.gz"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.get(session.id()).isEmpty());
+        assertEquals(session.id(), store.idFor(key).orElseThrow(), "the index still finds the archived session");
+        Row row = one("SELECT * FROM sessions WHERE id = $1", session.id());
+        assertEquals("SUCCEEDED", row.getString("status"));
+        assertEquals("buck:slack:C0123:" + thread, row.getString("session_key"));
+        assertEquals("Fixed the flaky test.", row.getString("last_answer"));
+        assertEquals(1200L, row.getLong("input_tokens"));
+        assertNotNull(row.getValue("archived_at"));
+        Session archived = mapper.readValue(row.getString("record"), Session.class);
+        assertEquals("agent-session-1", archived.agentSessionId());
+        assertEquals("state/" + session.id() + "/run-1.tar.gz", archived.stateKey());
+        assertEquals(List.of("work"), texts(session.id()));
+        assertEquals(1L, one("SELECT count(*) AS n FROM session_artifacts WHERE session_id = $1", session.id()).getLong("n"));
+        assertEquals("SUCCEEDED", one("SELECT status FROM session_turns WHERE session_id = $1 AND turn = 1", session.id())
+                .getString("status"));
+
+        fixtures().publishSlackEvent("buck:slack:Ev" + UUID.randomUUID(), "{\"type\":\"event_callback\",\"event\":{\"type\":"
+                + "\"message\",\"user\":\"U0ANA\",\"text\":\"and the docs too\",\"ts\":\"" + thread() + "\",\"thread_ts\":\""
+                + thread + "\",\"channel\":\"C0123\"}}");
+        Session back = fixtures().awaitSession(key, s -> s.turn() == 2);
+        assertEquals(session.id(), back.id());
+        assertEquals(2, back.run(), "the next turn is a new run, restoring the saved state");
+        assertEquals("agent-session-1", back.agentSessionId());
+        assertEquals("state/" + session.id() + "/run-1.tar.gz", back.stateKey());
+        assertEquals(List.of("work", "and the docs too"), back.messages().stream().map(m -> m.text()).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> texts(session.id()).size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> one("SELECT archived_at FROM sessions WHERE id = $1", session.id())
+                .getValue("archived_at") == null);
+    }
+
+    @Test
+    void aReplayedOrOlderChangeChangesNothingAndADeletionIsFinal() throws Exception {
+        String thread = thread();
+        Session session = fixtures().mention("C0123", thread);
+        long revision = store.get(session.id()).orElseThrow().revision();
+        await().atMost(Duration.ofSeconds(10)).until(() -> revisionOf(session.id()) >= revision);
+
+        Session older = session.withWaiting(Session.WAITING_FOR_RATE);
+        writer.apply(SessionChange.between(null, older, 1));
+        writer.apply(SessionChange.between(null, older, 1));
+        Row row = one("SELECT waiting_for, revision FROM sessions WHERE id = $1", session.id());
+        assertNull(row.getString("waiting_for"), "an older revision does not overwrite a newer one");
+        assertEquals(1, texts(session.id()).size(), "the same message applied three times is one row");
+
+        writer.apply(SessionChange.deletion(session, Long.MAX_VALUE));
+        writer.apply(SessionChange.whole(session.withWaiting(Session.WAITING_FOR_RATE), revision + 1000));
+        Row deleted = one("SELECT waiting_for, deleted_at FROM sessions WHERE id = $1", session.id());
+        assertNotNull(deleted.getValue("deleted_at"));
+        assertNull(deleted.getString("waiting_for"), "nothing brings a deleted session back");
+        assertTrue(texts(session.id()).isEmpty(), "a deleted session's messages are gone");
+        assertTrue(writer.archived(session.id()).isEmpty());
+    }
+
+    @Test
+    void textWithANulCharacterIsStoredAsAReplacementCharacter() throws Exception {
+        Session session = fixtures().mention("C0123", thread());
+        Session withNul = session.withMessage(new SessionMessage("U0ANA", "bad\0text", List.of(), java.time.Instant.now()), "nul");
+        writer.apply(SessionChange.whole(withNul, Long.MAX_VALUE - 1));
+        assertTrue(texts(session.id()).contains("bad\uFFFDtext"), texts(session.id()).toString());
+    }
+
+    private long revisionOf(String id) {
+        var rows = HistoryDatabase.await(database.pool().preparedQuery("SELECT revision FROM sessions WHERE id = $1").execute(Tuple.of(id)));
+        return rows.size() == 0 ? -1 : rows.iterator().next().getLong("revision");
+    }
+
+    private List<String> texts(String id) {
+        var rows = HistoryDatabase.await(database.pool().preparedQuery("SELECT text FROM session_messages WHERE session_id = $1 ORDER BY at")
+                .execute(Tuple.of(id)));
+        List<String> texts = new ArrayList<>();
+        rows.forEach(row -> texts.add(row.getString("text")));
+        return texts;
+    }
+
+    private Row one(String sql, String id) {
+        var rows = HistoryDatabase.await(database.pool().preparedQuery(sql).execute(Tuple.of(id)));
+        assertEquals(1, rows.size(), sql);
+        return rows.iterator().next();
+    }
+
+    private WorkerFixtures fixtures() {
+        return new WorkerFixtures(mapper, store);
+    }
+
+    private static String thread() {
+        return "17123" + String.format("%05d", (int) (Math.random() * 100_000)) + "." + String.format("%06d",
+                (int) (Math.random() * 1_000_000));
+    }
+}
