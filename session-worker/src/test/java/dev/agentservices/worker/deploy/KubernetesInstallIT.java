@@ -192,6 +192,14 @@ class KubernetesInstallIT {
         }
         NetworkPolicy nats = one(NetworkPolicy.class, "services-to-nats-and-dns");
         assertEquals(4222, nats.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+        // the history's PostgreSQL: the worker and the dashboard reach it, nobody else
+        NetworkPolicy history = one(NetworkPolicy.class, "history-database");
+        var selected = history.getSpec().getPodSelector().getMatchExpressions().get(0);
+        assertEquals("app.kubernetes.io/name", selected.getKey());
+        assertEquals(List.of("session-worker", "dashboard-api"), selected.getValues());
+        assertEquals("10.20.0.0/24", history.getSpec().getEgress().get(0).getTo().get(0).getIpBlock().getCidr());
+        assertEquals(5432, history.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+        assertEquals("verify-full", one(io.fabric8.kubernetes.api.model.ConfigMap.class, "agent-services").getData().get("PGSSLMODE"));
     }
 
     @Test
