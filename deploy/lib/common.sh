@@ -80,7 +80,8 @@ ensure_package() {
 
 # start_postgres PORT DIR: a private PostgreSQL on 127.0.0.1:PORT with its data in DIR/data and its log in
 # DIR/postgres.log, superuser postgres with trust for loopback connections only, and a database agent_services.
-# As root it runs as the postgres user (PostgreSQL refuses root). Stop it with stop_postgres DIR.
+# As root it runs as the postgres user (PostgreSQL refuses root), so DIR must be a folder of its own that this
+# user can reach (a fresh `mktemp -d`, not one inside another private folder). Stop it with stop_postgres DIR.
 start_postgres() {
   local port=$1 dir=$2 bin as=()
   bin=$(pg_bin_dir) || return 1

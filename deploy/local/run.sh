@@ -21,6 +21,8 @@ ensure_command tmux tmux
 ensure_command jq jq
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/agent-services.XXXXXX")
+# PostgreSQL's data: a folder of its own, which the postgres user can reach when this runs as root
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/agent-services-pg.XXXXXX")
 nats_port=${LOCAL_NATS_PORT:-4222}
 if port_in_use "$nats_port"; then
   nats_port=$(free_port)
@@ -54,8 +56,8 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   tmux -L "$tmux_socket" kill-server 2>/dev/null || true
-  stop_postgres "$state/pg"
-  rm -rf "$state"
+  stop_postgres "$pg_dir"
+  rm -rf "$state" "$pg_dir"
   rm -f "$root/.local/env"
   echo "Stopped; removed $state."
 }
@@ -84,8 +86,8 @@ pids+=($!)
 echo "Starting nats-server (JetStream in $state/nats) on port $nats_port..."
 start_nats_server "$nats_port" "$state/nats" "$state/nats.log"
 pg_port=$(free_port)
-echo "Starting PostgreSQL (the sessions' history, data in $state/pg) on port $pg_port..."
-start_postgres "$pg_port" "$state/pg"
+echo "Starting PostgreSQL (the sessions' history, data in $pg_dir) on port $pg_port..."
+start_postgres "$pg_port" "$pg_dir"
 # the worker (which migrates and writes the history) and the dashboard (which reads it)
 pg_env=(PGHOST=127.0.0.1 PGPORT="$pg_port" PGDATABASE=agent_services PGUSER=postgres PGSSLMODE=disable)
 # the services create the bucket at start-up: s3proxy answers first
@@ -183,7 +185,7 @@ cat <<NEXT
 
 agent-services is running locally.
   NATS            nats://127.0.0.1:$nats_port   (JetStream store: $state/nats)
-  PostgreSQL      127.0.0.1:$pg_port   (the history: database agent_services, user postgres; data in $state/pg)
+  PostgreSQL      127.0.0.1:$pg_port   (the history: database agent_services, user postgres; data in $pg_dir)
   s3proxy         http://127.0.0.1:$s3_port   (bucket agent-services-local in $state/s3)
   webhook-gateway http://127.0.0.1:$gateway_port   (agent "buck", sample secrets in .local/env)
   runner-api      http://127.0.0.1:$runner_port

@@ -1,6 +1,7 @@
 -- The sessions' history: what the worker's change events said, projected by the worker (docs/architecture.md,
 -- "Records: who owns what"). Every write is idempotent: summaries carry the live record's KV revision and are kept
--- only when newer, messages and artifacts are keyed by their content, turns by their number.
+-- only when newer, messages and artifacts are keyed by their content, turns by their number. A message's words join
+-- its session's words once, when the message is first written.
 
 CREATE TABLE sessions (
     id              text PRIMARY KEY,
@@ -28,15 +29,26 @@ CREATE TABLE sessions (
     last_answer     text,
     deleted_at      timestamptz,               -- deleted by a user: gone from every list, kept as a tombstone
     archived_at     timestamptz,               -- left the live bucket; record holds it whole
-    record          text,                      -- the whole live record (JSON) as it was archived, to bring it back
-    title_search    tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(title, '') || ' ' || session_key)) STORED
+    record          text                       -- the whole live record (JSON) as it was archived, to bring it back
 );
 
--- lists: newest first, by team and status (members), or all (admins)
-CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC) WHERE deleted_at IS NULL;
+-- lists: newest first, by team and status (members), or all (admins); the metrics of a range read the first one
+-- alone (an index-only scan: it holds what they sum), and the runs that ended in a range the second
+CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC)
+    INCLUDE (status, agent, source, team, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, pod_millis)
+    WHERE deleted_at IS NULL;
+CREATE INDEX sessions_by_finished ON sessions (finished_at) INCLUDE (status, started_at, created_at, team) WHERE deleted_at IS NULL;
 CREATE INDEX sessions_by_team ON sessions (team, created_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX sessions_by_team_status ON sessions (team, status, created_at DESC, id DESC) WHERE deleted_at IS NULL;
-CREATE INDEX sessions_title_search ON sessions USING gin (title_search);
+-- text search: a session's words (its title and key, and the first 4,000 characters of each message) in a table of
+-- their own, so that the summary's frequent changes never rewrite them or their index; fine statistics, so that a
+-- rare word is looked up in the index and a common one checked along the sessions newest first
+CREATE TABLE session_search (
+    session_id  text PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    words       tsvector NOT NULL
+);
+CREATE INDEX session_search_words ON session_search USING gin (words);
+ALTER TABLE session_search ALTER COLUMN words SET STATISTICS 1000;
 
 CREATE TABLE session_messages (
     session_id  text NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -45,11 +57,9 @@ CREATE TABLE session_messages (
     author      text,
     role        text,
     text        text NOT NULL,
-    search      tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
     PRIMARY KEY (session_id, message_id)
 );
 CREATE INDEX session_messages_by_time ON session_messages (session_id, at);
-CREATE INDEX session_messages_search ON session_messages USING gin (search);
 
 CREATE TABLE session_turns (
     session_id    text NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,

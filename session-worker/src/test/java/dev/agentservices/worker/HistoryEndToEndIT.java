@@ -149,6 +149,13 @@ class HistoryEndToEndIT {
         long seconds = Duration.ofNanos(System.nanoTime() - ended).toSeconds();
         assertTrue(seconds <= 30, "the sessions left the live bucket " + seconds + " s after their answers");
 
+        long changes;
+        try (io.nats.client.Connection connection = probe()) {
+            changes = connection.jetStreamManagement().getStreamInfo("HISTORY").getStreamState().getMsgCount();
+        }
+        // a mention's life publishes what the history keeps (created, its pod, running, its answer, its run's end), not the
+        // writes that alter nothing there (reply markers, progress, dedup ids): 60 for these 12 in the runs so far
+        assertTrue(changes <= 12 * 6, changes + " change events for 12 mentions");
         String token = localToken();
         assertListsAndShowsAll(token, ids, threads);
         dashboard.destroy();

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +30,17 @@ public class HistoryDatabase {
     private final HistoryConfig config;
     private final Pool pool;
 
-    public HistoryDatabase(HistoryConfig config, Vertx vertx) {
+    public HistoryDatabase(HistoryConfig config, Vertx vertx,
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "agent-services") String application) {
         this.config = config;
         this.pool = config.host().map(host -> {
+            // commits do not wait for the disk: the history is a projection of what NATS holds, and what must not be
+            // lost (an archived record, before its live copy goes) is committed with synchronous_commit on; the
+            // dashboard's metrics group a range's sessions in memory (work_mem), not in sorted runs on disk
             PgConnectOptions options = new PgConnectOptions().setHost(host).setPort(config.port()).setDatabase(config.database())
-                    .setUser(config.user()).setSslMode(SslMode.of(config.sslMode())).setCachePreparedStatements(true);
+                    .setUser(config.user()).setSslMode(SslMode.of(config.sslMode())).setCachePreparedStatements(true)
+                    .addProperty("application_name", application).addProperty("synchronous_commit", "off")
+                    .addProperty("work_mem", "16MB");
             config.password().ifPresent(options::setPassword);
             return PgBuilder.pool().with(new PoolOptions().setMaxSize(config.maxConnections()).setName("history"))
                     .connectingTo(options).using(vertx).build();

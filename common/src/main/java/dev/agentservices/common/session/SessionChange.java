@@ -46,6 +46,20 @@ public record SessionChange(int v, String id, long revision, boolean deleted, St
                 messages, turns, artifacts);
     }
 
+    /**
+     * Whether this change (made from {@code before}) alters nothing the history keeps: no message, turn, artifact or
+     * answer added, and the same summary (a reply marked as posted, a progress report, a dedup id remembered). The
+     * worker does not publish such a change.
+     */
+    public boolean altersNothingOf(Session before) {
+        return before != null && messages.isEmpty() && turns.isEmpty() && artifacts.isEmpty() && lastAssistantMessage == null
+                && Objects.equals(team, before.team()) && Objects.equals(title, before.title()) && status == before.status()
+                && Objects.equals(waitingFor, before.waitingFor()) && Objects.equals(podName, before.podName()) && run == before.run()
+                && turn == before.turn() && Objects.equals(startedAt, before.startedAt())
+                && Objects.equals(finishedAt, before.finishedAt()) && Objects.equals(error, before.error())
+                && Objects.equals(usage, before.usage() == null ? Usage.NONE : before.usage()) && podMillis == before.podMillis();
+    }
+
     /** The whole session as one change: what the archiver and a catch-up write, so the history holds all of it. */
     public static SessionChange whole(Session session, long revision) {
         return between(null, session, revision);

@@ -278,33 +278,44 @@ public class SessionStore {
 
     /** The live session, or the archived one brought back into the live bucket; fails when it is in neither. */
     private Versioned require(String id) {
+        return getOrRestore(id).orElseThrow(() -> new SessionStoreException("session " + id + " does not exist", null));
+    }
+
+    /**
+     * The live session, or an archived one brought back into the live bucket (KV create: racing replicas bring it back
+     * once): for a message or command to a session that may have left it. Empty when it is in neither.
+     */
+    public Optional<Versioned> getOrRestore(String id) {
         Optional<Versioned> live = get(id);
         if (live.isPresent()) {
-            return live.get();
+            return live;
         }
         Optional<Session> archived = archive.isResolvable() ? archive.get().archived(id) : Optional.empty();
         if (archived.isEmpty()) {
-            throw new SessionStoreException("session " + id + " does not exist", null);
+            return Optional.empty();
         }
         try {
             long revision = sessions().create(id, mapper.writeValueAsBytes(archived.get()));
             changed(null, archived.get(), revision);
-            return new Versioned(archived.get(), revision);
+            return Optional.of(new Versioned(archived.get(), revision));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
                 throw new SessionStoreException("restoring session " + id, e);
             }
             // another replica brought it back first
-            return get(id).orElseThrow(() -> new SessionStoreException("session " + id + " vanished while restored", e));
+            return get(id);
         } catch (IOException e) {
             throw new SessionStoreException("restoring session " + id, e);
         }
     }
 
-    /** Publishes what a write changed, when there is a history to project it into. */
+    /** Publishes what a write changed, when there is a history to project it into and the change alters it. */
     private void changed(Session before, Session after, long revision) {
         if (publishChanges) {
-            publish(SessionChange.between(before, after, revision));
+            SessionChange change = SessionChange.between(before, after, revision);
+            if (!change.altersNothingOf(before)) {
+                publish(change);
+            }
         }
     }
 

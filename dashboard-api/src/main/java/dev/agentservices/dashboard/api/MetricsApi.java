@@ -9,6 +9,7 @@ import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.proto.api.v1.TeamBudget;
 import java.util.ArrayList;
 import java.util.List;
+import dev.agentservices.dashboard.history.HistoryMetrics;
 import dev.agentservices.dashboard.history.SessionRecords;
 import dev.agentservices.dashboard.auth.DashboardUser;
 import dev.agentservices.dashboard.metrics.SessionMetrics;
@@ -26,12 +27,18 @@ import java.util.Set;
 @Singleton
 public class MetricsApi {
 
+    /** The sessions a budget may hold: live, their run not started. */
+    private static final SessionQuery WAITING = new SessionQuery(Set.of(), Set.of(), Set.of(SessionStatus.PENDING), Set.of(), null,
+            null, null);
+
     private final SessionRecords records;
+    private final HistoryMetrics history;
     private final TeamStore teams;
     private final SpendLedger ledger;
 
-    public MetricsApi(SessionRecords records, TeamStore teams, SpendLedger ledger) {
+    public MetricsApi(SessionRecords records, HistoryMetrics history, TeamStore teams, SpendLedger ledger) {
         this.records = records;
+        this.history = history;
         this.teams = teams;
         this.ledger = ledger;
     }
@@ -66,10 +73,10 @@ public class MetricsApi {
         Set<String> visibleTeams = visible.teams();
         return Calls.onWorker(() -> {
             Instant now = Instant.now();
-            List<Session> sessions = records.forMetrics(visible, from, to);
             SessionMetrics.Report report;
             try {
-                report = SessionMetrics.compute(sessions, from, to, bucket, Set.of(), now);
+                report = records.fromHistory() ? history.compute(visible, from, to, bucket)
+                        : SessionMetrics.compute(records.live(visible), from, to, bucket, Set.of(), now);
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidArgument(e.getMessage());
             }
@@ -83,7 +90,7 @@ public class MetricsApi {
             report.spendByAgent().forEach((agent, spend) -> response.putUsageByAgent(agent, usage(spend)));
             report.buckets().forEach(b -> response.addBuckets(MetricsBucket.newBuilder().setStart(ProtoSessions.timestamp(b.start()))
                     .setCreated(b.created()).setSucceeded(b.succeeded()).setFailed(b.failed()).putAllByStatus(b.byStatus())));
-            budgets(sessions, visibleTeams, now).forEach(response::addBudgets);
+            budgets(records.live(WAITING), visibleTeams, now).forEach(response::addBudgets);
             return response.build();
         });
     }

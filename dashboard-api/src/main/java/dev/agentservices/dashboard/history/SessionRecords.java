@@ -81,24 +81,34 @@ public class SessionRecords {
                 });
     }
 
-    /** A page of sessions matching {@code query}, newest first; blocks on the database (call from a worker thread). */
+    /**
+     * A page of sessions matching {@code query}, newest first; blocks on the database (call from a worker thread). The
+     * matches are counted first (up to {@link #COUNT_LIMIT}); a text search with fewer matches than that sorts just
+     * those (a rare word: found in the index), else the page is read along the newest-first index (a common word, or
+     * no text: the first page comes after a few rows), whatever the planner would guess from its statistics.
+     */
     public SessionView.Page list(SessionQuery query, int pageSize, String pageToken) {
         if (!database.enabled()) {
             return view.list(query, pageSize, pageToken);
         }
         Cursor after = pageToken == null || pageToken.isEmpty() ? null : Cursor.parse(pageToken);
         Filter filter = Filter.of(query);
+        RowSet<Row> count = HistoryDatabase.await(database.pool().preparedQuery("SELECT count(*) AS n FROM (SELECT 1 FROM sessions s WHERE "
+                + filter.where() + " LIMIT " + COUNT_LIMIT + ") matching").execute(Tuple.wrap(new ArrayList<>(filter.parameters()))));
+        int total = count.iterator().next().getLong("n").intValue();
         List<Object> parameters = new ArrayList<>(filter.parameters());
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM sessions s WHERE ").append(filter.where());
+        String where = filter.where();
         if (after != null) {
             parameters.add(time(after.createdAt()));
             parameters.add(after.id());
-            sql.append(" AND (created_at, id) < ($").append(parameters.size() - 1).append(", $").append(parameters.size()).append(')');
+            where += " AND (created_at, id) < ($" + (parameters.size() - 1) + ", $" + parameters.size() + ")";
         }
         parameters.add(pageSize + 1);
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(parameters.size());
-        RowSet<Row> rows = HistoryDatabase.await(database.pool().preparedQuery(sql.toString())
-                .execute(Tuple.wrap(new ArrayList<>(parameters))));
+        String order = " ORDER BY created_at DESC, id DESC LIMIT $" + parameters.size();
+        String sql = query.text() != null && total < COUNT_LIMIT
+                ? "WITH matching AS MATERIALIZED (SELECT " + COLUMNS + " FROM sessions s WHERE " + where + ") SELECT * FROM matching" + order
+                : "SELECT " + COLUMNS + " FROM sessions s WHERE " + where + order;
+        RowSet<Row> rows = HistoryDatabase.await(database.pool().preparedQuery(sql).execute(Tuple.wrap(parameters)));
         List<Session> page = new ArrayList<>();
         for (Row row : rows) {
             if (page.size() < pageSize) {
@@ -106,30 +116,12 @@ public class SessionRecords {
             }
         }
         boolean more = rows.size() > pageSize;
-        RowSet<Row> count = HistoryDatabase.await(database.pool().preparedQuery("SELECT count(*) AS n FROM (SELECT 1 FROM sessions s WHERE "
-                + filter.where() + " LIMIT " + COUNT_LIMIT + ") matching").execute(Tuple.wrap(new ArrayList<>(filter.parameters()))));
-        int total = count.iterator().next().getLong("n").intValue();
         return new SessionView.Page(page, more ? Cursor.of(page.get(page.size() - 1)).token() : "", total);
     }
 
-    /**
-     * The sessions of {@code query} that were created before {@code to} and were created, or ended, at or after
-     * {@code from}: what the metrics of that range count. Blocks on the database.
-     */
-    public List<Session> forMetrics(SessionQuery query, Instant from, Instant to) {
-        if (!database.enabled()) {
-            return view.matching(query);
-        }
-        Filter filter = Filter.of(query);
-        List<Object> parameters = new ArrayList<>(filter.parameters());
-        parameters.add(time(from));
-        parameters.add(time(to));
-        int f = parameters.size() - 1;
-        String sql = "SELECT " + COLUMNS + " FROM sessions s WHERE " + filter.where() + " AND created_at < $" + (f + 1)
-                + " AND (created_at >= $" + f + " OR finished_at >= $" + f + ")";
-        List<Session> sessions = new ArrayList<>();
-        HistoryDatabase.await(database.pool().preparedQuery(sql).execute(Tuple.wrap(parameters))).forEach(row -> sessions.add(session(row)));
-        return sessions;
+    /** The live sessions of {@code query} (the live view), e.g. those waiting now. */
+    public List<Session> live(SessionQuery query) {
+        return view.matching(query);
     }
 
     /** A summary row as a session record (no messages, turns or conversation). */
@@ -152,32 +144,20 @@ public class SessionRecords {
         return time == null ? null : time.toInstant();
     }
 
-    private static OffsetDateTime time(Instant instant) {
+    static OffsetDateTime time(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** The WHERE clause of a query and its parameters ($1…): only the filters it sets, so each plan can use its index. */
-    record Filter(String where, List<Object> parameters) {
-        static Filter of(SessionQuery query) {
+    public record Filter(String where, List<Object> parameters) {
+        public static Filter of(SessionQuery query) {
             List<Object> parameters = new ArrayList<>();
             StringBuilder where = new StringBuilder("deleted_at IS NULL");
-            if (!query.agents().isEmpty()) {
-                parameters.add(query.agents().toArray(String[]::new));
-                where.append(" AND agent = ANY($").append(parameters.size()).append(')');
-            }
-            if (!query.sources().isEmpty()) {
-                parameters.add(query.sources().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).toArray(String[]::new));
-                where.append(" AND source = ANY($").append(parameters.size()).append(')');
-            }
-            if (!query.statuses().isEmpty()) {
-                parameters.add(query.statuses().stream().map(Enum::name).toArray(String[]::new));
-                where.append(" AND status = ANY($").append(parameters.size()).append(')');
-            }
-            if (!query.teams().isEmpty()) {
-                // a member's query always names their teams: a row of no team or another team never matches
-                parameters.add(query.teams().toArray(String[]::new));
-                where.append(" AND team = ANY($").append(parameters.size()).append(')');
-            }
+            in(where, parameters, "agent", query.agents());
+            in(where, parameters, "source", query.sources().stream().map(source -> source.name().toLowerCase(Locale.ROOT)).toList());
+            in(where, parameters, "status", query.statuses().stream().map(Enum::name).toList());
+            // a member's query always names their teams: a row of no team or another team never matches
+            in(where, parameters, "team", query.teams());
             if (query.createdAfter() != null) {
                 parameters.add(time(query.createdAfter()));
                 where.append(" AND created_at >= $").append(parameters.size());
@@ -189,11 +169,25 @@ public class SessionRecords {
             if (query.text() != null) {
                 parameters.add(query.text());
                 int n = parameters.size();
-                where.append(" AND (title_search @@ plainto_tsquery('simple', $").append(n)
-                        .append(") OR EXISTS (SELECT 1 FROM session_messages m WHERE m.session_id = s.id AND m.search @@ plainto_tsquery('simple', $")
-                        .append(n).append(")))");
+                // the words of titles, keys and messages (the worker's projector keeps them)
+                where.append(" AND EXISTS (SELECT 1 FROM session_search w WHERE w.session_id = s.id AND w.words @@ plainto_tsquery('simple', $")
+                        .append(n).append("))");
             }
             return new Filter(where.toString(), List.copyOf(parameters));
+        }
+
+        /**
+         * {@code column} is one of {@code values} (none: any). One value is an equality, so that an index on the column
+         * and the creation time gives the newest first (a team's list reads its own index, however few rows it has).
+         */
+        private static void in(StringBuilder where, List<Object> parameters, String column, java.util.Collection<String> values) {
+            if (values.size() == 1) {
+                parameters.add(values.iterator().next());
+                where.append(" AND ").append(column).append(" = $").append(parameters.size());
+            } else if (!values.isEmpty()) {
+                parameters.add(values.toArray(String[]::new));
+                where.append(" AND ").append(column).append(" = ANY($").append(parameters.size()).append(')');
+            }
         }
     }
 

@@ -40,9 +40,9 @@ public final class SessionMetrics {
     /** What sessions consumed: the runners' usage summed, and the sessions' pod time. */
     public record Spend(Usage usage, long podMillis) {
 
-        static final Spend NONE = new Spend(Usage.NONE, 0);
+        public static final Spend NONE = new Spend(Usage.NONE, 0);
 
-        Spend plus(Usage more, long morePodMillis) {
+        public Spend plus(Usage more, long morePodMillis) {
             return new Spend(usage.plus(more), podMillis + morePodMillis);
         }
     }
@@ -75,80 +75,120 @@ public final class SessionMetrics {
     /** As above, with the pod time of live runs counted up to {@code now}. */
     public static Report compute(Collection<Session> sessions, Instant from, Instant to, Duration bucket, Set<String> teams,
             Instant now) {
-        if (!to.isAfter(from) || bucket.isZero() || bucket.isNegative()) {
-            throw new IllegalArgumentException("the range must end after it starts, with buckets longer than zero");
-        }
-        int bucketCount = (int) Math.min(10_000, (Duration.between(from, to).toMillis() + bucket.toMillis() - 1) / bucket.toMillis());
-        long[] created = new long[bucketCount];
-        long[] succeeded = new long[bucketCount];
-        long[] failed = new long[bucketCount];
-        List<Map<String, Long>> statusByBucket = new ArrayList<>(bucketCount);
-        for (int i = 0; i < bucketCount; i++) {
-            statusByBucket.add(new TreeMap<>());
-        }
-        Map<String, Long> byStatus = new TreeMap<>();
-        Map<String, Long> byAgent = new TreeMap<>();
-        Map<String, Long> bySource = new TreeMap<>();
-        Map<String, Long> byTeam = new TreeMap<>();
-        Map<String, Spend> spendByTeam = new TreeMap<>();
-        Map<String, Spend> spendByAgent = new TreeMap<>();
-        Spend spend = Spend.NONE;
+        Tally tally = new Tally(from, to, bucket);
         List<Long> durations = new ArrayList<>();
-        long total = 0;
-        long ok = 0;
-        long notOk = 0;
         for (Session session : sessions) {
             if (!teams.isEmpty() && (session.team() == null || !teams.contains(session.team()))) {
                 continue;
             }
-            String team = session.team() == null ? NO_TEAM : session.team();
             if (in(session.createdAt(), from, to)) {
-                total++;
-                int index = index(session.createdAt(), from, bucket, bucketCount);
-                byStatus.merge(session.status().name(), 1L, Long::sum);
-                byAgent.merge(session.agent(), 1L, Long::sum);
-                bySource.merge(session.source().token(), 1L, Long::sum);
-                byTeam.merge(team, 1L, Long::sum);
-                created[index]++;
-                statusByBucket.get(index).merge(session.status().name(), 1L, Long::sum);
-                Usage usage = session.usage() == null ? Usage.NONE : session.usage();
-                long podMillis = session.podMillis(now);
-                spend = spend.plus(usage, podMillis);
-                spendByTeam.merge(team, Spend.NONE.plus(usage, podMillis), (a, b) -> a.plus(b.usage(), b.podMillis()));
-                spendByAgent.merge(session.agent(), Spend.NONE.plus(usage, podMillis), (a, b) -> a.plus(b.usage(), b.podMillis()));
+                tally.created(session.createdAt(), session.status().name(), session.agent(), session.source().token(), session.team(),
+                        1, session.usage() == null ? Usage.NONE : session.usage(), session.podMillis(now));
             }
             boolean ended = session.status() == SessionStatus.SUCCEEDED || session.status() == SessionStatus.FAILED;
             if (ended && session.finishedAt() != null && in(session.finishedAt(), from, to)) {
-                int index = index(session.finishedAt(), from, bucket, bucketCount);
-                if (session.status() == SessionStatus.SUCCEEDED) {
-                    ok++;
-                    succeeded[index]++;
-                } else {
-                    notOk++;
-                    failed[index]++;
-                }
+                tally.ended(session.finishedAt(), session.status() == SessionStatus.SUCCEEDED, 1);
                 Instant started = session.startedAt() != null ? session.startedAt() : session.createdAt();
                 durations.add(Duration.between(started, session.finishedAt()).toMillis());
             }
         }
-        List<Bucket> buckets = new ArrayList<>(bucketCount);
-        for (int i = 0; i < bucketCount; i++) {
-            buckets.add(new Bucket(from.plus(bucket.multipliedBy(i)), created[i], succeeded[i], failed[i], Map.copyOf(statusByBucket.get(i))));
-        }
         long[] sorted = durations.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
-        Durations percentiles = new Durations(percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 95),
-                percentile(sorted, 99));
-        return new Report(total, byStatus, byAgent, bySource, byTeam, ok + notOk == 0 ? 0 : (double) ok / (ok + notOk),
-                percentiles, buckets, spend, spendByTeam, spendByAgent);
+        return tally.report(new Durations(percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 95),
+                percentile(sorted, 99)));
+    }
+
+    /**
+     * The report's counts and sums, added up from sessions or from groups of them (the history's aggregates): sessions
+     * created in the range by bucket, status, agent, source and team with their usage; runs that ended in it by bucket.
+     */
+    public static final class Tally {
+        private final Instant from;
+        private final Duration bucket;
+        private final int bucketCount;
+        private final long[] created;
+        private final long[] succeeded;
+        private final long[] failed;
+        private final List<Map<String, Long>> statusByBucket;
+        private final Map<String, Long> byStatus = new TreeMap<>();
+        private final Map<String, Long> byAgent = new TreeMap<>();
+        private final Map<String, Long> bySource = new TreeMap<>();
+        private final Map<String, Long> byTeam = new TreeMap<>();
+        private final Map<String, Spend> spendByTeam = new TreeMap<>();
+        private final Map<String, Spend> spendByAgent = new TreeMap<>();
+        private Spend spend = Spend.NONE;
+        private long total;
+        private long ok;
+        private long notOk;
+
+        /** Refuses an empty range or bucket ({@link IllegalArgumentException}). */
+        public Tally(Instant from, Instant to, Duration bucket) {
+            this.from = from;
+            this.bucket = bucket;
+            this.bucketCount = bucketCount(from, to, bucket);
+            this.created = new long[bucketCount];
+            this.succeeded = new long[bucketCount];
+            this.failed = new long[bucketCount];
+            this.statusByBucket = new ArrayList<>(bucketCount);
+            for (int i = 0; i < bucketCount; i++) {
+                statusByBucket.add(new TreeMap<>());
+            }
+        }
+
+        /** {@code count} sessions created at {@code time} (in the range), with their usage and pod time summed. */
+        public void created(Instant time, String status, String agent, String source, String team, long count, Usage usage,
+                long podMillis) {
+            String teamName = team == null ? NO_TEAM : team;
+            int index = index(time);
+            total += count;
+            created[index] += count;
+            statusByBucket.get(index).merge(status, count, Long::sum);
+            byStatus.merge(status, count, Long::sum);
+            byAgent.merge(agent, count, Long::sum);
+            bySource.merge(source, count, Long::sum);
+            byTeam.merge(teamName, count, Long::sum);
+            spend = spend.plus(usage, podMillis);
+            spendByTeam.merge(teamName, Spend.NONE.plus(usage, podMillis), (a, b) -> a.plus(b.usage(), b.podMillis()));
+            spendByAgent.merge(agent, Spend.NONE.plus(usage, podMillis), (a, b) -> a.plus(b.usage(), b.podMillis()));
+        }
+
+        /** {@code count} runs that ended at {@code time} (in the range), succeeded or failed. */
+        public void ended(Instant time, boolean success, long count) {
+            int index = index(time);
+            if (success) {
+                ok += count;
+                succeeded[index] += count;
+            } else {
+                notOk += count;
+                failed[index] += count;
+            }
+        }
+
+        public Report report(Durations durations) {
+            List<Bucket> buckets = new ArrayList<>(bucketCount);
+            for (int i = 0; i < bucketCount; i++) {
+                buckets.add(new Bucket(from.plus(bucket.multipliedBy(i)), created[i], succeeded[i], failed[i],
+                        Map.copyOf(statusByBucket.get(i))));
+            }
+            return new Report(total, byStatus, byAgent, bySource, byTeam, ok + notOk == 0 ? 0 : (double) ok / (ok + notOk), durations,
+                    buckets, spend, spendByTeam, spendByAgent);
+        }
+
+        private int index(Instant time) {
+            return (int) Math.max(0, Math.min(bucketCount - 1, Duration.between(from, time).toMillis() / bucket.toMillis()));
+        }
+    }
+
+    /** How many buckets the charts of {@code [from, to)} have (at most 10,000); refuses an empty range or bucket. */
+    public static int bucketCount(Instant from, Instant to, Duration bucket) {
+        if (!to.isAfter(from) || bucket.isZero() || bucket.isNegative()) {
+            throw new IllegalArgumentException("the range must end after it starts, with buckets longer than zero");
+        }
+        return (int) Math.min(10_000, (Duration.between(from, to).toMillis() + bucket.toMillis() - 1) / bucket.toMillis());
     }
 
     private static boolean in(Instant time, Instant from, Instant to) {
         return !time.isBefore(from) && time.isBefore(to);
-    }
-
-    private static int index(Instant time, Instant from, Duration bucket, int count) {
-        return (int) Math.min(count - 1, Duration.between(from, time).toMillis() / bucket.toMillis());
     }
 
     /** Nearest-rank percentile in seconds; 0 without samples. */

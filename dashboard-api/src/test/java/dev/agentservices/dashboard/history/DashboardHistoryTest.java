@@ -78,8 +78,11 @@ class DashboardHistoryTest {
     void textSearchFindsWordsOfMessagesAndForeignPageTokensAreRefused() {
         String word = "m" + UUID.randomUUID().toString().substring(0, 8);
         String id = row("team-a", "SUCCEEDED", "a title", 0);
+        // as the worker's projector writes a message: its row, and its words in the session's search vector
         psql("INSERT INTO session_messages (session_id, message_id, at, author, text) VALUES ('" + id + "', 'x', now(), 'U1',"
                 + " 'please look at " + word + " today')");
+        psql("UPDATE session_search SET words = words || strip(to_tsvector('simple', 'please look at " + word + " today'))"
+                + " WHERE session_id = '" + id + "'");
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
                 .body("{\"text\":\"" + word.toUpperCase() + "\"}").post(BASE + "ListSessions")
                 .then().statusCode(200).body("sessions.id", contains(id));
@@ -110,11 +113,30 @@ class DashboardHistoryTest {
     }
 
     @Test
-    void metricsCountTheHistorysSessionsOfTheRange() {
-        String team = "team-a";
-        row(team, "SUCCEEDED", "counted", 0);
-        given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{}")
-                .post(BASE + "GetMetrics").then().statusCode(200).body("byTeam.'team-a'", org.hamcrest.Matchers.notNullValue());
+    void metricsAreTheHistorysAggregatesOfTheRangeForTheTeamsTheUserSees() {
+        Instant day = Instant.parse("2025-03-01T00:00:00Z");
+        ended("team-a", "SUCCEEDED", day.plusSeconds(600), 60);
+        ended("team-a", "SUCCEEDED", day.plusSeconds(4000), 120);
+        ended("team-a", "FAILED", day.plusSeconds(4100), 30);
+        ended("team-b", "FAILED", day.plusSeconds(700), 10);
+        String range = "{\"from\":\"2025-03-01T00:00:00Z\",\"to\":\"2025-03-01T03:00:00Z\",\"bucketSeconds\":3600}";
+        double successRate = given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body(range)
+                .post(BASE + "GetMetrics").then().statusCode(200)
+                .body("total", equalTo("3")).body("byStatus.SUCCEEDED", equalTo("2")).body("byStatus.FAILED", equalTo("1"))
+                .body("byTeam.'team-b'", equalTo(null))
+                .body("durationP50Seconds", equalTo(60.0f)).body("durationP99Seconds", equalTo(120.0f))
+                .body("buckets.created", contains("1", "2", null)).body("buckets.succeeded", contains("1", "1", null))
+                .body("usage.inputTokens", equalTo("300")).extract().jsonPath().getDouble("successRate");
+        org.junit.jupiter.api.Assertions.assertEquals(2 / 3.0, successRate, 1e-6);
+        given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body(range)
+                .post(BASE + "GetMetrics").then().statusCode(200).body("total", equalTo("4")).body("byTeam.'team-b'", equalTo("1"));
+    }
+
+    /** A session of {@code team} created at {@code created} whose run took {@code seconds}, with 100 input tokens. */
+    private void ended(String team, String status, Instant created, int seconds) {
+        psql("INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, created_at, started_at, finished_at,"
+                + " input_tokens) VALUES ('" + UUID.randomUUID() + "', 1, 'buck', '" + team + "', 'slack', 'buck:slack:C1:" + UUID.randomUUID()
+                + "', 'metrics', '" + status + "', '" + created + "', '" + created + "', '" + created.plusSeconds(seconds) + "', 100)");
     }
 
     /** A projected session row of {@code team}, created {@code minutesAgo} minutes ago; its id. */
@@ -124,6 +146,8 @@ class DashboardHistoryTest {
         psql("INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, created_at, finished_at)"
                 + " VALUES ('" + id + "', 1, 'buck', " + (team == null ? "NULL" : "'" + team + "'") + ", 'slack', 'buck:slack:C1:"
                 + id + "', '" + title + "', '" + status + "', '" + created + "', '" + created.plusSeconds(30) + "')");
+        psql("INSERT INTO session_search (session_id, words) SELECT id, strip(to_tsvector('simple', title || ' ' || session_key))"
+                + " FROM sessions WHERE id = '" + id + "'");
         return id;
     }
 

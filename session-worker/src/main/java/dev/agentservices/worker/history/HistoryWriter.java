@@ -37,7 +37,12 @@ import java.util.Optional;
 @Singleton
 public class HistoryWriter implements SessionArchive {
 
+    /**
+     * The summary, kept only when newer; a session seen for the first time also gets its row of words (title and key).
+     * ({@code xmax = 0}: the row was inserted, not updated.)
+     */
     private static final String UPSERT_SESSION = """
+            WITH upserted AS (
             INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, waiting_for, pod_name, runs,
                 turns, created_at, started_at, finished_at, error, input_tokens, output_tokens, cache_creation_tokens,
                 cache_read_tokens, cost_usd, pod_millis, last_answer)
@@ -49,7 +54,11 @@ public class HistoryWriter implements SessionArchive {
                 cache_creation_tokens = excluded.cache_creation_tokens, cache_read_tokens = excluded.cache_read_tokens,
                 cost_usd = excluded.cost_usd, pod_millis = excluded.pod_millis,
                 last_answer = coalesce(excluded.last_answer, sessions.last_answer), archived_at = NULL
-            WHERE sessions.revision < excluded.revision AND sessions.deleted_at IS NULL""";
+            WHERE sessions.revision < excluded.revision AND sessions.deleted_at IS NULL
+            RETURNING id, title, session_key, xmax = 0 AS inserted)
+            INSERT INTO session_search (session_id, words)
+            SELECT id, strip(to_tsvector('simple', coalesce(title, '') || ' ' || session_key)) FROM upserted WHERE inserted
+            ON CONFLICT DO NOTHING""";
 
     private static final String DELETE_SESSION = """
             INSERT INTO sessions (id, revision, agent, team, source, session_key, title, status, created_at, deleted_at)
@@ -57,10 +66,26 @@ public class HistoryWriter implements SessionArchive {
             ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, deleted_at = now(), record = NULL, last_answer = NULL,
                 archived_at = NULL""";
 
-    private static final String INSERT_MESSAGE = """
-            INSERT INTO session_messages (session_id, message_id, at, author, role, text)
-            SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL)
-            ON CONFLICT DO NOTHING""";
+    /**
+     * The new messages of one change in one statement: the rows that were not there yet, and their words (the first
+     * {@link #SEARCHED_CHARACTERS} of each, without positions) added to the session's words, until they hold
+     * {@link #SEARCHED_WORDS} words (PostgreSQL caps a vector at 1 MB).
+     */
+    private static final String INSERT_MESSAGES = """
+            WITH added AS (
+                INSERT INTO session_messages (session_id, message_id, at, author, role, text)
+                SELECT $1, m.id, m.at, m.author, m.role, m.text
+                FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS m (id, at, author, role, text)
+                WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL)
+                ON CONFLICT DO NOTHING
+                RETURNING text)
+            UPDATE session_search SET words = words
+                || (SELECT strip(to_tsvector('simple', string_agg(left(text, %d), ' '))) FROM added)
+            WHERE session_id = $1 AND EXISTS (SELECT 1 FROM added) AND length(words) < %d""".formatted(
+            HistoryWriter.SEARCHED_CHARACTERS, HistoryWriter.SEARCHED_WORDS);
+
+    static final int SEARCHED_CHARACTERS = 4_000;
+    static final int SEARCHED_WORDS = 50_000;
 
     private static final String UPSERT_TURN = """
             INSERT INTO session_turns (session_id, turn, revision, run, status, started_at, finished_at, input_tokens,
@@ -76,8 +101,13 @@ public class HistoryWriter implements SessionArchive {
             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND deleted_at IS NULL)
             ON CONFLICT DO NOTHING""";
 
+    /** Only a record at least as new as the history's summary (the worker skips changes that alter nothing kept here). */
     private static final String ARCHIVE = """
-            UPDATE sessions SET record = $3, archived_at = now() WHERE id = $1 AND revision = $2 AND deleted_at IS NULL""";
+            UPDATE sessions SET record = $3, archived_at = now(), revision = $2
+            WHERE id = $1 AND revision <= $2 AND deleted_at IS NULL""";
+
+    /** The archive is the history's guarantee (the live record goes after it): its commit waits for the disk. */
+    private static final String DURABLE = "SET LOCAL synchronous_commit TO on";
 
     private final HistoryDatabase database;
     private final ObjectMapper mapper;
@@ -87,9 +117,17 @@ public class HistoryWriter implements SessionArchive {
         this.mapper = mapper;
     }
 
-    /** Projects one change event. */
+    /**
+     * Projects one change event: most are a summary alone, one statement; a change with messages, turns or artifacts is
+     * one transaction. The pool's connections commit without waiting for the disk ({@code synchronous_commit} off): a
+     * change lost in a database crash is written again, whole, when its session is archived.
+     */
     public void apply(SessionChange change) {
-        HistoryDatabase.await(database.pool().withTransaction(connection -> write(connection, change)));
+        if (change.deleted() || !change.messages().isEmpty() || !change.turns().isEmpty() || !change.artifacts().isEmpty()) {
+            HistoryDatabase.await(database.pool().withTransaction(connection -> write(connection, change)));
+        } else {
+            HistoryDatabase.await(database.pool().preparedQuery(UPSERT_SESSION).execute(summary(change)));
+        }
     }
 
     /**
@@ -104,7 +142,8 @@ public class HistoryWriter implements SessionArchive {
             throw new IllegalStateException("could not write session " + session.id() + " as JSON", e);
         }
         SessionChange whole = SessionChange.whole(session, revision);
-        return HistoryDatabase.await(database.pool().withTransaction(connection -> write(connection, whole)
+        return HistoryDatabase.await(database.pool().withTransaction(connection -> connection.query(DURABLE).execute()
+                .compose(ignored -> write(connection, whole))
                 .compose(ignored -> connection.preparedQuery(ARCHIVE).execute(Tuple.of(session.id(), revision, record)))
                 .map(updated -> updated.rowCount() == 1)));
     }
@@ -134,27 +173,32 @@ public class HistoryWriter implements SessionArchive {
                     clean(change.title()), change.status().name(), time(change.createdAt())))
                     .compose(ignored -> connection.preparedQuery("DELETE FROM session_messages WHERE session_id = $1")
                             .execute(Tuple.of(change.id())))
+                    .compose(ignored -> connection.preparedQuery("DELETE FROM session_search WHERE session_id = $1")
+                            .execute(Tuple.of(change.id())))
                     .compose(ignored -> connection.preparedQuery("DELETE FROM session_turns WHERE session_id = $1")
                             .execute(Tuple.of(change.id())))
                     .compose(ignored -> connection.preparedQuery("DELETE FROM session_artifacts WHERE session_id = $1")
                             .execute(Tuple.of(change.id())))
                     .mapEmpty();
         }
-        Usage usage = change.usage();
-        Tuple summary = row(change.id(), change.revision(), clean(change.agent()), clean(change.team()),
-                change.source().name().toLowerCase(java.util.Locale.ROOT), clean(change.key()), clean(change.title()),
-                change.status().name(), clean(change.waitingFor()), clean(change.podName()), change.run(), change.turn(),
-                time(change.createdAt()), time(change.startedAt()), time(change.finishedAt()), clean(change.error()),
-                usage.inputTokens(), usage.outputTokens(), usage.cacheCreationTokens(), usage.cacheReadTokens(), usage.costUsd(),
-                change.podMillis(), clean(change.lastAssistantMessage()));
-        Future<?> written = connection.preparedQuery(UPSERT_SESSION).execute(summary);
+        Future<?> written = connection.preparedQuery(UPSERT_SESSION).execute(summary(change));
         if (!change.messages().isEmpty()) {
-            List<Tuple> messages = new ArrayList<>();
-            for (SessionMessage message : change.messages()) {
-                messages.add(row(change.id(), messageId(message), time(message.time() == null ? change.createdAt() : message.time()),
-                        clean(message.author()), clean(message.role()), clean(message.text() == null ? "" : message.text())));
+            int n = change.messages().size();
+            String[] ids = new String[n];
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] authors = new String[n];
+            String[] roles = new String[n];
+            String[] texts = new String[n];
+            for (int i = 0; i < n; i++) {
+                SessionMessage message = change.messages().get(i);
+                ids[i] = messageId(message);
+                times[i] = time(message.time() == null ? change.createdAt() : message.time());
+                authors[i] = clean(message.author());
+                roles[i] = clean(message.role());
+                texts[i] = clean(message.text() == null ? "" : message.text());
             }
-            written = written.compose(ignored -> connection.preparedQuery(INSERT_MESSAGE).executeBatch(messages));
+            written = written.compose(ignored -> connection.preparedQuery(INSERT_MESSAGES)
+                    .execute(row(change.id(), ids, times, authors, roles, texts)));
         }
         if (!change.turns().isEmpty()) {
             List<Tuple> turns = new ArrayList<>();
@@ -175,6 +219,16 @@ public class HistoryWriter implements SessionArchive {
             written = written.compose(ignored -> connection.preparedQuery(INSERT_ARTIFACT).executeBatch(artifacts));
         }
         return written.mapEmpty();
+    }
+
+    private static Tuple summary(SessionChange change) {
+        Usage usage = change.usage();
+        return row(change.id(), change.revision(), clean(change.agent()), clean(change.team()),
+                change.source().name().toLowerCase(java.util.Locale.ROOT), clean(change.key()), clean(change.title()),
+                change.status().name(), clean(change.waitingFor()), clean(change.podName()), change.run(), change.turn(),
+                time(change.createdAt()), time(change.startedAt()), time(change.finishedAt()), clean(change.error()),
+                usage.inputTokens(), usage.outputTokens(), usage.cacheCreationTokens(), usage.cacheReadTokens(), usage.costUsd(),
+                change.podMillis(), clean(change.lastAssistantMessage()));
     }
 
     /** A row of statement parameters, nulls allowed. */

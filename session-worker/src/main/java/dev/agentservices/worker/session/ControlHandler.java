@@ -57,7 +57,8 @@ public class ControlHandler {
             create(command);
             return;
         }
-        Session session = store.get(command.sessionId()).map(SessionStore.Versioned::session).orElse(null);
+        // a command for an archived session (a message, a delete) brings it back from the history first
+        Session session = store.getOrRestore(command.sessionId()).map(SessionStore.Versioned::session).orElse(null);
         if (session == null) {
             LOG.infof("Ignored %s for unknown session %s", command.command(), command.sessionId());
             return;

@@ -13,6 +13,12 @@ import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
+import dev.agentservices.common.session.ControlCommand;
+import dev.agentservices.common.testing.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import java.time.Instant;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionChange;
 import dev.agentservices.common.session.SessionMessage;
@@ -114,8 +120,35 @@ class SessionHistoryTest {
         assertEquals("state/" + session.id() + "/run-1.tar.gz", back.stateKey());
         assertEquals(List.of("work", "and the docs too"), back.messages().stream().map(m -> m.text()).toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> texts(session.id()).size() == 2);
+        assertEquals(1L, one("SELECT count(*) AS n FROM session_search WHERE session_id = $1 AND words @@ plainto_tsquery('simple', 'DOCS')",
+                session.id()).getLong("n"), "a message's words are searchable once projected");
         await().atMost(Duration.ofSeconds(10)).until(() -> one("SELECT archived_at FROM sessions WHERE id = $1", session.id())
                 .getValue("archived_at") == null);
+    }
+
+    @Test
+    void theDashboardDeletingAnArchivedSessionBringsItBackToDeleteItAndItsHistoryGoes() throws Exception {
+        String thread = thread();
+        SessionKey key = SessionKey.slack("buck", "C0123", thread);
+        Session session = fixtures().mention("C0123", thread);
+        fixtures().publishOutcome(new RunOutcome(RunOutcome.VERSION, session.id(), 1, 1, SessionStatus.SUCCEEDED, "Done.", List.of(),
+                null, null, null), null);
+        fixtures().awaitSession(key, s -> s.repliedTurn() == 1);
+        fixtures().publishEnd(new RunEnd(RunEnd.VERSION, session.id(), 1, 1, null));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.get(session.id()).isEmpty());
+
+        ControlCommand delete = new ControlCommand(ControlCommand.VERSION, session.id(), ControlCommand.DELETE, null, "ana@example.com",
+                Instant.now(), UUID.randomUUID().toString(), null);
+        try (Connection nats = Nats.connect(NatsTestServer.url())) {
+            nats.jetStream().publish("control.buck." + session.id() + ".delete", mapper.writeValueAsBytes(delete),
+                    PublishOptions.builder().messageId(delete.dedupId()).build());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> one("SELECT deleted_at FROM sessions WHERE id = $1", session.id())
+                .getValue("deleted_at") != null);
+        assertTrue(store.idFor(key).isEmpty(), "the conversation's index entry went with it");
+        assertTrue(store.get(session.id()).isEmpty());
+        assertTrue(texts(session.id()).isEmpty(), "its messages are gone from the history");
+        assertTrue(writer.archived(session.id()).isEmpty(), "nothing can bring it back");
     }
 
     @Test
