@@ -27,8 +27,10 @@ changes=${4:-50000}
 state=$(mktemp -d "${TMPDIR:-/tmp}/history-bench.XXXXXX")
 pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/history-bench-pg.XXXXXX")
 pids=()
+# the services' pids, written by start_timed (which runs in a subshell: an array would not come back)
+started="$state/started"
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" $(cat "$started" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   stop_postgres "$pg_dir"
   [ -z "${KEEP_LOGS:-}" ] || cp "$state"/*.log "$KEEP_LOGS"/ 2>/dev/null || true
@@ -44,8 +46,11 @@ pg_port=$(free_port)
 start_postgres "$pg_port" "$pg_dir"
 psql_bin="$(pg_bin_dir)/psql"
 sql() { "$psql_bin" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d agent_services "$@"; }
+# the services run with the images' JVM options in the manifests' 384 MiB (as deploy/bench/rss.sh): their memory is
+# then what a pod's would be, not what an uncapped heap happens to hold
 common_env=(NATS_URL="nats://127.0.0.1:$nats_port" PGHOST=127.0.0.1 PGPORT="$pg_port" PGDATABASE=agent_services PGUSER=postgres
-  PGSSLMODE=disable QUARKUS_LOG_LEVEL=WARN)
+  PGSSLMODE=disable QUARKUS_LOG_LEVEL=WARN
+  JAVA_TOOL_OPTIONS="-XX:MaxRAM=384m -XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError")
 worker_port=$(free_port)
 dashboard_port=$(free_port)
 sign_in_secret=$(openssl rand -hex 16)
@@ -66,7 +71,7 @@ start_timed() {
       java -Dquarkus.profile=local -jar dashboard-api/target/quarkus-app/quarkus-run.jar >>"$state/dashboard-api.log" 2>&1 &
   fi
   local pid=$!
-  pids+=("$pid")
+  echo "$pid" >>"$started"
   await_ready "$port" >&2
   echo "$pid $(( $(date +%s%3N) - begin ))"
 }
@@ -141,3 +146,5 @@ done
 echo
 java -cp "$HOME/.m2/repository/io/nats/jnats/$jnats/jnats-$jnats.jar" deploy/bench/HistoryBench.java \
   "nats://127.0.0.1:$nats_port" "$changes"
+kill "$worker_pid" "$dashboard_pid"
+wait "$worker_pid" "$dashboard_pid" 2>/dev/null || true

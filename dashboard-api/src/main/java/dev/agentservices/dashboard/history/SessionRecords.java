@@ -167,7 +167,7 @@ public class SessionRecords {
                 where.append(" AND created_at < $").append(parameters.size());
             }
             if (query.text() != null) {
-                parameters.add(query.text());
+                parameters.add(clean(query.text()));
                 int n = parameters.size();
                 // the words of titles, keys and messages (the worker's projector keeps them)
                 where.append(" AND EXISTS (SELECT 1 FROM session_search w WHERE w.session_id = s.id AND w.words @@ plainto_tsquery('simple', $")
@@ -176,16 +176,21 @@ public class SessionRecords {
             return new Filter(where.toString(), List.copyOf(parameters));
         }
 
+        /** PostgreSQL text cannot hold NUL, which a request may: it matches nothing stored, so it becomes U+FFFD. */
+        private static String clean(String value) {
+            return value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+        }
+
         /**
          * {@code column} is one of {@code values} (none: any). One value is an equality, so that an index on the column
          * and the creation time gives the newest first (a team's list reads its own index, however few rows it has).
          */
         private static void in(StringBuilder where, List<Object> parameters, String column, java.util.Collection<String> values) {
             if (values.size() == 1) {
-                parameters.add(values.iterator().next());
+                parameters.add(clean(values.iterator().next()));
                 where.append(" AND ").append(column).append(" = $").append(parameters.size());
             } else if (!values.isEmpty()) {
-                parameters.add(values.toArray(String[]::new));
+                parameters.add(values.stream().map(Filter::clean).toArray(String[]::new));
                 where.append(" AND ").append(column).append(" = ANY($").append(parameters.size()).append(')');
             }
         }

@@ -92,6 +92,12 @@ class DashboardHistoryTest {
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json")
                 .body("{\"pageToken\":\"aDoxOjE=\"}").post(BASE + "ListSessions")
                 .then().statusCode(400).body("code", equalTo("invalid_argument"));
+        // text PostgreSQL cannot hold (NUL), query syntax and a team name with NUL find nothing, and fail nothing
+        for (String text : new String[] {"\\u0000" + word, word + " & !| <-> ( :*", "'); DROP TABLE sessions; --"}) {
+            given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json")
+                    .body("{\"text\":\"" + text + "\",\"teams\":[\"team-a\\u0000\"]}").post(BASE + "ListSessions")
+                    .then().statusCode(200).body("sessions.id", not(hasItem(id)));
+        }
     }
 
     @Test
