@@ -1,5 +1,11 @@
 package dev.agentservices.worker;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -12,6 +18,17 @@ public class ThirdPartyApis implements QuarkusTestResourceLifecycleManager {
 
     public static WireMockServer server() {
         return server;
+    }
+
+    /** Forgets earlier stubs and requests; Slack then takes every post and reaction, and its threads hold nothing yet. */
+    public static void slackAnswersOk() {
+        server.resetAll();
+        server.stubFor(post(urlEqualTo("/api/chat.postMessage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
+        server.stubFor(post(urlEqualTo("/api/reactions.add"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        server.stubFor(get(urlPathEqualTo("/api/conversations.replies"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"messages\":[]}")));
     }
 
     @Override

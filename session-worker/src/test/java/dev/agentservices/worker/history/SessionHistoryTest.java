@@ -40,11 +40,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 /**
  * The history against a real PostgreSQL and NATS: every change of a live session reaches its rows, replays change
@@ -69,13 +64,7 @@ class SessionHistoryTest {
 
     @BeforeEach
     void slackAnswersOk() {
-        ThirdPartyApis.server().resetAll();
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
-        ThirdPartyApis.server().stubFor(get(urlPathEqualTo("/api/conversations.replies"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"messages\":[]}")));
+        ThirdPartyApis.slackAnswersOk();
     }
 
     @AfterAll

@@ -65,12 +65,7 @@ class SlackSessionFlowTest {
 
     @BeforeEach
     void slackAnswersOk() {
-        ThirdPartyApis.server().resetAll();
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/chat.postMessage"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"ts\":\"1.2\"}")));
-        ThirdPartyApis.server().stubFor(post(urlEqualTo("/api/reactions.add"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
-        threadHasNoReplies();
+        ThirdPartyApis.slackAnswersOk();
     }
 
     private static void threadHasNoReplies() {
