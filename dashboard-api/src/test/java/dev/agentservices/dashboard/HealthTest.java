@@ -10,9 +10,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @QuarkusTestResource(NatsTestResource.class)
+@Tag("component")
 class HealthTest {
 
     @Test

@@ -26,9 +26,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @QuarkusTestResource(NatsTestResource.class)
+@Tag("component")
 class SessionViewTest {
 
     @Inject

@@ -8,9 +8,11 @@ import dev.agentservices.common.testing.NatsTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @QuarkusTestResource(NatsTestResource.class)
+@Tag("component")
 class HealthTest {
 
     @Test

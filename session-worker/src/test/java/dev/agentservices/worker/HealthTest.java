@@ -8,9 +8,11 @@ import static org.hamcrest.Matchers.hasItem;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class HealthTest {
 
     @Test

@@ -15,6 +15,7 @@ import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.testing.NatsTestServer;
 import io.nats.client.Connection;
@@ -111,7 +112,7 @@ public final class WorkerFixtures {
 
     public Session awaitSession(SessionKey key, Predicate<Session> condition) {
         return await().atMost(Duration.ofSeconds(15)).until(
-                () -> store.idFor(key).flatMap(store::get).map(SessionStore.Versioned::session).orElse(null),
+                () -> store.idFor(key).flatMap(store::get).map(SessionRepository.Versioned::session).orElse(null),
                 s -> s != null && condition.test(s));
     }
 

@@ -20,6 +20,7 @@ import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionChange;
 import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
 import dev.agentservices.common.session.SessionStore;
@@ -44,7 +45,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
         Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class, SessionChange.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
-        SessionStore.Versioned.class, SessionStore.Opened.class, SessionView.Page.class,
+        SessionRepository.Versioned.class, SessionRepository.Opened.class, SessionView.Page.class,
         Turn.class, Usage.class, Workspace.class, Progress.class,
         TeamSettings.class, TeamSettings.Run.class, SpendLedger.Charge.class, SpendLedger.Totals.class })
 public final class ContractReflection {

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,7 +39,7 @@ import java.util.function.UnaryOperator;
  * the {@link SessionArchive} when it is written to again.
  */
 @Singleton
-public class SessionStore {
+public class SessionStore implements SessionRepository {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SessionStore.class);
 
@@ -68,14 +67,7 @@ public class SessionStore {
         this.archive = archive;
     }
 
-    /** A session with the KV revision it was read at. */
-    public record Versioned(Session session, long revision) {
-    }
-
-    /** The session of a conversation, and whether this call created it. */
-    public record Opened(Versioned versioned, boolean created) {
-    }
-
+    @Override
     public Optional<Versioned> get(String id) {
         try {
             KeyValueEntry entry = sessions().get(id);
@@ -88,6 +80,7 @@ public class SessionStore {
         }
     }
 
+    @Override
     public Optional<String> idFor(SessionKey key) {
         try {
             KeyValueEntry entry = index().get(key.kvKey());
@@ -101,18 +94,11 @@ public class SessionStore {
     }
 
     /**
-     * The session of {@code key}, created from {@code factory} (given the new id) when there is none.
-     * The record is written first and the index entry second with KV create; the loser of a race deletes
-     * its record and returns the winner's session.
+     * The record is written first and the index entry second with KV create; the loser of a race deletes its record and
+     * returns the winner's session. A session created from the dashboard has its id before the worker stores it, so the
+     * API can answer with it at once.
      */
-    public Opened open(SessionKey key, Function<String, Session> factory) {
-        return open(key, UUID.randomUUID().toString(), factory);
-    }
-
-    /**
-     * As {@link #open(SessionKey, Function)}, with the id chosen by the caller: a session created from the
-     * dashboard has its id before the worker stores it, so the API can answer with it at once.
-     */
+    @Override
     public Opened open(SessionKey key, String id, Function<String, Session> factory) {
         Optional<String> existing = idFor(key);
         if (existing.isPresent()) {
@@ -142,6 +128,7 @@ public class SessionStore {
      * Applies {@code change} with compare-and-set, reading again and retrying when another writer got
      * there first. A change that returns the same instance writes nothing.
      */
+    @Override
     public Versioned update(String id, UnaryOperator<Session> change) {
         return update(id, null, change);
     }
@@ -150,6 +137,7 @@ public class SessionStore {
      * As {@link #update(String, UnaryOperator)}, starting from a version the caller just read or wrote (one
      * KV round trip less); a stale one only costs the retry that reads the record again.
      */
+    @Override
     public Versioned update(Versioned from, UnaryOperator<Session> change) {
         return update(from.session().id(), from, change);
     }
@@ -183,6 +171,7 @@ public class SessionStore {
      * Removes a session: its index entry first (only while it still names this session), then the record.
      * Deleting what is already gone is not an error, so a redelivered delete changes nothing.
      */
+    @Override
     public void delete(Session session) {
         try {
             KeyValueEntry indexed = index().get(session.key().kvKey());
@@ -206,6 +195,7 @@ public class SessionStore {
     }
 
     /** Records that the message with this dedup id was applied; the bucket forgets after its max age. */
+    @Override
     public void markProcessed(String dedupId) {
         try {
             processed().put(processedKey(dedupId), Instant.now().toString().getBytes(StandardCharsets.UTF_8));
@@ -214,6 +204,7 @@ public class SessionStore {
         }
     }
 
+    @Override
     public boolean isProcessed(String dedupId) {
         try {
             KeyValueEntry entry = processed().get(processedKey(dedupId));
@@ -262,6 +253,7 @@ public class SessionStore {
      * so a change that came in since keeps it live. Its index entry stays, so a later message finds it and brings it
      * back. Returns whether it left.
      */
+    @Override
     public boolean archive(Versioned versioned) {
         try {
             sessions().purge(versioned.session().id(), versioned.revision());
@@ -285,6 +277,7 @@ public class SessionStore {
      * The live session, or an archived one brought back into the live bucket (KV create: racing replicas bring it back
      * once): for a message or command to a session that may have left it. Empty when it is in neither.
      */
+    @Override
     public Optional<Versioned> getOrRestore(String id) {
         Optional<Versioned> live = get(id);
         if (live.isPresent()) {

@@ -4,11 +4,13 @@ import io.quarkus.test.QuarkusUnitTest;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A real application start with an agent that enables Jira without its secret must not come up.
  * {@link AgentRegistryTest} checks that the message names the missing key.
  */
+@Tag("component")
 class MisconfiguredAgentStartUpTest {
 
     @RegisterExtension

@@ -15,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 /** Local mode's guard on a running server: this machine's names pass over HTTP/1.1 and HTTP/2, others get 403. */
+@Tag("component")
 class LocalOnlyRouteTest {
 
     @RegisterExtension

@@ -28,12 +28,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * deploy/nats/nats-server.conf on a real nats-server: each service, connected as its own user through
  * {@link NatsConnection}, does what the contract gives it; every publish or read beyond that is refused;
  * nobody gets in without a password.
  */
+@Tag("component")
 class NatsPermissionsTest {
 
     private static final Path CONFIG = Path.of("../deploy/nats/nats-server.conf").toAbsolutePath().normalize();

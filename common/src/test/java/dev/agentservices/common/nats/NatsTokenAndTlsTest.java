@@ -13,12 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The other ways to NATS through {@link NatsConnection}: a token, and TLS with a client certificate that
  * the server verifies (certificates made here with openssl). Settings that contradict each other stop the
  * service with a message naming them.
  */
+@Tag("component")
 class NatsTokenAndTlsTest {
 
     @Test

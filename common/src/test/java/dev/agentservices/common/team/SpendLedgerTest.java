@@ -15,8 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The spend ledger on a real nats-server: totals that no repeat, rewrite, deletion or month boundary can move. */
+@Tag("component")
 class SpendLedgerTest {
 
     private static final Instant DECEMBER = Instant.parse("2026-12-07T10:00:00Z");

@@ -8,8 +8,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 /** With an OTLP endpoint (OtelEnvironmentConfigSource sets tracing.exporting), TracesNotExported steps aside. */
+@Tag("component")
 class TracesExportedTest {
 
     @RegisterExtension

@@ -10,8 +10,10 @@ import jakarta.enterprise.inject.spi.CDI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 /** Without an OTLP endpoint, spans end in TracesNotExported instead of Quarkus's exporter to localhost:4317. */
+@Tag("component")
 class TracesNotExportedTest {
 
     @RegisterExtension

@@ -17,10 +17,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Browser sign-in with the issuer: the authorization code flow with PKCE against quarkus-test-oidc-server. */
 @QuarkusTest
 @TestProfile(BrowserSignInTest.Profile.class)
+@Tag("component")
 class BrowserSignInTest {
 
     /** The dashboard with an Okta client configured. */

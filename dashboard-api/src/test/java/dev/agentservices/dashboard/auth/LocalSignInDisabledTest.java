@@ -6,10 +6,12 @@ import dev.agentservices.dashboard.DashboardTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Outside local mode the local sign-in does not exist, and without an Okta client neither does the browser sign-in. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class LocalSignInDisabledTest {
 
     @Test

@@ -9,10 +9,12 @@ import dev.agentservices.dashboard.LocalSignInTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Local mode's sign-in: the dashboard is its own issuer, and its tokens work as cookie and as bearer. */
 @QuarkusTest
 @TestProfile(LocalSignInTestProfile.class)
+@Tag("component")
 class LocalSignInTest {
 
     @Test

@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Browsers signed in by the session cookie: the same checks as a bearer token, plus the Connect CSRF rule. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class SessionCookieTest {
 
     static final String BASE = "/api/dashboard/api.v1.DashboardService/";

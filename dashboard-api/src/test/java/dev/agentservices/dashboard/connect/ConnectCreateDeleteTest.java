@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** CreateSession and DeleteSession: checked here, then handed to the worker over CONTROL. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class ConnectCreateDeleteTest {
 
     static final String BASE = ConnectResourceTest.BASE;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The official Connect client for Node ({@code @connectrpc/connect-node}, code generated from our proto
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class ConnectNodeClientTest {
 
     static final Path CLIENT = Path.of("src/test/connect-node");

@@ -29,9 +29,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class ConnectResourceTest {
 
     static final String ISSUER = DashboardTestProfile.ISSUER;

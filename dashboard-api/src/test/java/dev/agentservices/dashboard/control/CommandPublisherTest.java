@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @QuarkusTestResource(NatsTestResource.class)
+@Tag("component")
 class CommandPublisherTest {
 
     @Inject

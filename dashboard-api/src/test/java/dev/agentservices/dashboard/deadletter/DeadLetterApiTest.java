@@ -16,10 +16,12 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** ListDeadLetters and ReplayDeadLetter over the DEADLETTER stream, for admins only. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class DeadLetterApiTest {
 
     static final String BASE = "/api/dashboard/api.v1.DashboardService/";

@@ -27,9 +27,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class SessionEventsResourceTest {
 
     @TestHTTPResource("/")

@@ -43,10 +43,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The same DashboardService as gRPC on the HTTP port, with the same tokens and team checks. */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class DashboardGrpcServiceTest {
 
     @Inject

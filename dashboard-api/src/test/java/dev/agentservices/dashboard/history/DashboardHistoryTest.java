@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The dashboard's reads from the history in a real PostgreSQL (rows as the worker's projector writes them): lists page
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(DashboardHistoryTestProfile.class)
+@Tag("component")
 class DashboardHistoryTest {
 
     static final String BASE = "/api/dashboard/api.v1.DashboardService/";

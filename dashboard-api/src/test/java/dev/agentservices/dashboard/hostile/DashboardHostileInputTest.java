@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Hostile requests to the dashboard: every method of the API with another team's session or settings, or
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
+@Tag("component")
 class DashboardHostileInputTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

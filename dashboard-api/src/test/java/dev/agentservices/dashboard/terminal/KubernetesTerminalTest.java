@@ -29,11 +29,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The terminal WebSocket attached to a session pod through fabric8's mock API server's exec. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(KubernetesTerminalTest.Profile.class)
+@Tag("component")
 class KubernetesTerminalTest {
 
     static final String NAMESPACE = "agent-sessions-terminal";

@@ -25,10 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The terminal WebSocket in local mode, attached to a real tmux session. */
 @QuarkusTest
 @TestProfile(LocalTerminalTestProfile.class)
+@Tag("component")
 class LocalTerminalTest {
 
     @Inject

@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The web UI in headless Chromium (Debian's, driven by playwright-core; deploy/test.sh installs it):
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WebUiTest.Profile.class)
+@Tag("component")
 class WebUiTest {
 
     static final String TMUX_SOCKET = "agent-services-ui-test";

@@ -33,6 +33,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Hostile requests to the runner API: forged, foreign, expired or malformed pod tokens on every endpoint
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @TestProfile(RunnerSessionResourceTestProfile.class)
+@Tag("component")
 class RunnerHostileInputTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

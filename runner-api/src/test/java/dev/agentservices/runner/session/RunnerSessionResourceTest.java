@@ -36,9 +36,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(RunnerSessionResourceTestProfile.class)
+@Tag("component")
 class RunnerSessionResourceTest {
 
     static final String SECRET = RunnerSessionResourceTestProfile.SECRET;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * missing: whichever creates it second must start all the same (it used to die at start-up in about one
  * start in four).
  */
+@Tag("component")
 class BucketCreationRaceTest {
 
     private static final int SERVICES = 4;

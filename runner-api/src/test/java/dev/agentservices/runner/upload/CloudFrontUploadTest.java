@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** With CLOUDFRONT_DOMAIN set, an upload's URL is the permanent CloudFront one. */
 @QuarkusTest
 @TestProfile(CloudFrontUploadTest.Profile.class)
+@Tag("component")
 class CloudFrontUploadTest {
 
     /** runner-api with s3proxy behind a CloudFront domain. */

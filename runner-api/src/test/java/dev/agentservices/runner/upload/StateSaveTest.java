@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The reference runner's state goes to S3 directly, in parts, through URLs runner-api presigned: far past the upload
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(UploadResourceTest.Profile.class)
+@Tag("component")
 class StateSaveTest {
 
     private static final Path SAVE_STATE = Path.of("../deploy/runner/save-state.sh").toAbsolutePath().normalize();

@@ -34,9 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(UploadResourceTest.Profile.class)
+@Tag("component")
 class UploadResourceTest {
 
     static final String SECRET = "upload-test-secret-of-at-least-32-bytes";

@@ -11,7 +11,7 @@ import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.common.team.TeamSettings;
@@ -74,7 +74,7 @@ public class ModelAgentPolicy implements AgentPolicy {
         return Map.of("type", "object", "properties", properties, "required", required);
     }
 
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionService sessions;
     private final SpendLedger ledger;
     private final ModelAgents models;
@@ -89,7 +89,7 @@ public class ModelAgentPolicy implements AgentPolicy {
     private final Clock clock = Clock.systemUTC();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    public ModelAgentPolicy(SessionStore store, SessionService sessions, SpendLedger ledger, ModelAgents models,
+    public ModelAgentPolicy(SessionRepository store, SessionService sessions, SpendLedger ledger, ModelAgents models,
             ModelClient client, ModelConfig config, ReplyPoster poster, TeamBudget budget, TeamStore teams, FullTexts fullTexts, ObjectMapper mapper, ModelMetrics metrics) {
         this.metrics = metrics;
         this.fullTexts = fullTexts;
@@ -140,7 +140,7 @@ public class ModelAgentPolicy implements AgentPolicy {
             if (store.isProcessed(message.dedupId())) {
                 return store.idFor(message.key());
             }
-            SessionStore.Versioned opened = sessions.open(message.key(), message.origin(), message.title());
+            SessionRepository.Versioned opened = sessions.open(message.key(), message.origin(), message.title());
             Session session = store.update(opened, current -> current.hasApplied(message.dedupId())
                     || current.status() == SessionStatus.TERMINATED ? current
                     : current.withMessage(message.message(), message.dedupId()).withConversation(conversation -> conversation
@@ -177,7 +177,7 @@ public class ModelAgentPolicy implements AgentPolicy {
 
     /** The next thing to do in the session: actions of an answer not yet carried out, else the pending call's. */
     private Optional<Decision> next(Agent agent, String sessionId) {
-        Session session = store.get(sessionId).map(SessionStore.Versioned::session).orElse(null);
+        Session session = store.get(sessionId).map(SessionRepository.Versioned::session).orElse(null);
         if (session == null || session.conversation() == null || session.status() == SessionStatus.TERMINATED) {
             return Optional.empty();
         }

@@ -5,7 +5,7 @@ import dev.agentservices.common.model.SessionKey;
 import dev.agentservices.common.session.ModelBlock;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.worker.launch.SessionLauncher;
 import dev.agentservices.worker.reply.ReplyMark;
 import dev.agentservices.worker.reply.ReplyPoster;
@@ -37,11 +37,11 @@ public class SessionAgent {
     private final ModelAgents models;
     private final ReplyPoster poster;
     private final SessionService sessions;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionLauncher launcher;
 
     public SessionAgent(PassThroughPolicy passThrough, ModelAgentPolicy modelBacked, ModelAgents models, ReplyPoster poster,
-            SessionService sessions, SessionStore store, SessionLauncher launcher) {
+            SessionService sessions, SessionRepository store, SessionLauncher launcher) {
         this.passThrough = passThrough;
         this.modelBacked = modelBacked;
         this.models = models;
@@ -154,7 +154,7 @@ public class SessionAgent {
     }
 
     private ModelBlock pause(Session session, String toolUseId) {
-        Session current = store.get(session.id()).map(SessionStore.Versioned::session).orElse(session);
+        Session current = store.get(session.id()).map(SessionRepository.Versioned::session).orElse(session);
         if (!current.runLive() || current.podName() == null) {
             return ModelBlock.toolResult(toolUseId, "No run is going; nothing to pause.", false);
         }

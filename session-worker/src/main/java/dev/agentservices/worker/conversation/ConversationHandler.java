@@ -5,7 +5,7 @@ import dev.agentservices.common.model.ConversationEvent;
 import dev.agentservices.common.model.WebhookEnvelope;
 import dev.agentservices.common.model.WebhookSource;
 import dev.agentservices.common.session.SessionMessage;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.worker.agent.AgentEvent;
 import dev.agentservices.worker.agent.SessionAgent;
 import dev.agentservices.worker.attachment.FullTexts;
@@ -28,12 +28,12 @@ public class ConversationHandler {
     private static final Logger LOG = Logger.getLogger(ConversationHandler.class);
 
     private final SessionAgent sessionAgent;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SlackImages images;
     private final FullTexts fullTexts;
     private final ReplyPoster poster;
 
-    public ConversationHandler(SessionAgent sessionAgent, SessionStore store, SlackImages images, FullTexts fullTexts,
+    public ConversationHandler(SessionAgent sessionAgent, SessionRepository store, SlackImages images, FullTexts fullTexts,
             ReplyPoster poster) {
         this.fullTexts = fullTexts;
         this.poster = poster;

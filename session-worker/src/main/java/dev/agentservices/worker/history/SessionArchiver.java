@@ -3,7 +3,7 @@ package dev.agentservices.worker.history;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.worker.launch.LauncherConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,7 +34,7 @@ public class SessionArchiver {
             Set.of(SessionStatus.SUCCEEDED, SessionStatus.FAILED, SessionStatus.TERMINATED), Set.of(), null, null, null);
 
     private final SessionView view;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final HistoryWriter writer;
     private final HistoryProjector projector;
     private final Duration retention;
@@ -45,7 +45,7 @@ public class SessionArchiver {
         return thread;
     });
 
-    public SessionArchiver(SessionView view, SessionStore store, HistoryWriter writer, HistoryProjector projector,
+    public SessionArchiver(SessionView view, SessionRepository store, HistoryWriter writer, HistoryProjector projector,
             LauncherConfig config, @ConfigProperty(name = "worker.history.archive-interval", defaultValue = "5s") Duration interval) {
         this.view = view;
         this.store = store;
@@ -94,7 +94,7 @@ public class SessionArchiver {
     }
 
     /** Finished before {@code cutoff}, with no run going, nothing queued and nothing waiting. */
-    static boolean mayLeave(Session session, Instant cutoff) {
+    public static boolean mayLeave(Session session, Instant cutoff) {
         return session.status().finished() && !session.runLive() && session.queued().isEmpty() && session.waitingFor() == null
                 && session.finishedAt() != null && !session.finishedAt().isAfter(cutoff);
     }

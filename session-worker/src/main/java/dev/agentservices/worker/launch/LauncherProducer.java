@@ -1,7 +1,7 @@
 package dev.agentservices.worker.launch;
 
 import dev.agentservices.common.runner.RunnerConfig;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -17,7 +17,7 @@ public class LauncherProducer {
     @Produces
     @Singleton
     SessionLauncher launcher(LauncherConfig config, RunnerConfig runner, Instance<KubernetesClient> kubernetes,
-            SessionStore store, @ConfigProperty(name = "sessions.namespace", defaultValue = "agent-sessions") String namespace) {
+            SessionRepository store, @ConfigProperty(name = "sessions.namespace", defaultValue = "agent-sessions") String namespace) {
         return switch (config.launcher()) {
             case "local" -> {
                 RunEnvFile.lines(config.local().runEnvFile()); // a file that cannot be read stops start-up, not each launch

@@ -2,7 +2,7 @@ package dev.agentservices.worker.launch;
 
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -26,10 +26,10 @@ public final class PodStatusWatcher implements ResourceEventHandler<Pod>, AutoCl
     private static final Map<String, SessionStatus> PHASES = Map.of("Pending", SessionStatus.PENDING,
             "Running", SessionStatus.RUNNING, "Succeeded", SessionStatus.SUCCEEDED, "Failed", SessionStatus.FAILED);
 
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SharedIndexInformer<Pod> informer;
 
-    public PodStatusWatcher(KubernetesClient client, String namespace, SessionStore store) {
+    public PodStatusWatcher(KubernetesClient client, String namespace, SessionRepository store) {
         this.store = store;
         this.informer = client.pods().inNamespace(namespace)
                 .withLabel(KubernetesLauncher.MANAGED_BY, KubernetesLauncher.MANAGER)

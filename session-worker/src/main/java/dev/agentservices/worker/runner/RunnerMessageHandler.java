@@ -13,7 +13,7 @@ import java.util.List;
 import dev.agentservices.common.session.Progress;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.Turn;
 import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.nats.Subjects;
@@ -49,7 +49,7 @@ public class RunnerMessageHandler {
     private static final Logger LOG = Logger.getLogger(RunnerMessageHandler.class);
 
     private final ObjectMapper mapper;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final AgentRegistry agents;
     private final SessionAgent sessionAgent;
     private final SessionService sessions;
@@ -61,7 +61,7 @@ public class RunnerMessageHandler {
     private final TurnPricing pricing;
     private final SpendLedger ledger;
 
-    public RunnerMessageHandler(ObjectMapper mapper, SessionStore store, AgentRegistry agents, SessionAgent sessionAgent,
+    public RunnerMessageHandler(ObjectMapper mapper, SessionRepository store, AgentRegistry agents, SessionAgent sessionAgent,
             SessionService sessions, TurnReactions reactions, FullTexts fullTexts, PullRequests pullRequests,
             TurnProgress turnProgress, ReplyPoster replies, TurnPricing pricing, SpendLedger ledger) {
         this.pricing = pricing;
@@ -211,7 +211,7 @@ public class RunnerMessageHandler {
         if (outcome.artifacts() == null || outcome.artifacts().stream().noneMatch(a -> PullRequests.BRANCH.equals(a.kind()))) {
             return outcome;
         }
-        Session session = store.get(outcome.sessionId()).map(SessionStore.Versioned::session).orElse(null);
+        Session session = store.get(outcome.sessionId()).map(SessionRepository.Versioned::session).orElse(null);
         Agent agent = agents.byName(agentName).orElse(null);
         if (session == null || agent == null || !session.agent().equals(agentName) || session.hasApplied(outcome.dedupId())) {
             return outcome;

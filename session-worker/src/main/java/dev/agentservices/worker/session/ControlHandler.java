@@ -7,7 +7,7 @@ import dev.agentservices.common.session.ControlCommand;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.worker.agent.AgentEvent;
@@ -33,14 +33,14 @@ public class ControlHandler {
     private static final Logger LOG = Logger.getLogger(ControlHandler.class);
 
     private final ObjectMapper mapper;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionService sessions;
     private final SessionLauncher launcher;
     private final FullTexts fullTexts;
     private final SessionAgent sessionAgent;
     private final AgentRegistry agents;
 
-    public ControlHandler(ObjectMapper mapper, SessionStore store, SessionService sessions, SessionLauncher launcher,
+    public ControlHandler(ObjectMapper mapper, SessionRepository store, SessionService sessions, SessionLauncher launcher,
             FullTexts fullTexts, SessionAgent sessionAgent, AgentRegistry agents) {
         this.sessionAgent = sessionAgent;
         this.agents = agents;
@@ -58,7 +58,7 @@ public class ControlHandler {
             return;
         }
         // a command for an archived session (a message, a delete) brings it back from the history first
-        Session session = store.getOrRestore(command.sessionId()).map(SessionStore.Versioned::session).orElse(null);
+        Session session = store.getOrRestore(command.sessionId()).map(SessionRepository.Versioned::session).orElse(null);
         if (session == null) {
             LOG.infof("Ignored %s for unknown session %s", command.command(), command.sessionId());
             return;

@@ -3,7 +3,7 @@ package dev.agentservices.worker.session;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionQuery;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,7 +33,7 @@ public class QueuedRunStarter {
     private static final Logger LOG = Logger.getLogger(QueuedRunStarter.class);
 
     private final SessionView view;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionService sessions;
     private final TeamSlots slots;
     private final TeamBudget budget;
@@ -46,7 +46,7 @@ public class QueuedRunStarter {
     private Set<String> seenWaiting = Set.of();
     private Set<String> seenHeld = Set.of();
 
-    public QueuedRunStarter(SessionView view, SessionStore store, SessionService sessions, TeamSlots slots, TeamBudget budget,
+    public QueuedRunStarter(SessionView view, SessionRepository store, SessionService sessions, TeamSlots slots, TeamBudget budget,
             @ConfigProperty(name = "worker.queue.check-interval", defaultValue = "5s") Duration interval) {
         this.view = view;
         this.store = store;
@@ -96,7 +96,7 @@ public class QueuedRunStarter {
                 now.add(session.id());
                 boolean waits = session.waitingFor() != null || slots.limit(session) > 0;
                 if (seenWaiting.contains(session.id()) && waits && slots.mayStart(session) && budget.overBudget(session).isEmpty()) {
-                    store.get(session.id()).map(SessionStore.Versioned::session)
+                    store.get(session.id()).map(SessionRepository.Versioned::session)
                             .filter(current -> current.status() == SessionStatus.PENDING && current.podName() == null)
                             .ifPresent(current -> {
                                 LOG.infof("Session %s of team %s: it may start now (it waited for its %s), starting run %d",

@@ -4,7 +4,7 @@ import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.agent.AgentRegistry;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.worker.agent.AgentEvent;
 import dev.agentservices.worker.agent.SessionAgent;
 import jakarta.inject.Singleton;
@@ -23,11 +23,11 @@ public class RunFailures {
 
     private static final Logger LOG = Logger.getLogger(RunFailures.class);
 
-    private final SessionStore store;
+    private final SessionRepository store;
     private final AgentRegistry agents;
     private final SessionAgent sessionAgent;
 
-    public RunFailures(SessionStore store, AgentRegistry agents, SessionAgent sessionAgent) {
+    public RunFailures(SessionRepository store, AgentRegistry agents, SessionAgent sessionAgent) {
         this.store = store;
         this.agents = agents;
         this.sessionAgent = sessionAgent;

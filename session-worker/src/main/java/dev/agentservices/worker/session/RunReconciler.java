@@ -2,7 +2,7 @@ package dev.agentservices.worker.session;
 
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionQuery;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionView;
 import dev.agentservices.worker.launch.SessionLauncher;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,7 +33,7 @@ public class RunReconciler {
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
 
     private final SessionView view;
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionLauncher launcher;
     private final RunFailures failures;
     private final Duration interval;
@@ -48,7 +48,7 @@ public class RunReconciler {
     /** Failure replies found owed at the last look: session id → turn. */
     private Map<String, Integer> owedBefore = Map.of();
 
-    public RunReconciler(SessionView view, SessionStore store, SessionLauncher launcher, RunFailures failures,
+    public RunReconciler(SessionView view, SessionRepository store, SessionLauncher launcher, RunFailures failures,
             @ConfigProperty(name = "worker.reconcile.interval", defaultValue = "30s") Duration interval,
             @ConfigProperty(name = "worker.reconcile.reply-retry-after", defaultValue = "5m") Duration replyRetryAfter) {
         this.replyRetryAfter = replyRetryAfter;
@@ -118,7 +118,7 @@ public class RunReconciler {
     }
 
     private void end(Session seen, SessionLauncher.Gone gone) {
-        store.get(seen.id()).map(SessionStore.Versioned::session)
+        store.get(seen.id()).map(SessionRepository.Versioned::session)
                 .filter(current -> current.run() == seen.run() && current.runLive())
                 .ifPresent(current -> {
                     failures.gone(current.id(), current.run(), gone.reason());

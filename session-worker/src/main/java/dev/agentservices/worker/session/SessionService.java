@@ -7,7 +7,7 @@ import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.Workspace;
 import dev.agentservices.common.team.TeamSettings;
 import dev.agentservices.common.team.TeamStore;
@@ -40,7 +40,7 @@ public class SessionService {
 
     private static final Logger LOG = Logger.getLogger(SessionService.class);
 
-    private final SessionStore store;
+    private final SessionRepository store;
     private final SessionLauncher launcher;
     private final PodTokenIssuer tokens;
     private final TeamStore teams;
@@ -55,7 +55,7 @@ public class SessionService {
     private final WorkspacePlanner workspaces;
     private final Clock clock = Clock.systemUTC();
 
-    public SessionService(SessionStore store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
+    public SessionService(SessionRepository store, SessionLauncher launcher, PodTokenIssuer tokens, TeamStore teams,
             TeamSlots slots, TeamBudget budget, RunRate rate, RunSettings settings, AgentRegistry agents, AgentsConfig agentSettings,
             TurnReactions reactions, ReplyPoster poster, WorkspacePlanner workspaces) {
         this.workspaces = workspaces;
@@ -100,32 +100,15 @@ public class SessionService {
             return Applied.ALREADY_APPLIED;
         }
         Instant now = clock.instant();
-        SessionStore.Versioned opened = open(key, origin, title);
+        SessionRepository.Versioned opened = open(key, origin, title);
         // a turn inside a live run costs as a new run does: it is checked against the budget too
         Optional<TeamBudget.Spent> spent = opened.session().runLive() ? budget.overBudget(opened.session()) : Optional.empty();
         Applied[] applied = {Applied.ALREADY_APPLIED};
         // from the version open just read or wrote: one read less per message
-        SessionStore.Versioned updated = store.update(opened, current -> {
-            applied[0] = Applied.ALREADY_APPLIED;
-            if (current.hasApplied(dedupId) || current.status() == SessionStatus.TERMINATED) {
-                return current;
-            }
-            Session next = current.withMessage(message, dedupId);
-            if (current.workspace() != null && current.workspace().awaitsConfirmation() && confirms(message)) {
-                // only members' messages reach a session (the gateway keeps outsiders out), so this one counts
-                applied[0] = Applied.CONFIRMED;
-                return next.withWorkspace(current.workspace().confirmed());
-            }
-            if (current.turnInProgress()) {
-                applied[0] = Applied.QUEUED;
-                return next.withQueued(message);
-            }
-            if (current.runLive() && spent.isPresent()) {
-                applied[0] = Applied.HELD_FOR_BUDGET;
-                return next.withQueued(message);
-            }
-            applied[0] = current.runLive() ? Applied.NEXT_TURN : Applied.STARTED_RUN;
-            return next.withNextTurn(message, now);
+        SessionRepository.Versioned updated = store.update(opened, current -> {
+            TurnDecision decision = TurnDecision.of(current, message, dedupId, spent.isPresent(), now);
+            applied[0] = decision.applied();
+            return decision.next();
         });
         Session session = updated.session();
         store.markProcessed(dedupId);
@@ -137,7 +120,7 @@ public class SessionService {
             LOG.infof("Session %s (%s): %s confirmed its run may act on what outsiders wrote", session.id(), session.key(),
                     message.author());
         }
-        if (isWaitingForLaunch(session)) {
+        if (TurnDecision.waitsForLaunch(session)) {
             launch(session, updated);
         }
         if (applied[0] == Applied.STARTED_RUN || applied[0] == Applied.NEXT_TURN) {
@@ -166,8 +149,9 @@ public class SessionService {
     public void releaseHeld(Session session) {
         boolean[] released = {false};
         Session updated = store.update(session.id(), current -> {
-            released[0] = !current.turnInProgress() && current.runLive() && !current.queued().isEmpty();
-            return released[0] ? current.withQueuedAsNextTurn(clock.instant()) : current;
+            Session next = TurnDecision.releasingHeld(current, clock.instant());
+            released[0] = next != current;
+            return next;
         }).session();
         if (released[0]) {
             LOG.infof("Session %s (%s) run %d: the budget allows its held follow-ups, now turn %d", updated.id(), updated.key(),
@@ -185,7 +169,7 @@ public class SessionService {
      * The session of {@code key}, created on first contact in the team whose channel, project or repository it
      * comes from (else the agent's default team), with the team's default instructions.
      */
-    public SessionStore.Versioned open(SessionKey key, Origin origin, String title) {
+    public SessionRepository.Versioned open(SessionKey key, Origin origin, String title) {
         Instant now = clock.instant();
         return store.open(key, newId -> {
             String team = teams.teamFor(key).or(() -> defaultTeam(key.agent())).orElse(null);
@@ -203,14 +187,11 @@ public class SessionService {
 
     /** Launches the session's run when it waits for one (PENDING without a pod); safe to repeat. */
     public void launchIfWaiting(Session session) {
-        if (isWaitingForLaunch(session)) {
+        if (TurnDecision.waitsForLaunch(session)) {
             launch(session);
         }
     }
 
-    private static boolean isWaitingForLaunch(Session session) {
-        return session.status() == SessionStatus.PENDING && session.podName() == null && session.run() > 0;
-    }
 
     /**
      * Starts a session whose id was chosen by its creator (the dashboard), in the given team, with its
@@ -240,7 +221,7 @@ public class SessionService {
     }
 
     /** As {@link #launch(Session)}; {@code known} is the session's record as just stored, or null. */
-    private void launch(Session session, SessionStore.Versioned known) {
+    private void launch(Session session, SessionRepository.Versioned known) {
         Optional<TeamBudget.Spent> spent = budget.overBudget(session);
         if (spent.isPresent()) {
             LOG.infof("Session %s (%s) run %d waits: team %s spent $%.2f of its $%.2f monthly budget", session.id(),
@@ -286,17 +267,6 @@ public class SessionService {
         LOG.infof("Session %s (%s) run %d: %s %s", session.id(), session.key(), session.run(), launched.status(),
                 launched.podName());
     }
-
-    /**
-     * Whether a member's message confirms the waiting run: besides mentions it says only "confirm" (or "confirmed"), so
-     * that a question such as "can you confirm the bug?" does not.
-     */
-    static boolean confirms(SessionMessage message) {
-        return message.text() != null && CONFIRM.matcher(MENTION.matcher(message.text()).replaceAll("").strip()).matches();
-    }
-
-    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@[^>]+>|@[A-Za-z0-9_-]+(\\[bot])?");
-    private static final java.util.regex.Pattern CONFIRM = java.util.regex.Pattern.compile("(?i)confirm(ed)?[.!]?");
 
     /** What the thread is asked before a run acts on outsiders' text: who wrote it, and how a member confirms. */
     static String confirmationAsk(dev.agentservices.common.agent.Agent agent, Session session) {

@@ -3,7 +3,7 @@ package dev.agentservices.worker.workspace;
 import dev.agentservices.common.agent.Agent;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.Session;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.Workspace;
 import dev.agentservices.worker.reply.GithubApi;
 import dev.agentservices.worker.reply.GithubAppTokens;
@@ -33,9 +33,9 @@ public class PullRequests {
 
     private final GithubApi github;
     private final GithubAppTokens tokens;
-    private final SessionStore store;
+    private final SessionRepository store;
 
-    public PullRequests(@RestClient GithubApi github, GithubAppTokens tokens, SessionStore store) {
+    public PullRequests(@RestClient GithubApi github, GithubAppTokens tokens, SessionRepository store) {
         this.github = github;
         this.tokens = tokens;
         this.store = store;

@@ -48,6 +48,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Agent molly answers with a model: WireMock speaks the Anthropic Messages API (text, {@code tool_use}) and
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class ModelAgentFlowTest {
 
     private static final String MESSAGES = "/anthropic/v1/messages";

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A dead letter's replay, as the dashboard asks for it ({@code deadletter.replay.{sequence}}): the worker applies the
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class DeadLetterReplayTest {
 
     @Inject

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * What the worker does with a mention it may not act on: an outsider is told once that a member has to ask, and no
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class OutsiderMentionTest {
 
     @Inject

@@ -39,6 +39,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 
 /**
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(HistoryTestProfile.class)
+@Tag("component")
 class SessionHistoryTest {
 
     @Inject

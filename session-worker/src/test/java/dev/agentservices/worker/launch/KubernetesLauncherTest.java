@@ -42,11 +42,13 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The Kubernetes launcher against fabric8's mock API server in CRUD mode, with a real NATS. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(KubernetesLauncherTest.Profile.class)
+@Tag("component")
 class KubernetesLauncherTest {
 
     static final String NAMESPACE = "agent-sessions-test";

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The runner's end of a run's GitHub App token (deploy/runner/github-token.sh, as entrypoint.sh traps it): revoked
  * with GitHub's {@code DELETE /installation/token} however the run's shell exits; the agent's own token never.
  */
+@Tag("component")
 class RunTokenRevocationTest {
 
     private static final Path SCRIPT = Path.of("../deploy/runner/github-token.sh").toAbsolutePath().normalize();

@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** A team's concurrency limit: the run beyond it waits without a pod and starts when a slot frees. */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class ConcurrencyLimitTest {
 
     @Inject

@@ -14,7 +14,7 @@ class ConfirmationTest {
     @Test
     void confirmAloneBesideMentionsConfirms() {
         for (String text : List.of("@bucky confirm", "confirm", "<@U0BUCK> Confirmed.", "@bucky confirm!", "  CONFIRM  ")) {
-            assertTrue(SessionService.confirms(message(text)), text);
+            assertTrue(TurnDecision.confirms(message(text)), text);
         }
     }
 
@@ -22,7 +22,7 @@ class ConfirmationTest {
     void confirmInPassingDoesNot() {
         for (String text : List.of("@bucky can you confirm the bug?", "I confirm nothing", "unconfirmed", "@bucky do it, confirm later",
                 "@bucky")) {
-            assertFalse(SessionService.confirms(message(text)), text);
+            assertFalse(TurnDecision.confirms(message(text)), text);
         }
     }
 

@@ -33,10 +33,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Users' commands from CONTROL, applied to sessions running locally in tmux. */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class ControlFlowTest {
 
     @Inject

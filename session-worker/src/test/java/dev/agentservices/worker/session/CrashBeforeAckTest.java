@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A worker that stored a message's result and died before acknowledging it: the message comes again
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class CrashBeforeAckTest {
 
     @Inject

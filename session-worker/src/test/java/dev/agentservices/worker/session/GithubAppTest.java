@@ -42,6 +42,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Agent pearl answers on GitHub as a GitHub App: its replies carry an installation token got with the App
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class GithubAppTest {
 
     @Inject

@@ -17,10 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** A session record never grows past what NATS takes in one message: such a change is refused, clearly. */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class SessionRecordLimitTest {
 
     @Inject

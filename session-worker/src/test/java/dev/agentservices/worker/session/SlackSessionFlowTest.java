@@ -52,9 +52,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class SlackSessionFlowTest {
 
     @Inject

@@ -34,10 +34,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** A team's monthly budget: past it, a new run waits with one reply in its thread, and starts once the budget allows. */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class TeamBudgetTest {
 
     @Inject

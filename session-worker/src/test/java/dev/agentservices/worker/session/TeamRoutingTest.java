@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** New sessions belong to the team whose Slack channel, Jira project or GitHub repository they come from. */
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
+@Tag("component")
 class TeamRoutingTest {
 
     @Inject

@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The benchmark's two baselines, served only when the benchmark turns them on. */
 @QuarkusTest
 @TestProfile(BenchEndpointsTest.BenchProfile.class)
+@Tag("component")
 class BenchEndpointsTest {
 
     /** The gateway as {@code deploy/bench/gateway.sh} starts it. */

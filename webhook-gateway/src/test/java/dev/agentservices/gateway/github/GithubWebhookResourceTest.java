@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class GithubWebhookResourceTest {
 
     private static final String PATH = "/webhooks/github";

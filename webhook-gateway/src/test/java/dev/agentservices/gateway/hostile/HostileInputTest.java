@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Hostile requests to every webhook endpoint: forged, stale or malformed signatures, bodies that are not
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class HostileInputTest {
 
     @RegisterExtension

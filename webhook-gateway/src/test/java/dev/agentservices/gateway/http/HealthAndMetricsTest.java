@@ -11,9 +11,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class HealthAndMetricsTest {
 
     @Test

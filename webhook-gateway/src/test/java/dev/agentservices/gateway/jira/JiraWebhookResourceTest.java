@@ -13,9 +13,11 @@ import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class JiraWebhookResourceTest {
 
     private static final String PATH = "/webhooks/jira";

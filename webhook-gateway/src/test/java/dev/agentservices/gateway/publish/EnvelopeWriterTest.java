@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The hand-written envelope JSON is byte for byte what the service's own ObjectMapper writes for the record. */
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class EnvelopeWriterTest {
 
     private static final Instant MILLIS = Instant.parse("2026-12-03T12:37:53.728Z");

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** What the gateway does while NATS cannot store a webhook: 503, so that the sender retries. */
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class NatsOutageTest {
 
     private NatsTestServer server;

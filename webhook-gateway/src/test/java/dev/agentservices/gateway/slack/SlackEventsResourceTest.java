@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class SlackEventsResourceTest {
 
     private static final String PATH = "/webhooks/slack/events";

@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
 
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
+@Tag("component")
 class SlackInteractivityResourceTest {
 
     private static final String PATH = "/webhooks/slack/interactivity";
