@@ -12,6 +12,7 @@ import dev.agentservices.common.trace.MessageTracing;
 import dev.agentservices.worker.consume.ConsumerConfig;
 import dev.agentservices.worker.conversation.ConversationHandler;
 import dev.agentservices.worker.history.HistoryProjector;
+import dev.agentservices.worker.history.SpendProjector;
 import dev.agentservices.worker.consume.StreamConsumer;
 import dev.agentservices.worker.consume.UnprocessableMessageException;
 import dev.agentservices.worker.runner.RunnerMessageHandler;
@@ -34,7 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts the worker's durable consumers at start-up: {@code WEBHOOKS} to sessions, {@code RUNNER} to
- * outcomes and replies, {@code CONTROL} to users' commands, {@code HISTORY} to the history (with {@code PGHOST}), and the replay requests on {@code DEADLETTER}
+ * outcomes and replies, {@code CONTROL} to users' commands, {@code HISTORY} and the spend bucket's stream to the history (with {@code PGHOST}), and the replay requests on
+ * {@code DEADLETTER}
  * ({@code deadletter.replay.{sequence}}, from the dashboard): the worker applies a replayed dead letter itself, through
  * the handler of the stream it came from, so nobody but the gateway and runner-api publishes webhooks or reports.
  * All replicas share the same durable names, so JetStream spreads the work.
@@ -57,12 +59,13 @@ public class WorkerConsumers {
     private final RunnerMessageHandler runner;
     private final ControlHandler control;
     private final HistoryProjector history;
+    private final SpendProjector spend;
     private final boolean enabled;
     private List<StreamConsumer> consumers = List.of();
 
     public WorkerConsumers(NatsConnection nats, JetStreamPublisher publisher, MessageTracing tracing, ConsumerConfig config, ObjectMapper mapper, AgentRegistry agents,
             ConversationHandler conversations, RunnerMessageHandler runner, ControlHandler control, HistoryProjector history,
-            @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
+            SpendProjector spend, @ConfigProperty(name = "worker.consumers.enabled", defaultValue = "true") boolean enabled) {
         this.nats = nats;
         this.publisher = publisher;
         this.tracing = tracing;
@@ -73,6 +76,7 @@ public class WorkerConsumers {
         this.runner = runner;
         this.control = control;
         this.history = history;
+        this.spend = spend;
         this.enabled = enabled;
     }
 
@@ -90,6 +94,8 @@ public class WorkerConsumers {
         if (history.enabled()) {
             all.add(new StreamConsumer(nats, publisher, tracing, config, nats.config().streams().history().name(), "session-worker-history",
                     Subjects.HISTORY_ALL, history::handle));
+            all.add(new StreamConsumer(nats, publisher, tracing, config, spend.stream(), SpendProjector.CONSUMER, spend.subjects(),
+                    spend::handle));
         }
         consumers = List.copyOf(all);
         consumers.forEach(StreamConsumer::start);
@@ -166,6 +172,9 @@ public class WorkerConsumers {
             control.handle(original);
         } else if (subject.startsWith("history.") && history.enabled()) {
             history.handle(original);
+        } else if (subject.startsWith("$KV.") && history.enabled() && kept.getFirst(DeadLetterHeaders.SEQUENCE) != null) {
+            // a charge of the spend ledger, at the stream sequence it was written at
+            spend.apply(original, Long.parseLong(kept.getFirst(DeadLetterHeaders.SEQUENCE)));
         } else {
             throw new UnprocessableMessageException("dead letter " + sequence + " came from " + subject + ", which no stream of the worker's holds");
         }

@@ -9,6 +9,7 @@ import dev.agentservices.common.team.TeamStore;
 import dev.agentservices.proto.api.v1.TeamBudget;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import dev.agentservices.dashboard.history.HistoryMetrics;
 import dev.agentservices.dashboard.history.SessionRecords;
 import dev.agentservices.dashboard.auth.DashboardUser;
@@ -47,14 +48,19 @@ public class MetricsApi {
         return ProtoSessions.usage(spend.usage(), spend.podMillis());
     }
 
-    /** The budgets of the visible teams ({@code teams} empty: all) that have one, with this month's spend (the ledger's). */
+    /**
+     * The budgets of the visible teams ({@code teams} empty: all) that have one, with this month's spend: from the
+     * history's {@code usage_per_day} when there is one (one query for all teams), else from the ledger's bucket.
+     */
     private List<TeamBudget> budgets(List<Session> sessions, Set<String> visibleTeams, Instant now) {
+        List<TeamSettings> budgeted = Calls.nats(teams::all).stream().filter(team -> team.monthlyBudgetUsd() > 0
+                && (visibleTeams.isEmpty() || visibleTeams.contains(team.teamId()))).toList();
+        Map<String, Double> fromHistory = records.fromHistory() && !budgeted.isEmpty()
+                ? history.spentThisMonth(budgeted.stream().map(TeamSettings::teamId).toList(), now) : null;
         List<TeamBudget> budgets = new ArrayList<>();
-        for (TeamSettings team : Calls.nats(teams::all)) {
-            if (team.monthlyBudgetUsd() <= 0 || !(visibleTeams.isEmpty() || visibleTeams.contains(team.teamId()))) {
-                continue;
-            }
-            double spent = ledger.monthToDate(team.teamId(), now).costUsd();
+        for (TeamSettings team : budgeted) {
+            double spent = fromHistory != null ? fromHistory.getOrDefault(team.teamId(), 0.0)
+                    : ledger.monthToDate(team.teamId(), now).costUsd();
             int waiting = (int) sessions.stream().filter(s -> team.teamId().equals(s.team())
                     && s.status() == SessionStatus.PENDING && Session.WAITING_FOR_BUDGET.equals(s.waitingFor())).count();
             budgets.add(TeamBudget.newBuilder().setTeam(team.teamId()).setMonthlyBudgetUsd(team.monthlyBudgetUsd())

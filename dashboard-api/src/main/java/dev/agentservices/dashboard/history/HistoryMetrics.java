@@ -41,10 +41,28 @@ public class HistoryMetrics {
                 (extract(epoch FROM finished_at - coalesce(started_at, created_at)) * 1000)::bigint) AS millis
             FROM sessions s WHERE %1$s AND status IN ('SUCCEEDED', 'FAILED') AND finished_at >= $%2$d AND finished_at < $%3$d""";
 
+    /** What each team spent this month: a month's days of {@code usage_per_day}, kept by the worker from the ledger. */
+    private static final String SPENT = """
+            SELECT team, sum(cost_usd) AS cost FROM usage_per_day WHERE team = ANY($1) AND day >= $2 GROUP BY team""";
+
     private final HistoryDatabase database;
 
     public HistoryMetrics(HistoryDatabase database) {
         this.database = database;
+    }
+
+    /**
+     * What each of {@code teams} spent in the month of {@code now} (UTC), as the history's copy of the spend ledger holds
+     * it (a team that spent nothing is absent); blocks on the database.
+     */
+    public java.util.Map<String, Double> spentThisMonth(java.util.Collection<String> teams, Instant now) {
+        java.time.LocalDate first = now.atZone(java.time.ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+        java.util.Map<String, Double> spent = new java.util.HashMap<>();
+        for (Row row : HistoryDatabase.await(database.pool().preparedQuery(SPENT)
+                .execute(Tuple.of(teams.toArray(String[]::new), first)))) {
+            spent.put(row.getString("team"), row.getDouble("cost"));
+        }
+        return spent;
     }
 
     /** The report over {@code [from, to)} of the sessions {@code visible} names; blocks on the database. */

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,10 @@ class DashboardHistoryTest {
     @BeforeEach
     void schema() throws Exception {
         if (!migrated) {
-            PgTestServer.shared().psql(history.database(),
-                    Files.readString(Path.of("../session-worker/src/main/resources/db/history/V1__history.sql")));
+            for (String migration : List.of("V1__history.sql", "V2__spend.sql")) {
+                PgTestServer.shared().psql(history.database(),
+                        Files.readString(Path.of("../session-worker/src/main/resources/db/history/" + migration)));
+            }
             migrated = true;
         }
     }
@@ -138,6 +141,30 @@ class DashboardHistoryTest {
         org.junit.jupiter.api.Assertions.assertEquals(2 / 3.0, successRate, 1e-6);
         given().auth().oauth2(DashboardTestProfile.adminToken()).contentType("application/json").body(range)
                 .post(BASE + "GetMetrics").then().statusCode(200).body("total", equalTo("4")).body("byTeam.'team-b'", equalTo("1"));
+    }
+
+    @Test
+    void budgetsShowWhatTheHistorysLedgerSaysTheTeamSpentThisMonth() {
+        String team = "budget-" + UUID.randomUUID().toString().substring(0, 8);
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        psql("INSERT INTO usage_per_day (team, day, cost_usd, turns) VALUES ('" + team + "', '" + today.withDayOfMonth(1)
+                + "', 0.40, 2), ('" + team + "', '" + today + "', 0.35, 1) ON CONFLICT (team, day) DO UPDATE SET cost_usd ="
+                + " usage_per_day.cost_usd + excluded.cost_usd");
+        // last month's spend is not this month's
+        psql("INSERT INTO usage_per_day (team, day, cost_usd) VALUES ('" + team + "', '" + today.withDayOfMonth(1).minusDays(1)
+                + "', 100)");
+        String admin = DashboardTestProfile.adminToken();
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"settings\":{\"teamId\":\"" + team + "\",\"monthlyBudgetUsd\":1}}").post(BASE + "UpdateTeamSettings")
+                .then().statusCode(200);
+
+        given().auth().oauth2(admin).contentType("application/json").body("{}").post(BASE + "GetMetrics").then().statusCode(200)
+                .body("budgets.find { it.team == '" + team + "' }.spentUsd", equalTo(0.75f))
+                .body("budgets.find { it.team == '" + team + "' }.exhausted", not(equalTo(true))); // false: left out of JSON
+        psql("UPDATE usage_per_day SET cost_usd = cost_usd + 0.25 WHERE team = '" + team + "' AND day = '" + today + "'");
+        given().auth().oauth2(admin).contentType("application/json").body("{}").post(BASE + "GetMetrics").then().statusCode(200)
+                .body("budgets.find { it.team == '" + team + "' }.spentUsd", equalTo(1.0f))
+                .body("budgets.find { it.team == '" + team + "' }.exhausted", equalTo(true));
     }
 
     /** A session of {@code team} created at {@code created} whose run took {@code seconds}, with 100 input tokens. */

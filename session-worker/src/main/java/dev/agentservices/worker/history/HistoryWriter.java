@@ -232,7 +232,7 @@ public class HistoryWriter implements SessionArchive {
     }
 
     /** A row of statement parameters, nulls allowed. */
-    private static Tuple row(Object... values) {
+    static Tuple row(Object... values) {
         return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(values)));
     }
 
@@ -256,7 +256,7 @@ public class HistoryWriter implements SessionArchive {
         return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
-    private static OffsetDateTime time(Instant instant) {
+    static OffsetDateTime time(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

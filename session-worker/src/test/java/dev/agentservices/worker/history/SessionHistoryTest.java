@@ -14,6 +14,8 @@ import dev.agentservices.common.runner.RunEnd;
 import dev.agentservices.common.runner.RunOutcome;
 import dev.agentservices.common.session.Artifact;
 import dev.agentservices.common.session.ControlCommand;
+import dev.agentservices.common.nats.NatsConnection;
+import dev.agentservices.common.team.SpendLedger;
 import dev.agentservices.common.testing.NatsTestServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -63,6 +65,15 @@ class SessionHistoryTest {
 
     @Inject
     HistoryWriter writer;
+
+    @Inject
+    SpendLedger ledger;
+
+    @Inject
+    SpendProjector spend;
+
+    @Inject
+    NatsConnection nats;
 
     @BeforeEach
     void slackAnswersOk() {
@@ -176,6 +187,66 @@ class SessionHistoryTest {
     private long revisionOf(String id) {
         var rows = HistoryDatabase.await(database.pool().preparedQuery("SELECT revision FROM sessions WHERE id = $1").execute(Tuple.of(id)));
         return rows.size() == 0 ? -1 : rows.iterator().next().getLong("revision");
+    }
+
+    @Test
+    void theSpendLedgerReachesTheHistoryOnceAndAnOperatorsCorrectionTakesAChargeBack() throws Exception {
+        String team = "spend-" + UUID.randomUUID().toString().substring(0, 8);
+        String session = UUID.randomUUID().toString();
+        Instant at = Instant.now();
+        ledger.charge(SpendLedger.Charge.turn(team, session, 1, 1, 0.25, 1500, at));
+        ledger.charge(SpendLedger.Charge.turn(team, session, 1, 1, 0.25, 1500, at)); // a redelivered outcome
+        ledger.charge(SpendLedger.Charge.model(team, session, 1, 0.05, 400, at));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> usage(team) != null && usage(team).getLong("model_calls") == 1);
+        Row day = usage(team);
+        assertEquals(0.30, day.getDouble("cost_usd"), 1e-9);
+        assertEquals(1900L, day.getLong("tokens"));
+        assertEquals(400L, day.getLong("model_tokens"));
+        assertEquals(1L, day.getLong("turns"));
+        String modelKey = one("SELECT charge_key FROM spend_ledger WHERE team = $1 AND kind = 'model'", team).getString("charge_key");
+        String turnKey = one("SELECT charge_key FROM spend_ledger WHERE team = $1 AND kind = 'turn'", team).getString("charge_key");
+
+        // the same entries delivered again (a redelivery, a replayed dead letter) count nothing twice
+        spend.apply(entry(turnKey), entrySequence(turnKey));
+        spend.apply(entry(modelKey), entrySequence(modelKey));
+        assertEquals(0.30, usage(team).getDouble("cost_usd"), 1e-9);
+
+        // an operator takes the model call's charge back: it leaves the day's totals and stays a tombstone
+        io.nats.client.Message written = entry(modelKey);
+        long writtenAt = entrySequence(modelKey);
+        nats.connection().keyValue(nats.config().buckets().spend().name()).delete(modelKey);
+        await().atMost(Duration.ofSeconds(10)).until(() -> usage(team).getLong("model_calls") == 0);
+        assertEquals(0.25, usage(team).getDouble("cost_usd"), 1e-9);
+        assertEquals(0L, usage(team).getLong("model_tokens"));
+        assertTrue(one("SELECT deleted FROM spend_ledger WHERE charge_key = $1", modelKey).getBoolean("deleted"));
+
+        // and its write, delivered late, does not bring it back
+        spend.apply(written, writtenAt);
+        assertEquals(0.25, usage(team).getDouble("cost_usd"), 1e-9);
+        assertEquals(0L, usage(team).getLong("model_calls"));
+    }
+
+    /** Today's row of {@code usage_per_day} for the team, or null. */
+    private Row usage(String team) {
+        var rows = HistoryDatabase.await(database.pool().preparedQuery(
+                "SELECT * FROM usage_per_day WHERE team = $1 AND day = (now() AT TIME ZONE 'UTC')::date").execute(Tuple.of(team)));
+        return rows.size() == 0 ? null : rows.iterator().next();
+    }
+
+    /** The spend bucket's entry of {@code key} as its stream holds it, as the consumer would deliver it. */
+    private io.nats.client.Message entry(String key) throws Exception {
+        var info = nats.connection().jetStreamManagement().getLastMessage(spend.stream(), subject(key));
+        return io.nats.client.impl.NatsMessage.builder().subject(info.getSubject()).headers(info.getHeaders())
+                .data(info.getData()).build();
+    }
+
+    private long entrySequence(String key) throws Exception {
+        return nats.connection().jetStreamManagement().getLastMessage(spend.stream(), subject(key)).getSeq();
+    }
+
+    private String subject(String key) {
+        return "$KV." + nats.config().buckets().spend().name() + "." + key;
     }
 
     private List<String> texts(String id) {
