@@ -17,6 +17,7 @@ import dev.agentservices.common.session.ModelBlock;
 import dev.agentservices.common.session.ModelMessage;
 import dev.agentservices.common.session.Origin;
 import dev.agentservices.common.session.Progress;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionChange;
 import dev.agentservices.common.session.SessionMessage;
@@ -43,7 +44,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         WebhookEnvelope.class, WebhookSource.class,
         RunEnd.class, RunOutcome.class, RunPause.class, RunProgress.class, RunTyped.class,
         AgentConversation.class, AgentConversation.Event.class, ModelBlock.class, ModelMessage.class,
-        Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, Session.class, SessionChange.class,
+        Artifact.class, ControlCommand.class, ControlCommand.NewSession.class, Origin.class, RunView.class, Session.class, SessionChange.class,
         SessionMessage.class, SessionMessage.Attachment.class, SessionQuery.class, SessionStatus.class,
         SessionRepository.Versioned.class, SessionRepository.Opened.class, SessionView.Page.class,
         Turn.class, Usage.class, Workspace.class, Progress.class,

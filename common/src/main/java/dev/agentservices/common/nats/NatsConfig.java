@@ -108,6 +108,9 @@ public interface NatsConfig {
     interface Buckets {
         BucketSettings sessions();
 
+        /** What each live session's run may know ({@code RunView}): runner-api reads this, not {@link #sessions()}. */
+        BucketSettings runs();
+
         BucketSettings sessionIndex();
 
         BucketSettings processed();

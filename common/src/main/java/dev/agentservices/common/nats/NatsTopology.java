@@ -41,7 +41,7 @@ public final class NatsTopology {
 
     public List<KeyValueConfiguration> buckets() {
         NatsConfig.Buckets b = config.buckets();
-        return List.of(bucket(b.sessions()), bucket(b.sessionIndex()), bucket(b.processed()), bucket(b.teams()),
+        return List.of(bucket(b.sessions()), bucket(b.runs()), bucket(b.sessionIndex()), bucket(b.processed()), bucket(b.teams()),
                 bucket(b.spend()));
     }
 

@@ -57,4 +57,10 @@ public interface SessionRepository {
 
     /** Takes a session out of the live records, only at {@code versioned}'s revision; returns whether it left. */
     boolean archive(Versioned versioned);
+
+    /**
+     * Makes sure the {@link RunView} of this version is stored (every write keeps it in step; this repairs one a failure
+     * left behind); a view taken from a newer version stays.
+     */
+    void keepRunView(Versioned versioned);
 }

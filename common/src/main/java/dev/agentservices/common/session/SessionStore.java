@@ -11,8 +11,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -33,6 +31,9 @@ import java.util.function.UnaryOperator;
  * {@code processed} record of applied messages. Every change is a compare-and-set on the KV revision,
  * and index entries are made with KV {@code create}, so replicas racing on one conversation converge on
  * one session. All methods block on NATS: call them from worker threads, never the event loop.
+ *
+ * <p>Every write that changes what the session's run may know also writes its {@link RunView} to the bucket {@code runs},
+ * which is all runner-api reads.
  *
  * <p>With a history (PostgreSQL, {@code PGHOST}), every write also publishes its {@link SessionChange} on
  * {@code history.{agent}.{id}}, named {@code {id}:{revision}}, and a session that left the live bucket comes back from
@@ -56,6 +57,8 @@ public class SessionStore implements SessionRepository {
     private final JetStreamPublisher publisher;
     private final boolean publishChanges;
     private final Instance<SessionArchive> archive;
+    /** The run views this replica wrote last, by session id; forgotten when the session leaves the live bucket. */
+    private final Map<String, Written> runsWritten = new ConcurrentHashMap<>();
 
     public SessionStore(NatsConnection nats, ObjectMapper mapper, JetStreamPublisher publisher, HistoryConfig history,
             Instance<SessionArchive> archive) {
@@ -108,6 +111,7 @@ public class SessionStore implements SessionRepository {
             Session created = factory.apply(id);
             long revision = sessions().create(id, mapper.writeValueAsBytes(created));
             changed(null, created, revision);
+            runChanged(null, created, revision);
             try {
                 index().create(key.kvKey(), id.getBytes(StandardCharsets.UTF_8));
             } catch (JetStreamApiException e) {
@@ -156,6 +160,7 @@ public class SessionStore implements SessionRepository {
                 }
                 long revision = sessions().update(id, value, current.revision());
                 changed(current.session(), changed, revision);
+                runChanged(current.session(), changed, revision);
                 return new Versioned(changed, revision);
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt >= 50) {
@@ -180,6 +185,8 @@ public class SessionStore implements SessionRepository {
                 index().delete(session.key().kvKey(), indexed.getRevision());
             }
             sessions().delete(session.id());
+            runs().delete(session.id());
+            runsWritten.remove(session.id());
             if (publishChanges) {
                 // after every revision the record had: a late change event cannot bring the deleted session back
                 publish(SessionChange.deletion(session, Long.MAX_VALUE));
@@ -221,29 +228,8 @@ public class SessionStore implements SessionRepository {
      */
     public AutoCloseable watch(String id, Consumer<Optional<Session>> onChange) {
         try {
-            NatsKeyValueWatchSubscription subscription = sessions().watch(id, new KeyValueWatcher() {
-                @Override
-                public void watch(KeyValueEntry entry) {
-                    if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
-                        onChange.accept(Optional.empty());
-                        return;
-                    }
-                    try {
-                        onChange.accept(Optional.of(mapper.readValue(entry.getValue(), Session.class)));
-                    } catch (IOException e) {
-                        throw new SessionStoreException("reading session " + id, e);
-                    }
-                }
-
-                @Override
-                public void endOfData() {
-                }
-            });
-            return subscription::unsubscribe;
-        } catch (IOException | JetStreamApiException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            return RecordWatch.of(sessions(), id, mapper, Session.class, onChange);
+        } catch (IOException e) {
             throw new SessionStoreException("watching session " + id, e);
         }
     }
@@ -257,6 +243,8 @@ public class SessionStore implements SessionRepository {
     public boolean archive(Versioned versioned) {
         try {
             sessions().purge(versioned.session().id(), versioned.revision());
+            runs().delete(versioned.session().id()); // a finished session has no run to tell anything
+            runsWritten.remove(versioned.session().id());
             return true;
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
@@ -290,6 +278,7 @@ public class SessionStore implements SessionRepository {
         try {
             long revision = sessions().create(id, mapper.writeValueAsBytes(archived.get()));
             changed(null, archived.get(), revision);
+            runChanged(null, archived.get(), revision);
             return Optional.of(new Versioned(archived.get(), revision));
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
@@ -300,6 +289,86 @@ public class SessionStore implements SessionRepository {
         } catch (IOException e) {
             throw new SessionStoreException("restoring session " + id, e);
         }
+    }
+
+    /**
+     * Keeps the run's view in step with a write at {@code revision}, when the write changed what it says. A view that
+     * could not be written (NATS went away between the two writes) is written by {@link #keepRunView} later (the
+     * worker's reconciler looks at every live run); the write of the record itself stands.
+     */
+    private void runChanged(Session before, Session after, long revision) {
+        RunView view = RunView.of(after, revision);
+        if (before != null && view.sameAs(RunView.of(before, revision))) {
+            return;
+        }
+        try {
+            write(view, true);
+        } catch (SessionStoreException e) {
+            LOG.warnf("The run view of session %s is behind its record (%s); the reconciler writes it", after.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void keepRunView(Versioned versioned) {
+        write(RunView.of(versioned.session(), versioned.revision()), false); // reads the entry: the repair trusts no memory
+    }
+
+    /**
+     * Writes {@code view} unless the bucket holds one taken from the same or a newer record; compare-and-set on the entry,
+     * so that replicas writing one session at once leave the newest view. {@code fromMemory}: start from the entry this
+     * replica wrote last, without reading it (one round trip; a stale memory only costs the read).
+     */
+    private void write(RunView view, boolean fromMemory) {
+        try {
+            byte[] value = mapper.writeValueAsBytes(view);
+            Written last = fromMemory ? runsWritten.get(view.id()) : null;
+            if (last != null) {
+                if (last.viewRevision() >= view.revision()) {
+                    return; // this replica wrote a newer view already
+                }
+                // this replica wrote the entry last (the usual case): one compare-and-set, no read
+                try {
+                    written(view, runs().update(view.id(), value, last.entryRevision()));
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                }
+            }
+            for (int attempt = 0; attempt < 50; attempt++) {
+                KeyValueEntry entry = runs().get(view.id());
+                try {
+                    if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                        written(view, runs().create(view.id(), value));
+                        return;
+                    }
+                    RunView stored = mapper.readValue(entry.getValue(), RunView.class);
+                    if (stored.revision() >= view.revision()) {
+                        return;
+                    }
+                    written(view, runs().update(view.id(), value, entry.getRevision()));
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                }
+            }
+            throw new SessionStoreException("the run view of session " + view.id() + " kept changing under its writer", null);
+        } catch (IOException | JetStreamApiException e) {
+            throw new SessionStoreException("writing the run view of session " + view.id(), e);
+        }
+    }
+
+    /** Remembers the entry this replica wrote, for the next write's compare-and-set; the newest view wins. */
+    private void written(RunView view, long entryRevision) {
+        runsWritten.merge(view.id(), new Written(entryRevision, view.revision()),
+                (before, now) -> before.viewRevision() > now.viewRevision() ? before : now);
+    }
+
+    /** A run view this replica wrote: the entry's KV revision and the record revision the view was taken from. */
+    private record Written(long entryRevision, long viewRevision) {
     }
 
     /** Publishes what a write changed, when there is a history to project it into and the change alters it. */
@@ -337,6 +406,10 @@ public class SessionStore implements SessionRepository {
 
     private KeyValue sessions() throws IOException {
         return bucket(buckets.sessions().name());
+    }
+
+    private KeyValue runs() throws IOException {
+        return bucket(buckets.runs().name());
     }
 
     private KeyValue index() throws IOException {

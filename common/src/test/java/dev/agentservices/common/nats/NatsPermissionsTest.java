@@ -104,22 +104,25 @@ class NatsPermissionsTest {
     }
 
     @Test
-    void runnerApiStoresReportsAndReadsRecordsButWritesNone() throws Exception {
-        sessions(worker).put("s-ra", "{\"id\":\"s-ra\"}".getBytes(StandardCharsets.UTF_8));
-        KeyValueEntry entry = sessions(runnerApi).get("s-ra");
+    void runnerApiStoresReportsAndReadsRunViewsButNotTheWorkersRecords() throws Exception {
+        bucket(worker, "runs").put("s-ra", "{\"id\":\"s-ra\"}".getBytes(StandardCharsets.UTF_8));
+        KeyValueEntry entry = bucket(runnerApi, "runs").get("s-ra");
         assertEquals("{\"id\":\"s-ra\"}", new String(entry.getValue(), StandardCharsets.UTF_8));
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (var watch = sessions(runnerApi).watch("s-ra", watcher(seen))) {
-            sessions(worker).put("s-ra", "{\"id\":\"s-ra\",\"turn\":2}".getBytes(StandardCharsets.UTF_8));
+        try (var watch = bucket(runnerApi, "runs").watch("s-ra", watcher(seen))) {
+            bucket(worker, "runs").put("s-ra", "{\"id\":\"s-ra\",\"turn\":2}".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(v -> v.contains("\"turn\":2")));
         }
         assertNotNull(runnerApi.jetStream().publish("runner.buck.s-ra.complete", "{}".getBytes(StandardCharsets.UTF_8)));
 
+        sessions(worker).put("s-ra", "{\"id\":\"s-ra\",\"conversation\":\"the model's\"}".getBytes(StandardCharsets.UTF_8));
+        assertThrows(Exception.class, () -> sessions(runnerApi).get("s-ra"), "the worker's record is not runner-api's to read");
+        assertThrows(Exception.class, () -> runnerApi.connection().jetStream(FAST).publish("$KV.runs.s-ra", new byte[0]));
         assertThrows(Exception.class, () -> runnerApi.connection().jetStream(FAST).publish("$KV.sessions.s-ra", new byte[0]));
         assertThrows(Exception.class, () -> runnerApi.connection().jetStream(FAST).publish("control.buck.s-ra.terminate", new byte[0]));
         assertThrows(Exception.class, () -> runnerApi.connection().jetStream(FAST).publish("webhooks.buck.slack", new byte[0]));
         assertThrows(Exception.class, () -> bucket(runnerApi, "teams").get("team-a"));
-        assertTrue(new String(sessions(worker).get("s-ra").getValue(), StandardCharsets.UTF_8).contains("\"turn\":2"));
+        assertTrue(new String(bucket(worker, "runs").get("s-ra").getValue(), StandardCharsets.UTF_8).contains("\"turn\":2"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.agentservices.common.testing;
 
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionStoreException;
@@ -29,6 +30,7 @@ public final class InMemorySessionRepository implements SessionRepository {
     private final AtomicLong revisions = new AtomicLong();
     private final List<Versioned> writes = new CopyOnWriteArrayList<>();
     private final AtomicLong conflicts = new AtomicLong();
+    private final Map<String, RunView> runViews = new ConcurrentHashMap<>();
 
     @Override
     public Optional<Versioned> get(String id) {
@@ -51,6 +53,7 @@ public final class InMemorySessionRepository implements SessionRepository {
         String winner = index.putIfAbsent(key.kvKey(), id);
         if (winner != null) {
             live.remove(id, created);
+            runViews.remove(id);
             return new Opened(require(winner), false);
         }
         return new Opened(created, true);
@@ -83,6 +86,7 @@ public final class InMemorySessionRepository implements SessionRepository {
             });
             if (written[0] != null) {
                 writes.add(written[0]);
+                keepRunView(written[0]);
                 return written[0];
             }
             conflicts.incrementAndGet();
@@ -97,6 +101,7 @@ public final class InMemorySessionRepository implements SessionRepository {
         index.remove(session.key().kvKey(), session.id());
         live.remove(session.id());
         archived.remove(session.id());
+        runViews.remove(session.id());
     }
 
     @Override
@@ -129,8 +134,20 @@ public final class InMemorySessionRepository implements SessionRepository {
         });
         if (left[0]) {
             archived.put(id, versioned.session());
+            runViews.remove(id);
         }
         return left[0];
+    }
+
+    @Override
+    public void keepRunView(Versioned versioned) {
+        RunView view = RunView.of(versioned.session(), versioned.revision());
+        runViews.merge(view.id(), view, (stored, newer) -> stored.revision() >= newer.revision() ? stored : newer);
+    }
+
+    /** The run's view of the session as runner-api would read it. */
+    public Optional<RunView> runView(String id) {
+        return Optional.ofNullable(runViews.get(id));
     }
 
     /** Every version written by {@link #update}, in order: what a test checks the decisions wrote. */
@@ -150,7 +167,11 @@ public final class InMemorySessionRepository implements SessionRepository {
 
     private Optional<Versioned> create(String id, Session session) {
         Versioned created = new Versioned(session, revisions.incrementAndGet());
-        return live.putIfAbsent(id, created) == null ? Optional.of(created) : Optional.empty();
+        if (live.putIfAbsent(id, created) != null) {
+            return Optional.empty();
+        }
+        keepRunView(created);
+        return Optional.of(created);
     }
 
     private Versioned require(String id) {

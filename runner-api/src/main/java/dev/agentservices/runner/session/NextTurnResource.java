@@ -2,10 +2,9 @@ package dev.agentservices.runner.session;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -53,12 +52,12 @@ public class NextTurnResource {
     }
 
     private final PodTokenVerifier tokens;
-    private final SessionStore store;
+    private final RunViews store;
     private final int maxWaits;
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> openPerRun = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
-    public NextTurnResource(PodTokenVerifier tokens, SessionStore store,
+    public NextTurnResource(PodTokenVerifier tokens, RunViews store,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "runner.max-waits", defaultValue = "2000") int maxWaits) {
         this.tokens = tokens;
         this.store = store;
@@ -117,11 +116,11 @@ public class NextTurnResource {
     }
 
     /** The answer for the session as it now is, or null to keep waiting. */
-    static Response decide(Optional<Session> current, int run, int after) {
+    static Response decide(Optional<RunView> current, int run, int after) {
         if (current.isEmpty()) {
             return gone("unknown_session", "The session was deleted; stop the run");
         }
-        Session session = current.get();
+        RunView session = current.get();
         if (session.status() == SessionStatus.TERMINATED) {
             return gone("session_terminated", "The session was terminated; stop the run");
         }

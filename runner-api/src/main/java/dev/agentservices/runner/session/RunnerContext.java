@@ -3,7 +3,7 @@ package dev.agentservices.runner.session;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.agentservices.common.session.Origin;
-import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.Workspace;
 import dev.agentservices.runner.upload.UploadConfig;
@@ -35,7 +35,7 @@ public record RunnerContext(String sessionId, String agent, int run, int turn, S
     }
 
     /** {@code stateUrl} and {@code scrollbackUrl} download what was uploaded through {@code /api/upload}. */
-    static RunnerContext of(Session session, String stateUrl, String scrollbackUrl, UploadConfig uploads) {
+    static RunnerContext of(RunView session, String stateUrl, String scrollbackUrl, UploadConfig uploads) {
         String base = "/api/runner/sessions/" + session.id();
         Workspace workspace = session.workspace();
         // a session on a repository is told where it works, what the request is about and who wrote what

@@ -12,9 +12,8 @@ import dev.agentservices.common.runner.RunPause;
 import dev.agentservices.common.runner.RunProgress;
 import dev.agentservices.common.runner.RunTyped;
 import dev.agentservices.common.session.Progress;
-import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
@@ -61,14 +60,14 @@ public class RunnerSessionResource {
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
     private final PodTokenVerifier tokens;
-    private final SessionStore store;
+    private final RunViews store;
     private final NatsConnection nats;
     private final JetStreamPublisher publisher;
     private final ObjectMapper mapper;
     private final StateStore states;
     private final UploadConfig uploadConfig;
 
-    public RunnerSessionResource(PodTokenVerifier tokens, SessionStore store, NatsConnection nats, JetStreamPublisher publisher,
+    public RunnerSessionResource(PodTokenVerifier tokens, RunViews store, NatsConnection nats, JetStreamPublisher publisher,
             ObjectMapper mapper, StateStore states, UploadConfig uploadConfig) {
         this.publisher = publisher;
         this.tokens = tokens;
@@ -81,7 +80,7 @@ public class RunnerSessionResource {
 
     @GET
     public RunnerContext context(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Session session = authorizedSession(id, authorization).session();
+        RunView session = authorizedSession(id, authorization).session();
         return RunnerContext.of(session, downloadUrl(id, session.stateKey()), downloadUrl(id, session.scrollbackKey()),
                 uploadConfig);
     }
@@ -299,7 +298,7 @@ public class RunnerSessionResource {
         return key != null && key.startsWith(Uploader.sessionPrefix(id)) ? states.url(key).orElse(null) : null;
     }
 
-    private record Authorized(PodTokenVerifier.PodToken token, Session session) {
+    private record Authorized(PodTokenVerifier.PodToken token, RunView session) {
         /** Runner reports carry the session key, so the worker applies one session's reports in order. */
         String sessionKey() {
             return session.key().toString();
@@ -308,8 +307,8 @@ public class RunnerSessionResource {
 
     private Authorized authorizedSession(String id, String authorization) {
         PodTokenVerifier.PodToken token = tokens.verify(authorization, id);
-        Session session = store.get(id).orElseThrow(
-                () -> new RunnerApiException(404, "unknown_session", "There is no session " + id)).session();
+        RunView session = store.get(id).orElseThrow(
+                () -> new RunnerApiException(404, "unknown_session", "There is no session " + id));
         if (session.status() == SessionStatus.TERMINATED) {
             throw new RunnerApiException(403, "session_terminated", "The session was terminated; stop the run");
         }

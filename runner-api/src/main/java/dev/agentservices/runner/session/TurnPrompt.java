@@ -1,10 +1,9 @@
 package dev.agentservices.runner.session;
 
-import dev.agentservices.common.session.Session;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.SessionMessage;
 import dev.agentservices.common.session.Workspace;
 import java.security.SecureRandom;
-import dev.agentservices.common.session.Turn;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +24,7 @@ public final class TurnPrompt {
     }
 
     /** The prompt of the session's current turn. */
-    public static String of(Session session) {
+    public static String of(RunView session) {
         if (session.workspace() == null) {
             return session.prompt();
         }
@@ -34,8 +33,8 @@ public final class TurnPrompt {
     }
 
     /** A later turn: the follow-ups that make it, with who wrote them. */
-    static String followUp(Session session, String tag) {
-        List<String> refs = session.turnRecord(session.turn()).map(Turn::refs).orElse(List.of());
+    static String followUp(RunView session, String tag) {
+        List<String> refs = session.turnRefs();
         Set<String> authors = new LinkedHashSet<>();
         session.messages().stream().filter(m -> m.ref() != null && refs.contains(m.ref())).map(SessionMessage::author)
                 .filter(author -> author != null && !author.isBlank()).forEach(authors::add);
@@ -65,7 +64,7 @@ public final class TurnPrompt {
         return prompt.toString();
     }
 
-    static String first(Session session, String tag) {
+    static String first(RunView session, String tag) {
         Workspace workspace = session.workspace();
         String asker = session.messages().stream().filter(m -> m.role() == null || SessionMessage.PERSON.equals(m.role()))
                 .map(SessionMessage::author).filter(author -> author != null && !author.isBlank()).findFirst().orElse("someone");
@@ -126,7 +125,7 @@ public final class TurnPrompt {
         return safe.isEmpty() ? "file" : safe.substring(0, Math.min(safe.length(), 100));
     }
 
-    private static String where(Session session) {
+    private static String where(RunView session) {
         if (session.origin() != null && session.origin().githubRepository() != null) {
             return "On GitHub, in " + session.origin().githubRepository() + "#" + session.origin().githubNumber();
         }

@@ -3,7 +3,7 @@ package dev.agentservices.runner.upload;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.agentservices.common.session.SessionStatus;
-import dev.agentservices.common.session.SessionStore;
+import dev.agentservices.runner.session.RunViews;
 import dev.agentservices.runner.auth.PodTokenVerifier;
 import dev.agentservices.runner.http.RunnerApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -31,11 +31,11 @@ public class UploadResource {
 
     private final PodTokenVerifier podTokens;
     private final GithubOidcVerifier github;
-    private final SessionStore sessions;
+    private final RunViews sessions;
     private final UploadStore store;
     private final UploadConfig config;
 
-    public UploadResource(PodTokenVerifier podTokens, GithubOidcVerifier github, SessionStore sessions, UploadStore store,
+    public UploadResource(PodTokenVerifier podTokens, GithubOidcVerifier github, RunViews sessions, UploadStore store,
             UploadConfig config) {
         this.podTokens = podTokens;
         this.github = github;
@@ -76,9 +76,9 @@ public class UploadResource {
     private Uploader uploader(String token) {
         var pod = podTokens.verify(token);
         if (pod.isPresent()) {
-            var session = sessions.get(pod.get().sessionId()).filter(s -> s.session().status() != SessionStatus.TERMINATED)
+            var session = sessions.get(pod.get().sessionId()).filter(s -> s.status() != SessionStatus.TERMINATED)
                     .orElseThrow(() -> new RunnerApiException(403, "session_terminated",
-                            "The token's session does not exist or was terminated")).session();
+                            "The token's session does not exist or was terminated"));
             // bound to its run, as every other call of a pod: an earlier run's token uploads nothing
             if (pod.get().run() != session.run()) {
                 throw new RunnerApiException(403, "run_over", "This token is for run " + pod.get().run() + "; the session is on run "

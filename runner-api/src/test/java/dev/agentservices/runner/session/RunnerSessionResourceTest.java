@@ -403,8 +403,8 @@ class RunnerSessionResourceTest {
     /** The consumers watching this one session's record (others come and go as other tests run). */
     private static long watches(String sessionId) throws Exception {
         try (io.nats.client.Connection nats = io.nats.client.Nats.connect(NatsTestServer.url())) {
-            return nats.jetStreamManagement().getConsumers("KV_sessions").stream()
-                    .filter(consumer -> ("$KV.sessions." + sessionId).equals(consumer.getConsumerConfiguration().getFilterSubject()))
+            return nats.jetStreamManagement().getConsumers("KV_runs").stream()
+                    .filter(consumer -> ("$KV.runs." + sessionId).equals(consumer.getConsumerConfiguration().getFilterSubject()))
                     .count();
         }
     }

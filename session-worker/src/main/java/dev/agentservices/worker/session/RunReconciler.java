@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * and no team slot is held by a run that is gone. A run is acted on only when it was found gone at two
  * looks in a row: a runner reports its pause or the end of its idle window just before its process
  * stops, and that report, not the reconciler, must decide. Then {@link RunFailures} ends it. Each look
- * also removes the pods of runs that are over, once their grace for logs has passed.
+ * also removes the pods of runs that are over, once their grace for logs has passed, and writes the run view of a
+ * live run that a failed write left behind.
  */
 @Singleton
 public class RunReconciler {
@@ -86,9 +87,26 @@ public class RunReconciler {
             }
             goneBefore = now;
             owedBefore = owedReplies();
+            keepRunViews();
             launcher.removeFinished(id -> view.get(id).map(SessionView.Versioned::session));
         } catch (RuntimeException e) {
             LOG.warnf("Could not compare live runs with what runs (%s); trying again in %s", e.getMessage(), interval);
+        }
+    }
+
+    /**
+     * The run view of every live run as its record now is: every write keeps it in step, and this writes one that a
+     * failure between the two writes left behind (a view from a newer record stays).
+     */
+    private void keepRunViews() {
+        for (Session session : view.matching(SessionQuery.ALL)) {
+            if (session.runLive()) {
+                try {
+                    store.get(session.id()).ifPresent(store::keepRunView);
+                } catch (RuntimeException e) {
+                    LOG.warnf("The run view of session %s is still behind: %s", session.id(), e.getMessage());
+                }
+            }
         }
     }
 

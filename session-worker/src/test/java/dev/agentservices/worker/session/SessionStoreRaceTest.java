@@ -1,16 +1,24 @@
 package dev.agentservices.worker.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentservices.common.model.SessionKey;
+import dev.agentservices.common.nats.NatsConnection;
 import dev.agentservices.common.session.Origin;
+import dev.agentservices.common.session.RunView;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.SessionMessage;
+import dev.agentservices.common.session.SessionRepository;
 import dev.agentservices.common.session.SessionStore;
 import dev.agentservices.worker.WorkerTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +44,12 @@ class SessionStoreRaceTest {
     @Inject
     SessionStore store;
 
+    @Inject
+    NatsConnection nats;
+
+    @Inject
+    ObjectMapper mapper;
+
     @Test
     void racingOpenersOfOneThreadEndUpWithOneSession() throws Exception {
         for (int round = 0; round < 10; round++) {
@@ -60,6 +74,39 @@ class SessionStoreRaceTest {
         });
         Session session = store.get(id).orElseThrow().session();
         assertEquals(new HashSet<>(texts), new HashSet<>(session.messages().stream().map(SessionMessage::text).toList()));
+    }
+
+    @Test
+    void racingUpdatesLeaveTheRunViewOfTheNewestRecordWithoutTheWorkersOwnFields() throws Exception {
+        SessionKey key = SessionKey.slack("buck", "C0RACE", "1712347777." + UUID.randomUUID().toString().substring(0, 6));
+        String id = store.open(key, newId -> Session.open(newId, key, null, "race", Origin.slack("C0RACE", "1"), Instant.now()))
+                .versioned().session().id();
+        race(() -> {
+            String text = UUID.randomUUID().toString();
+            return store.update(id, s -> s.withMessage(new SessionMessage("U1", text, List.of(), Instant.now()), text)
+                    .withQueued(new SessionMessage("U1", text, List.of(), Instant.now())));
+        });
+        SessionRepository.Versioned record = store.get(id).orElseThrow();
+        RunView view = runView(id);
+        assertEquals(record.revision(), view.revision(), "the view of the last write stands, whatever order the views came in");
+        assertEquals(record.session().messages(), view.messages());
+        String stored = new String(nats.connection().keyValue("runs").get(id).getValue(), StandardCharsets.UTF_8);
+        assertFalse(stored.contains("\"queued\"") || stored.contains("\"applied\"") || stored.contains("\"conversation\""), stored);
+
+        // a view lost to a failure between the two writes is written again, and an older one never replaces it
+        nats.connection().keyValue("runs").delete(id);
+        store.keepRunView(record);
+        assertEquals(record.revision(), runView(id).revision());
+        store.keepRunView(new SessionRepository.Versioned(record.session().withInstructions("stale"), record.revision() - 1));
+        assertNull(runView(id).instructions());
+
+        store.delete(record.session());
+        var gone = nats.connection().keyValue("runs").get(id);
+        assertTrue(gone == null || gone.getOperation() != io.nats.client.api.KeyValueOperation.PUT, "a deleted session leaves no run view");
+    }
+
+    private RunView runView(String id) throws Exception {
+        return mapper.readValue(nats.connection().keyValue("runs").get(id).getValue(), RunView.class);
     }
 
     private static <T> List<T> race(Callable<T> action) throws Exception {

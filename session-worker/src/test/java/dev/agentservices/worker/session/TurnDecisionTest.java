@@ -56,6 +56,9 @@ class TurnDecisionTest {
         assertEquals(1, session.turn());
         assertEquals("fix the build", session.prompt());
         assertTrue(TurnDecision.waitsForLaunch(session));
+        // what the run will be told, as runner-api reads it
+        assertEquals(1, repository.runView(id()).orElseThrow().turn());
+        assertEquals("fix the build", repository.runView(id()).orElseThrow().prompt());
     }
 
     @Test
@@ -206,12 +209,14 @@ class TurnDecisionTest {
                 .withRunEnded("state/2", "end-2", NOW));
         assertTrue(repository.archive(ended));
         assertTrue(repository.isArchived(id()));
+        assertTrue(repository.runView(id()).isEmpty(), "an archived session has no run to tell anything");
 
         // the next reply brings it back as its next turn, with its state to restore
         assertEquals(Applied.STARTED_RUN, apply("m3", "and another", false));
         assertEquals(3, session().turn());
         assertEquals("state/2", session().stateKey());
         assertFalse(repository.isArchived(id()));
+        assertEquals("state/2", repository.runView(id()).orElseThrow().stateKey());
     }
 
     /** Applies a member's message as {@link SessionService#apply} does: decided inside the compare-and-set. */
