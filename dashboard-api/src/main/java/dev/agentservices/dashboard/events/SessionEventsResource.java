@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.agentservices.common.history.HistoryDatabase;
 import dev.agentservices.common.http.ErrorBody;
 import dev.agentservices.common.session.Session;
 import dev.agentservices.common.session.Usage;
 import dev.agentservices.dashboard.auth.CurrentUser;
+import dev.agentservices.dashboard.auth.DashboardUser;
+import dev.agentservices.dashboard.history.SessionRecords;
 import dev.agentservices.common.session.SessionView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
@@ -26,13 +30,15 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /api/sessions/{id}/events}: the session's state now, then one event per change, fed by the
- * view's watch on the {@code sessions} bucket. Event ids are KV revisions, so a client that reconnects
+ * view's watch on the {@code sessions} bucket. A session that left the live bucket (with a history) is shown once as the
+ * history holds it (an event without an id), then streams again if a message brings it back. Event ids are KV revisions, so a client that reconnects
  * with {@code Last-Event-ID} gets only what it missed; comment heartbeats keep proxies from closing an
  * idle stream.
  */
@@ -40,14 +46,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SessionEventsResource {
 
     private final SessionView view;
+    private final SessionRecords records;
     private final ObjectMapper mapper;
     private final CurrentUser user;
     private final Duration heartbeat;
     private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
 
-    public SessionEventsResource(SessionView view, ObjectMapper mapper, CurrentUser user,
+    public SessionEventsResource(SessionView view, SessionRecords records, ObjectMapper mapper, CurrentUser user,
             @ConfigProperty(name = "dashboard.sse-heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.view = view;
+        this.records = records;
         this.mapper = mapper;
         this.user = user;
         this.heartbeat = heartbeat;
@@ -84,18 +92,48 @@ public class SessionEventsResource {
             long durationMs, double podSeconds) {
     }
 
+    /**
+     * Runs on a worker thread: a session that is not live is looked up in the history before the stream starts, so that
+     * an unknown or foreign one gets its 404 or 403 (a stream once started can only be cut).
+     */
     @GET
+    @Blocking
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
-        SessionView.Versioned current = view.get(id).orElseThrow(() -> refuse(404, "not_found", "There is no session " + id));
-        if (!user.get().maySee(current.session())) {
-            throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
-        }
-        AtomicLong sent = new AtomicLong(parse(lastEventId));
+        DashboardUser me = user.get();
         // a change is handed to each client on its connection's event loop: the view's watch thread only queues
         // it, and the fan-out to many clients runs on all the event loops instead of one thread, in order per client
         io.vertx.core.Context connection = Vertx.currentContext();
+        Optional<SessionView.Versioned> live = view.get(id);
+        if (live.isEmpty() && records.fromHistory()) {
+            // not live: shown as the history holds it, then live again as soon as a message brings it back
+            Session archived = archived(id).orElseThrow(() -> refuse(404, "not_found", "There is no session " + id));
+            if (!me.maySee(archived)) {
+                throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
+            }
+            OutboundSseEvent shown = sse.newEventBuilder().name("session").data(json(SessionEvent.of(archived))).build();
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(shown), changes(id, lastEventId, sse, connection));
+        }
+        SessionView.Versioned current = live.orElseThrow(() -> refuse(404, "not_found", "There is no session " + id));
+        if (!me.maySee(current.session())) {
+            throw refuse(403, "permission_denied", "Session " + id + " belongs to a team you are not in");
+        }
+        return changes(id, lastEventId, sse, connection);
+    }
+
+    /** The session as the history holds it; 503 when the history does not answer. */
+    private Optional<Session> archived(String id) {
+        try {
+            return records.find(id).await().atMost(HistoryDatabase.TIMEOUT);
+        } catch (HistoryDatabase.HistoryUnavailableException | io.smallrye.mutiny.TimeoutException e) {
+            throw refuse(503, "unavailable", "The history database did not answer; retry later");
+        }
+    }
+
+    /** The session's live state now and every change of it, with heartbeats, from the view's watch. */
+    private Multi<OutboundSseEvent> changes(String id, String lastEventId, Sse sse, io.vertx.core.Context connection) {
+        AtomicLong sent = new AtomicLong(parse(lastEventId));
         Multi<SessionView.Versioned> changes = Multi.createFrom().emitter(emitter -> {
             Runnable remove = view.addListener(id, connection == null ? emitter::emit
                     : change -> connection.runOnContext(ignored -> emitter.emit(change)));

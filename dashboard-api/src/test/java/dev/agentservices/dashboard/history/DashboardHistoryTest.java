@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentservices.common.history.HistoryConfig;
 import dev.agentservices.common.testing.PgTestServer;
@@ -38,6 +39,9 @@ class DashboardHistoryTest {
 
     @Inject
     HistoryConfig history;
+
+    @Inject
+    dev.agentservices.common.session.SessionStore store;
 
     @BeforeEach
     void schema() throws Exception {
@@ -118,9 +122,35 @@ class DashboardHistoryTest {
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"id\":\"" + id + "\"}")
                 .post(BASE + "GetSession").then().statusCode(200).body("session.messages.text", contains("the question"))
                 .body("session.lastAssistantMessage", equalTo("the answer"));
+        // its live status stream shows it as the history holds it, and streams again once a message brings it back
+        List<String> events = events(id);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+        assertTrue(events.get(0).contains("\"status\":\"SUCCEEDED\"") && events.get(0).contains("the answer"), events.get(0));
+        dev.agentservices.common.model.SessionKey key = dev.agentservices.common.model.SessionKey.parse("buck:slack:C1:1.2");
+        store.open(key, id, newId -> dev.agentservices.common.session.Session.open(newId, key, "team-a", "archived", null,
+                Instant.now()));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.size() > 1);
+        assertTrue(events.get(1).contains("\"status\":\"PENDING\""), events.get(1));
+        store.delete(store.get(id).orElseThrow().session());
+
         psql("UPDATE sessions SET team = 'team-b', record = replace(record, 'team-a', 'team-b') WHERE id = '" + id + "'");
         given().auth().oauth2(DashboardTestProfile.memberToken()).contentType("application/json").body("{\"id\":\"" + id + "\"}")
                 .post(BASE + "GetSession").then().statusCode(403);
+        given().auth().oauth2(DashboardTestProfile.memberToken()).get("/api/sessions/" + id + "/events")
+                .then().statusCode(403).body("error", equalTo("permission_denied"));
+        given().auth().oauth2(DashboardTestProfile.memberToken()).get("/api/sessions/" + UUID.randomUUID() + "/events")
+                .then().statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    /** The data lines of the session's event stream as they come, as a browser's EventSource gets them. */
+    private static List<String> events(String id) {
+        List<String> data = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/api/sessions/" + id + "/events"))
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + DashboardTestProfile.memberToken()).build();
+        java.net.http.HttpClient.newHttpClient().sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(data::add));
+        return data;
     }
 
     @Test
