@@ -15,6 +15,8 @@ import java.util.List;
  * @param v        shape version of this JSON, {@link #VERSION}
  * @param revision the KV revision of the session record it was taken from: a view is replaced only by a newer one
  * @param turnRefs the references of the messages that make the current turn
+ * @param messages the messages the record showed when the view was last written: the ones of the current turn and
+ *                 before (a follow-up queued since comes with its turn)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunView(int v, long revision, String id, String agent, SessionKey key, String title, SessionStatus status,
@@ -39,10 +41,13 @@ public record RunView(int v, long revision, String id, String agent, SessionKey 
         return key.source();
     }
 
-    /** Whether the two views say the same, whatever record revision each was taken from. */
-    public boolean sameAs(RunView other) {
-        return other != null && equals(new RunView(v, other.revision, other.id, other.agent, other.key, other.title, other.status,
-                other.run, other.turn, other.turnRefs, other.prompt, other.instructions, other.messages, other.stateKey, other.scrollbackKey,
+    /**
+     * Whether the two views say the same of the run, whatever record revision each was taken from and whatever messages
+     * came in since: a follow-up queued behind the turn going changes nothing a run needs until its turn starts.
+     */
+    public boolean sameRunAs(RunView other) {
+        return other != null && equals(new RunView(v, revision, other.id, other.agent, other.key, other.title, other.status,
+                other.run, other.turn, other.turnRefs, other.prompt, other.instructions, messages, other.stateKey, other.scrollbackKey,
                 other.agentSessionId, other.workspace, other.origin));
     }
 }

@@ -297,12 +297,15 @@ public class SessionStore implements SessionRepository {
      * worker's reconciler looks at every live run); the write of the record itself stands.
      */
     private void runChanged(Session before, Session after, long revision) {
+        if (after.run() == 0) {
+            return; // no run yet: nothing for one to read
+        }
         RunView view = RunView.of(after, revision);
-        if (before != null && view.sameAs(RunView.of(before, revision))) {
+        if (before != null && before.run() > 0 && view.sameRunAs(RunView.of(before, revision))) {
             return;
         }
         try {
-            write(view, true);
+            write(view, true, before == null || before.run() == 0);
         } catch (SessionStoreException e) {
             LOG.warnf("The run view of session %s is behind its record (%s); the reconciler writes it", after.id(), e.getMessage());
         }
@@ -310,18 +313,32 @@ public class SessionStore implements SessionRepository {
 
     @Override
     public void keepRunView(Versioned versioned) {
-        write(RunView.of(versioned.session(), versioned.revision()), false); // reads the entry: the repair trusts no memory
+        if (versioned.session().run() > 0) {
+            write(RunView.of(versioned.session(), versioned.revision()), false, false); // reads the entry: trusts no memory
+        }
     }
 
     /**
      * Writes {@code view} unless the bucket holds one taken from the same or a newer record; compare-and-set on the entry,
      * so that replicas writing one session at once leave the newest view. {@code fromMemory}: start from the entry this
-     * replica wrote last, without reading it (one round trip; a stale memory only costs the read).
+     * replica wrote last, without reading it (one round trip; a stale memory only costs the read); {@code first}: the
+     * session's first view, created without a read.
      */
-    private void write(RunView view, boolean fromMemory) {
+    private void write(RunView view, boolean fromMemory, boolean first) {
         try {
             byte[] value = mapper.writeValueAsBytes(view);
             Written last = fromMemory ? runsWritten.get(view.id()) : null;
+            if (last == null && first) {
+                // the session's first run: its first view, created without a read (a racing replica's makes this fail)
+                try {
+                    written(view, runs().create(view.id(), value));
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                }
+            }
             if (last != null) {
                 if (last.viewRevision() >= view.revision()) {
                     return; // this replica wrote a newer view already
