@@ -111,7 +111,6 @@ public class SessionStore implements SessionRepository {
             Session created = factory.apply(id);
             long revision = sessions().create(id, mapper.writeValueAsBytes(created));
             changed(null, created, revision);
-            runChanged(null, created, revision);
             try {
                 index().create(key.kvKey(), id.getBytes(StandardCharsets.UTF_8));
             } catch (JetStreamApiException e) {
@@ -122,6 +121,7 @@ public class SessionStore implements SessionRepository {
                 String winner = idFor(key).orElseThrow(() -> new SessionStoreException("index of " + key + " vanished", e));
                 return new Opened(require(winner), false);
             }
+            runChanged(null, created, revision); // the race's winner only: a loser's purged record has no run
             return new Opened(new Versioned(created, revision), true);
         } catch (IOException | JetStreamApiException e) {
             throw new SessionStoreException("creating the session of " + key, e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -225,6 +226,22 @@ class SessionHistoryTest {
         spend.apply(written, writtenAt);
         assertEquals(0.25, usage(team).getDouble("cost_usd"), 1e-9);
         assertEquals(0L, usage(team).getLong("model_calls"));
+    }
+
+    @Test
+    void anEntryThatIsNotAChargeIsRefusedForTheDeadLettersAndCountsNothing() {
+        String prefix = "$KV." + nats.config().buckets().spend().name() + ".";
+        for (String body : List.of("not json", "{}", "{\"v\":1,\"sessionId\":\"s\",\"kind\":\"refund\",\"costUsd\":-5,"
+                + "\"at\":\"2026-12-01T00:00:00Z\"}", "[1,2]")) {
+            io.nats.client.Message entry = io.nats.client.impl.NatsMessage.builder().subject(prefix + "202612.x.s.bad")
+                    .data(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+            assertThrows(dev.agentservices.worker.consume.UnprocessableMessageException.class, () -> spend.apply(entry, 1), body);
+        }
+        io.nats.client.Message elsewhere = io.nats.client.impl.NatsMessage.builder().subject("$KV.sessions.s1")
+                .data("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build();
+        assertThrows(dev.agentservices.worker.consume.UnprocessableMessageException.class, () -> spend.apply(elsewhere, 1));
+        assertEquals(0L, HistoryDatabase.await(database.pool().preparedQuery(
+                "SELECT count(*) AS n FROM spend_ledger WHERE charge_key = '202612.x.s.bad'").execute()).iterator().next().getLong("n"));
     }
 
     /** Today's row of {@code usage_per_day} for the team, or null. */
